@@ -1,0 +1,62 @@
+import { EventCalendar } from "./event-calendar.js";
+
+/**
+ * What a model implements: one method that reacts to an event. The model
+ * switches on `kind`; the payloads are integers (entity and station indices),
+ * so dispatch allocates nothing — no promise, generator or closure per event.
+ */
+export interface EventHandler {
+  handle(kind: number, a: number, b: number, time: number): void;
+}
+
+/**
+ * The simulation environment, in the spirit of SimPy's: a clock and an event
+ * calendar, nothing else. Resources, arrivals and schedules are separate
+ * modules that the model wires together.
+ */
+export class Environment {
+  readonly calendar: EventCalendar;
+  /** Current simulation time (seconds by convention in this project). */
+  now = 0;
+  /** Events dispatched since construction or the last `reset`. */
+  processed = 0;
+
+  constructor(initialCapacity = 1024) {
+    this.calendar = new EventCalendar(initialCapacity);
+  }
+
+  /** Schedule an event `delay` from now. */
+  after(delay: number, kind: number, a = 0, b = 0): void {
+    if (!(delay >= 0)) throw new RangeError(`Environment.after: delay must be >= 0, got ${delay}`);
+    this.calendar.schedule(this.now + delay, kind, a, b);
+  }
+
+  /** Schedule an event at an absolute time, which must not be in the past. */
+  at(time: number, kind: number, a = 0, b = 0): void {
+    if (!(time >= this.now)) throw new RangeError(`Environment.at: time ${time} is before now (${this.now})`);
+    this.calendar.schedule(time, kind, a, b);
+  }
+
+  /**
+   * Dispatch events in (time, scheduling order) until the calendar is empty or
+   * the next event is later than `until`; the clock then stands at `until`
+   * (or at the last event when `until` is infinite).
+   */
+  run(handler: EventHandler, until = Number.POSITIVE_INFINITY): void {
+    const cal = this.calendar;
+    while (cal.size > 0 && cal.peekTime() <= until) {
+      cal.pop();
+      this.now = cal.time;
+      this.processed++;
+      handler.handle(cal.kind, cal.a, cal.b, cal.time);
+    }
+    if (until !== Number.POSITIVE_INFINITY && until > this.now) this.now = until;
+  }
+
+  /** Empty the calendar and set the clock back to `time`. */
+  reset(time = 0): void {
+    this.calendar.clear();
+    this.now = time;
+    this.processed = 0;
+  }
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { Environment, EventCalendar, RandomStream, type EventHandler } from "../src/index.js";
+
+describe("EventCalendar", () => {
+  it("returns events by time, and simultaneous events in scheduling order", () => {
+    const cal = new EventCalendar(16);
+    cal.schedule(5, 1, 10);
+    cal.schedule(1, 2, 20);
+    cal.schedule(5, 3, 30);
+    cal.schedule(1, 4, 40);
+    cal.schedule(0, 5, 50);
+    cal.schedule(5, 6, 60);
+    const out: number[] = [];
+    while (cal.pop()) out.push(cal.a);
+    expect(out).toEqual([50, 20, 40, 10, 30, 60]);
+  });
+
+  it("agrees with a stable sort on many random events with ties, across growth", () => {
+    const rng = new RandomStream(42);
+    const cal = new EventCalendar(16);
+    const ref: { t: number; i: number }[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const t = Math.floor(rng.next() * 500); // many ties
+      cal.schedule(t, 0, i);
+      ref.push({ t, i });
+    }
+    ref.sort((x, y) => x.t - y.t || x.i - y.i);
+    const got: number[] = [];
+    while (cal.pop()) got.push(cal.a);
+    expect(got).toEqual(ref.map((r) => r.i));
+  });
+
+  it("keeps order when events are interleaved with pops (a running simulation)", () => {
+    const rng = new RandomStream(7);
+    const cal = new EventCalendar();
+    let now = 0;
+    let lastT = -1;
+    let lastSeqAtT = -1;
+    let seq = 0;
+    const seqOf = new Map<number, number>();
+    for (let i = 0; i < 50; i++) {
+      cal.schedule(Math.floor(rng.next() * 10), 0, seq);
+      seqOf.set(seq, seq);
+      seq++;
+    }
+    let popped = 0;
+    while (cal.pop()) {
+      expect(cal.time).toBeGreaterThanOrEqual(now);
+      if (cal.time === lastT) expect(cal.a).toBeGreaterThan(lastSeqAtT);
+      lastT = cal.time;
+      lastSeqAtT = cal.a;
+      now = cal.time;
+      if (++popped < 5000) {
+        cal.schedule(now + Math.floor(rng.next() * 3), 0, seq++);
+      }
+    }
+    expect(popped).toBe(5049);
+  });
+
+  it("rejects NaN times", () => {
+    expect(() => new EventCalendar().schedule(Number.NaN, 0)).toThrow(/NaN/);
+  });
+});
+
+describe("Environment", () => {
+  it("advances the clock to each event and stops at `until`", () => {
+    const env = new Environment();
+    const seen: [number, number][] = [];
+    const h: EventHandler = {
+      handle(kind, _a, _b, t) {
+        seen.push([kind, t]);
+        if (kind === 1 && t < 30) env.after(10, 1);
+      },
+    };
+    env.at(0, 1);
+    env.run(h, 25);
+    expect(seen).toEqual([
+      [1, 0],
+      [1, 10],
+      [1, 20],
+    ]);
+    expect(env.now).toBe(25);
+    expect(() => env.at(5, 0)).toThrow(/before now/);
+    env.run(h);
+    expect(seen.at(-1)).toEqual([1, 30]);
+  });
+});
