@@ -1,0 +1,109 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { loadScenarioText, parseScenario, resolveScenario, setPath, type ResolvedScenario, type Scenario } from "@hetao/scenario";
+import { ReplicationResultSchema, simulateReplication } from "../src/index.js";
+
+const weekdayPath = fileURLToPath(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url));
+const weekday = loadScenarioText(readFileSync(weekdayPath, "utf8"), weekdayPath);
+
+function variant(path: string, value: unknown): ResolvedScenario {
+  return resolveScenario(setPath(weekday.scenario, path, value) as Scenario);
+}
+
+describe("the Hetao crossing model", () => {
+  it("is deterministic: same inputs, same bytes; another replication differs", () => {
+    const a = JSON.stringify(simulateReplication(weekday.resolved, { seed: 7, point: 0, replication: 3 }));
+    const b = JSON.stringify(simulateReplication(weekday.resolved, { seed: 7, point: 0, replication: 3 }));
+    const c = JSON.stringify(simulateReplication(weekday.resolved, { seed: 7, point: 0, replication: 4 }));
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+  });
+
+  it("returns results that satisfy their schema and conserve travellers", () => {
+    const res = ReplicationResultSchema.parse(simulateReplication(weekday.resolved, { seed: 1, point: 0, replication: 0 }));
+    expect(Object.keys(res.policies)).toEqual(["current", "seamless"]);
+    for (const p of Object.values(res.policies)) {
+      expect(p.arrived).toBeGreaterThan(1500);
+      expect(p.arrived).toBe(p.cleared + p.inSystem);
+      expect(p.clearance.count).toBe(p.cleared);
+      const byClass = Object.values(p.byClass).reduce((s, g) => s + g.arrived, 0);
+      expect(byClass).toBe(p.arrived);
+      expect(p.hourly.cleared.reduce((s, x) => s + x, 0)).toBe(p.cleared);
+    }
+  });
+
+  it("uses the same travellers under every policy (common random numbers)", () => {
+    const res = simulateReplication(weekday.resolved, { seed: 1, point: 0, replication: 0 });
+    const cur = res.policies["current"]!;
+    const sea = res.policies["seamless"]!;
+    expect(sea.arrived).toBe(cur.arrived);
+    expect(sea.hourly.arrivals).toEqual(cur.hourly.arrivals);
+    for (const k of Object.keys(cur.byClass)) expect(sea.byClass[k]!.arrived).toBe(cur.byClass[k]!.arrived);
+  });
+
+  it("at 0% whitelist coverage, seamless (which keeps the conventional lanes) equals current exactly", () => {
+    const s = variant("travellers.whitelist.coverage", 0);
+    const res = simulateReplication(s, { seed: 3, point: 0, replication: 1 });
+    const cur = res.policies["current"]!;
+    const sea = res.policies["seamless"]!;
+    expect(sea.summary).toEqual(cur.summary);
+    expect(sea.clearance).toEqual(cur.clearance);
+    expect(sea.byClass).toEqual(cur.byClass);
+  });
+
+  it("whitelist seamless clearance shortens whitelisted travellers' clearance", () => {
+    const res = simulateReplication(weekday.resolved, { seed: 11, point: 0, replication: 0 });
+    expect(res.policies["seamless"]!.summary.meanClearance).toBeLessThan(res.policies["current"]!.summary.meanClearance);
+  });
+
+  it("counts travellers still inside when lanes close before the day ends", () => {
+    const s = variant("policies[id=current].lanes[id=sb-hk-entry-green].outages", [{ from: "15:00", to: "24:00" }]);
+    const res = simulateReplication(s, { seed: 5, point: 0, replication: 0 }).policies["current"]!;
+    expect(res.inSystem).toBeGreaterThan(50);
+    expect(res.arrived).toBe(res.cleared + res.inSystem);
+  });
+
+  it("an outage at a checkpoint lengthens waits there", () => {
+    const base = simulateReplication(weekday.resolved, { seed: 9, point: 0, replication: 0 }).policies["current"]!;
+    const s = variant("policies[id=current].lanes[id=sb-sz-exit-egate].outages", [{ from: "08:00", to: "09:00" }]);
+    const out = simulateReplication(s, { seed: 9, point: 0, replication: 0 }).policies["current"]!;
+    const w = (p: typeof base) => p.checkpoints["sz-exit-immigration"]!.wait.sum;
+    expect(w(out)).toBeGreaterThan(w(base) + 1000);
+    expect(out.lanes["sb-sz-exit-egate"]!.hourlyUtilisation[8]).toBe(0);
+  });
+
+  it("simulates a third policy written only as data", () => {
+    const text = readFileSync(weekdayPath, "utf8");
+    const loaded = loadScenarioText(text, weekdayPath);
+    const third = {
+      id: "egates-everywhere",
+      extends: "current",
+      lanes: [],
+      routes: [
+        {
+          id: "foreign-too",
+          when: { class: "foreign", direction: "southbound", goods: "none" },
+          steps: [
+            { checkpoint: "sz-exit-immigration", lanes: "sb-sz-exit-egate" },
+            { checkpoint: "transit", delay: "transit-walk" },
+            { checkpoint: "hk-entry-immigration", lanes: "sb-hk-entry-echannel" },
+          ],
+        },
+      ],
+    };
+    const s = resolveScenario(parseScenario({ ...loaded.scenario, policies: [...loaded.scenario.policies, third] }));
+    const res = simulateReplication(s, { seed: 2, point: 0, replication: 0 });
+    expect(Object.keys(res.policies)).toEqual(["current", "seamless", "egates-everywhere"]);
+    const f = res.policies["egates-everywhere"]!.byClass["foreign"]!;
+    const g = res.policies["current"]!.byClass["foreign"]!;
+    expect(f.arrived).toBe(g.arrived);
+    expect(f.clearance.sum / f.cleared).toBeLessThan(g.clearance.sum / g.cleared);
+  });
+
+  it("brings shuttle buses as batches", () => {
+    const res = simulateReplication(weekday.resolved, { seed: 1, point: 0, replication: 0 }).policies["current"]!;
+    // 10:00 bus: 15 passengers on top of ~9% of 2000 walk-ins in that hour.
+    expect(res.checkpoints["sz-exit-immigration"]!.maxQueue).toBeGreaterThan(0);
+  });
+});
