@@ -5,4 +5,3 @@ export { compilePolicy, type CompiledPolicy, type CompiledLane, type CompiledSte
 export { generatePopulation, type Population, type PopulationOptions } from "./population.js";
 export { comboIndex, comboCount, comboAttributes, NORTHBOUND, SOUTHBOUND, WALK_IN, SHUTTLE } from "./traveller.js";
 export { TraceEvent, TRACE_EVENT_NAMES, type TraceEventCode, type TraceSink } from "./trace.js";
-export { travellerIdentity, type TravellerIdentity } from "./traveller-identity.js";

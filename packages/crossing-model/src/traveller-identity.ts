@@ -1,6 +1,11 @@
 import { Faker, en, zh_CN, base } from "@faker-js/faker";
 
-/** A traveller's seeded fake identity: for traces only, never for statistics. */
+/**
+ * A traveller's seeded fake identity: for traces only, never for statistics.
+ * A subpath export (`@hetao/crossing-model/identity`) because loading faker's
+ * locales costs about a second, which ordinary runs and every worker thread
+ * should not pay.
+ */
 export interface TravellerIdentity {
   name: string;
   institution: string;
