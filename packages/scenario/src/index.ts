@@ -1,0 +1,90 @@
+export { canonicalJson } from "./canonical-json.js";
+export {
+  DISTRIBUTION_KINDS,
+  DistributionSchema,
+  DistributionsSchema,
+  type Distribution,
+  type DistributionKind,
+} from "./distribution.js";
+export { ScenarioError, formatIssue, formatPath, formatScenarioError, type ScenarioIssue } from "./errors.js";
+export { NAME_PATTERN, SLUG_PATTERN } from "./ids.js";
+export { SCENARIO_SCHEMA_ID, scenarioJsonSchema } from "./json-schema.js";
+export {
+  type LoadedScenario,
+  type ScenarioFormat,
+  loadScenarioData,
+  loadScenarioFile,
+  loadScenarioText,
+  parseScenario,
+  readScenarioData,
+  scenarioDigest,
+} from "./load.js";
+export {
+  ARRIVAL_MODES,
+  ArrivalModeSchema,
+  DIRECTIONS,
+  DirectionSchema,
+  GOODS,
+  GoodsSchema,
+  MatchSchema,
+  describeTraveller,
+  matches,
+  normalizeMatch,
+  type ArrivalMode,
+  type Direction,
+  type Goods,
+  type Match,
+  type ResolvedMatch,
+  type TravellerAttributes,
+} from "./match.js";
+export {
+  FallbackSchema,
+  LaneChoiceSchema,
+  LaneSchema,
+  PolicySchema,
+  RouteSchema,
+  StepSchema,
+  type Fallback,
+  type Lane,
+  type LaneChoice,
+  type Policy,
+  type Route,
+  type Step,
+} from "./policy.js";
+export {
+  resolveScenario,
+  type ResolvedDay,
+  type ResolvedDelayStep,
+  type ResolvedDemand,
+  type ResolvedExperiment,
+  type ResolvedFallback,
+  type ResolvedLane,
+  type ResolvedLaneChoice,
+  type ResolvedPolicy,
+  type ResolvedProfileEntry,
+  type ResolvedQueueStep,
+  type ResolvedRoute,
+  type ResolvedScenario,
+  type ResolvedScheduleWindow,
+  type ResolvedShuttle,
+  type ResolvedSouthboundWindow,
+  type ResolvedStep,
+  type ResolvedTravellerClass,
+  type ResolvedTravellers,
+} from "./resolve.js";
+export {
+  ScenarioSchema,
+  type Day,
+  type Demand,
+  type Experiment,
+  type ProfileEntry,
+  type Scenario,
+  type ScenarioInput,
+  type Shuttle,
+  type TravellerClass,
+  type Travellers,
+} from "./scenario.js";
+export { PathError, getPath, parsePath, setPath, type PathStep } from "./set-path.js";
+export { SECONDS_PER_DAY, TimeSchema, formatTimeOfDay, parseTimeOfDay } from "./time-of-day.js";
+export { travellerCombinations, validateScenario } from "./validate.js";
+export type { PathSegment, SemanticIssue } from "./semantic-issue.js";

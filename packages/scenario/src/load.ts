@@ -1,0 +1,146 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { extname } from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import { canonicalJson } from "./canonical-json.js";
+import { type ScenarioIssue, ScenarioError } from "./errors.js";
+import { translateZodIssues } from "./issues.js";
+import { findJsonSyntaxError } from "./json-syntax.js";
+import { type ResolvedScenario, resolveScenario } from "./resolve.js";
+import { type Scenario, ScenarioSchema } from "./scenario.js";
+import { type Locator, yamlLocator } from "./yaml-locate.js";
+
+export type ScenarioFormat = "yaml" | "json";
+
+export interface LoadedScenario {
+  /** Parsed, with defaults applied. */
+  scenario: Scenario;
+  /** Times in seconds, policies flattened: what the simulation consumes. */
+  resolved: ResolvedScenario;
+  /** sha256 (hex) of the canonical JSON of `scenario`. */
+  digest: string;
+}
+
+function parseWith(data: unknown, source: string, locate: Locator | undefined): Scenario {
+  const result = ScenarioSchema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  throw new ScenarioError(translateZodIssues(result.error.issues, data, ScenarioSchema, locate), source);
+}
+
+/** Validates already-parsed data (e.g. from JSON.parse) against the scenario schema. Throws ScenarioError. */
+export function parseScenario(data: unknown, source = "<scenario>"): Scenario {
+  return parseWith(data, source, undefined);
+}
+
+/** sha256 hex of the canonical JSON of a parsed scenario. */
+export function scenarioDigest(scenario: Scenario): string {
+  return createHash("sha256").update(canonicalJson(scenario)).digest("hex");
+}
+
+function formatFromSource(source: string): ScenarioFormat {
+  return extname(source).toLowerCase() === ".json" ? "json" : "yaml";
+}
+
+function firstLine(message: string): string {
+  return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
+}
+
+/** Line and column (1-based) of a character offset. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split("\n");
+  return { line: before.length, column: (before[before.length - 1]?.length ?? 0) + 1 };
+}
+
+function jsonSyntaxIssue(text: string, err: unknown): ScenarioIssue {
+  const found = findJsonSyntaxError(text);
+  const reason = found?.reason ?? (err instanceof Error ? err.message : String(err));
+  const issue: ScenarioIssue = { path: "", message: `JSON syntax error: ${reason}`, expected: "valid JSON" };
+  if (found) Object.assign(issue, positionOf(text, found.offset));
+  return issue;
+}
+
+interface ReadDocument {
+  data: unknown;
+  locate: Locator;
+}
+
+function readDocument(text: string, source: string, format: ScenarioFormat): ReadDocument {
+  if (format === "json") {
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      throw new ScenarioError([jsonSyntaxIssue(text, err)], source);
+    }
+  }
+  // JSON is parsed by the YAML parser too, so that field errors get positions.
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: true, uniqueKeys: true });
+  const label = format === "json" ? "JSON" : "YAML";
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      doc.errors.map((e) => {
+        const issue: ScenarioIssue = { path: "", message: `${label} syntax error: ${firstLine(e.message)}`, expected: `valid ${label}` };
+        const pos = e.linePos?.[0];
+        if (pos) {
+          issue.line = pos.line;
+          issue.column = pos.col;
+          const lineText = text.split(/\r?\n/)[pos.line - 1];
+          if (lineText !== undefined && lineText.trim() !== "") issue.value = lineText.trim();
+        }
+        return issue;
+      }),
+      source,
+    );
+  }
+  try {
+    return { data: doc.toJS({ maxAliasCount: 10_000 }), locate: yamlLocator(doc, lineCounter) };
+  } catch (err) {
+    throw new ScenarioError([{ path: "", message: `cannot read the document: ${err instanceof Error ? err.message : String(err)}`, expected: `valid ${label}` }], source);
+  }
+}
+
+/**
+ * Reads scenario text into plain data without validating it (YAML anchors and merge keys applied),
+ * e.g. to edit it with `setPath` before `loadScenarioData`. Throws ScenarioError on a syntax error.
+ */
+export function readScenarioData(text: string, source = "<scenario>", format: ScenarioFormat = formatFromSource(source)): unknown {
+  return readDocument(text, source, format).data;
+}
+
+function load(data: unknown, source: string, locate: Locator | undefined): LoadedScenario {
+  const scenario = parseWith(data, source, locate);
+  let resolved: ResolvedScenario;
+  try {
+    resolved = resolveScenario(scenario);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new ScenarioError(err.issues, source);
+    throw err;
+  }
+  return { scenario, resolved, digest: scenarioDigest(scenario) };
+}
+
+/** Validates and resolves already-read data (e.g. after `setPath`). Throws ScenarioError. */
+export function loadScenarioData(data: unknown, source = "<scenario>"): LoadedScenario {
+  return load(data, source, undefined);
+}
+
+/**
+ * Parses scenario text (YAML or JSON; by default from the source's extension, YAML otherwise),
+ * validates it and resolves it. Syntax and field errors carry line:column. Throws ScenarioError.
+ */
+export function loadScenarioText(text: string, source = "<scenario>", format: ScenarioFormat = formatFromSource(source)): LoadedScenario {
+  const { data, locate } = readDocument(text, source, format);
+  return load(data, source, locate);
+}
+
+/** Reads a scenario file (.yaml/.yml or .json), validates and resolves it. Throws ScenarioError. */
+export async function loadScenarioFile(path: string): Promise<LoadedScenario> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new ScenarioError([{ path: "", message: `cannot read the file${code ? ` (${code})` : ""}`, expected: "a readable scenario file" }], path);
+  }
+  return loadScenarioText(text, path);
+}

@@ -1,0 +1,319 @@
+import type { Distribution } from "./distribution.js";
+import { flattenPolicies } from "./extends.js";
+import { ScenarioError } from "./errors.js";
+import { type Direction, type ResolvedMatch, normalizeMatch } from "./match.js";
+import type { Lane, LaneChoice, Step } from "./policy.js";
+import type { Scenario } from "./scenario.js";
+import { SECONDS_PER_DAY, parseTimeOfDay } from "./time-of-day.js";
+import { validateScenario } from "./validate.js";
+import { locateIssues } from "./issues.js";
+
+/** All times below are seconds since midnight; all durations are seconds. */
+export interface ResolvedScenario {
+  name: string;
+  title?: string;
+  description?: string;
+  day: ResolvedDay;
+  /** Travellers arriving before `day.open + warmup` are simulated but excluded from statistics (seconds). */
+  warmup: number;
+  experiment: ResolvedExperiment;
+  /** Named durations (seconds), referenced by lanes and delay steps. */
+  distributions: Record<string, Distribution>;
+  demand: ResolvedDemand;
+  travellers: ResolvedTravellers;
+  /** In file order; `extends` already applied. */
+  policies: ResolvedPolicy[];
+}
+
+export interface ResolvedDay {
+  /** Walk-in arrivals happen in [open, close). */
+  open: number;
+  close: number;
+  /** The simulation runs until `end` (close <= end <= 86400). */
+  end: number;
+}
+
+export interface ResolvedExperiment {
+  replications: number;
+  seed: number;
+  /** Policy id; defaults to the first policy. */
+  baseline: string;
+  /** Pairs [policy, reference]: differences are policy − reference. Default: [other, baseline] for every other policy. */
+  compare: [string, string][];
+}
+
+export interface ResolvedProfileEntry {
+  from: number;
+  to: number;
+  /** Walk-in arrivals per hour in [from, to), before `multiplier` (share × tripsPerDay / hours when written as a share). */
+  ratePerHour: number;
+}
+
+export interface ResolvedSouthboundWindow {
+  from: number;
+  to: number;
+  /** Probability a walk-in arriving in [from, to) is southbound. */
+  share: number;
+}
+
+export interface ResolvedShuttle {
+  time: number;
+  direction: Direction;
+  seats: number;
+  load: number;
+  /** round(seats × load): passengers arriving at once. */
+  passengers: number;
+}
+
+export interface ResolvedDemand {
+  tripsPerDay?: number;
+  /** Scales every walk-in rate; NOT applied to `profile` (nor to shuttles). */
+  multiplier: number;
+  /** Piecewise-constant walk-in rate, sorted, non-overlapping, within [day.open, day.close]. */
+  profile: ResolvedProfileEntry[];
+  /** Always the piecewise form (a constant becomes one window [0, 86400)); covers every profile interval. */
+  southboundShare: ResolvedSouthboundWindow[];
+  /** Sorted by time (stable). */
+  shuttles: ResolvedShuttle[];
+}
+
+export interface ResolvedTravellerClass {
+  id: string;
+  share: number;
+  whitelistEligible: boolean;
+  title?: string;
+}
+
+export interface ResolvedTravellers {
+  /** Shares sum to 1. */
+  classes: ResolvedTravellerClass[];
+  /** Share of eligible travellers registered on the whitelist. */
+  whitelist: { coverage: number };
+  /** Mutually exclusive probabilities; `none` = 1 − the others. */
+  goods: { none: number; instruments: number; reagents: number; biological: number };
+}
+
+export interface ResolvedScheduleWindow {
+  from: number;
+  to: number;
+  servers: number;
+}
+
+export interface ResolvedLane {
+  id: string;
+  checkpoint: string;
+  kind?: string;
+  title?: string;
+  /** Sorted, non-overlapping; 0 servers outside the windows. A constant `servers: n` is [{ from: 0, to: 86400, servers: n }]. */
+  schedule: ResolvedScheduleWindow[];
+  /** The whole lane is closed in [from, to); travellers in service finish. */
+  outages: { from: number; to: number }[];
+  /** Distribution name (key of `ResolvedScenario.distributions`) of the transaction time. */
+  service: string;
+  /** Distribution name of the walk-up / door overhead, added to the service time. */
+  overhead?: string;
+  /** Id of the policy whose file entry defined this lane (differs from the policy id when inherited). */
+  definedIn: string;
+}
+
+export interface ResolvedLaneChoice {
+  lane: string;
+  when?: ResolvedMatch;
+  /** Probability an applicable traveller takes this option (compare the traveller's `draw` uniform with it). */
+  share: number;
+  /** Default `${checkpoint}:${lane}:share`. */
+  draw: string;
+}
+
+export interface ResolvedFallback {
+  /** After service, with this probability the traveller is also served at `lane`. */
+  probability: number;
+  lane: string;
+  /** Default `${checkpoint}:${lane}:fallback`. */
+  draw: string;
+}
+
+interface ResolvedStepBase {
+  checkpoint: string;
+  /** The step is skipped unless the traveller matches. */
+  when?: ResolvedMatch;
+  /** The step is taken only when the traveller's `draw` uniform is below this (default 1 = always). */
+  probability: number;
+  /** Default `${checkpoint}:${first lane or delay}`. Equal names share the draw (common random numbers). */
+  draw: string;
+  /** Lower is served first at a shared lane (default 0). */
+  priority: number;
+}
+
+/** A queue step: join the first applicable option of `lanes`. */
+export interface ResolvedQueueStep extends ResolvedStepBase {
+  /** Non-empty; the last option has no `when` and share 1. */
+  lanes: ResolvedLaneChoice[];
+  delay?: undefined;
+  /**
+   * After service, with this probability the traveller is also served at `fallback.lane`
+   * (biometric reject, audit). Not applied when the traveller was just served at that same lane.
+   */
+  fallback?: ResolvedFallback;
+}
+
+/** A pure delay (a walk): no queue. */
+export interface ResolvedDelayStep extends ResolvedStepBase {
+  /** Distribution name. */
+  delay: string;
+  lanes?: undefined;
+  fallback?: undefined;
+}
+
+export type ResolvedStep = ResolvedQueueStep | ResolvedDelayStep;
+
+export interface ResolvedRoute {
+  /** The written id, or `${definedIn}.routes[${index}]`. */
+  id: string;
+  /** Id of the policy whose file entry defined this route. */
+  definedIn: string;
+  when?: ResolvedMatch;
+  steps: ResolvedStep[];
+}
+
+export interface ResolvedPolicy {
+  id: string;
+  title?: string;
+  description?: string;
+  /** The parent policy id, for information; its lanes and routes are already merged in. */
+  extends?: string;
+  /** Inherited lanes (minus removeLanes, replaced by own lanes with the same id) followed by new own lanes. */
+  lanes: ResolvedLane[];
+  /** Own routes first, then the parent's; the first route whose `when` matches is used. */
+  routes: ResolvedRoute[];
+}
+
+function resolveLane(lane: Lane, definedIn: string): ResolvedLane {
+  const out: ResolvedLane = {
+    id: lane.id,
+    checkpoint: lane.checkpoint,
+    schedule:
+      lane.schedule !== undefined
+        ? lane.schedule.map((w) => ({ from: parseTimeOfDay(w.from), to: parseTimeOfDay(w.to), servers: w.servers }))
+        : [{ from: 0, to: SECONDS_PER_DAY, servers: lane.servers ?? 0 }],
+    outages: (lane.outages ?? []).map((o) => ({ from: parseTimeOfDay(o.from), to: parseTimeOfDay(o.to) })),
+    service: lane.service,
+    definedIn,
+  };
+  if (lane.kind !== undefined) out.kind = lane.kind;
+  if (lane.title !== undefined) out.title = lane.title;
+  if (lane.overhead !== undefined) out.overhead = lane.overhead;
+  return out;
+}
+
+function resolveStep(step: Step): ResolvedStep {
+  const base: ResolvedStepBase = {
+    checkpoint: step.checkpoint,
+    probability: step.probability,
+    draw: "",
+    priority: step.priority,
+  };
+  if (step.when !== undefined) base.when = normalizeMatch(step.when);
+  if (step.delay !== undefined) {
+    return { ...base, draw: step.draw ?? `${step.checkpoint}:${step.delay}`, delay: step.delay };
+  }
+  const written: LaneChoice[] = typeof step.lanes === "string" ? [{ lane: step.lanes, share: 1 }] : (step.lanes ?? []);
+  const lanes = written.map((c): ResolvedLaneChoice => {
+    const choice: ResolvedLaneChoice = { lane: c.lane, share: c.share, draw: c.draw ?? `${step.checkpoint}:${c.lane}:share` };
+    if (c.when !== undefined) choice.when = normalizeMatch(c.when);
+    return choice;
+  });
+  const queue: ResolvedQueueStep = { ...base, draw: step.draw ?? `${step.checkpoint}:${lanes[0]?.lane ?? ""}`, lanes };
+  if (step.fallback !== undefined) {
+    queue.fallback = {
+      probability: step.fallback.probability,
+      lane: step.fallback.lane,
+      draw: step.fallback.draw ?? `${step.checkpoint}:${step.fallback.lane}:fallback`,
+    };
+  }
+  return queue;
+}
+
+/**
+ * Converts a parsed scenario into the form the simulation consumes: times in seconds, `extends` applied,
+ * defaults filled in. Validates first and throws `ScenarioError` if the scenario is invalid.
+ */
+export function resolveScenario(s: Scenario): ResolvedScenario {
+  const problems = validateScenario(s);
+  if (problems.length > 0) throw new ScenarioError(locateIssues(problems, s), "<scenario>");
+
+  const t = parseTimeOfDay;
+  const open = t(s.day.open);
+
+  const profile: ResolvedProfileEntry[] = s.demand.profile.map((e) => {
+    const from = t(e.from);
+    const to = t(e.to);
+    const ratePerHour = e.ratePerHour ?? ((e.share ?? 0) * (s.demand.tripsPerDay ?? 0)) / ((to - from) / 3600);
+    return { from, to, ratePerHour };
+  });
+  const southboundShare: ResolvedSouthboundWindow[] =
+    typeof s.demand.southboundShare === "number"
+      ? [{ from: 0, to: SECONDS_PER_DAY, share: s.demand.southboundShare }]
+      : s.demand.southboundShare.map((w) => ({ from: t(w.from), to: t(w.to), share: w.share }));
+  const shuttles: ResolvedShuttle[] = s.demand.shuttles
+    .map((b) => ({ time: t(b.time), direction: b.direction, seats: b.seats, load: b.load, passengers: Math.round(b.seats * b.load) }))
+    .sort((a, b) => a.time - b.time);
+  const demand: ResolvedDemand = { multiplier: s.demand.multiplier, profile, southboundShare, shuttles };
+  if (s.demand.tripsPerDay !== undefined) demand.tripsPerDay = s.demand.tripsPerDay;
+
+  const goods = s.travellers.goods;
+  const travellers: ResolvedTravellers = {
+    classes: s.travellers.classes.map((c) => {
+      const out: ResolvedTravellerClass = { id: c.id, share: c.share, whitelistEligible: c.whitelistEligible };
+      if (c.title !== undefined) out.title = c.title;
+      return out;
+    }),
+    whitelist: { coverage: s.travellers.whitelist.coverage },
+    goods: {
+      none: Math.max(0, 1 - goods.instruments - goods.reagents - goods.biological),
+      instruments: goods.instruments,
+      reagents: goods.reagents,
+      biological: goods.biological,
+    },
+  };
+
+  const flat = flattenPolicies(s.policies);
+  const policies: ResolvedPolicy[] = s.policies.map((p, i) => {
+    const fp = flat.policies[i];
+    if (fp === null || fp === undefined) throw new Error(`internal: policy "${p.id}" could not be flattened`);
+    const out: ResolvedPolicy = {
+      id: p.id,
+      lanes: fp.lanes.map((l) => resolveLane(l.lane, s.policies[l.policyIndex]!.id)),
+      routes: fp.routes.map(({ route, policyIndex, routeIndex }) => {
+        const definedIn = s.policies[policyIndex]!.id;
+        const r: ResolvedRoute = { id: route.id ?? `${definedIn}.routes[${routeIndex}]`, definedIn, steps: route.steps.map(resolveStep) };
+        if (route.when !== undefined) r.when = normalizeMatch(route.when);
+        return r;
+      }),
+    };
+    if (p.title !== undefined) out.title = p.title;
+    if (p.description !== undefined) out.description = p.description;
+    if (p.extends !== undefined) out.extends = p.extends;
+    return out;
+  });
+
+  const ids = s.policies.map((p) => p.id);
+  const baseline = s.experiment.baseline ?? ids[0]!;
+  const compare: [string, string][] =
+    s.experiment.compare?.map(([a, b]) => [a, b] as [string, string]) ?? ids.filter((id) => id !== baseline).map((id) => [id, baseline] as [string, string]);
+
+  const resolved: ResolvedScenario = {
+    name: s.name,
+    day: { open, close: t(s.day.close), end: t(s.day.end) },
+    warmup: s.warmupMinutes * 60,
+    experiment: { replications: s.experiment.replications, seed: s.experiment.seed, baseline, compare },
+    distributions: structuredClone(s.distributions),
+    demand,
+    travellers,
+    policies,
+  };
+  if (s.title !== undefined) resolved.title = s.title;
+  if (s.description !== undefined) resolved.description = s.description;
+  return resolved;
+}
+

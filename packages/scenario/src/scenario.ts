@@ -1,0 +1,144 @@
+import { z } from "zod";
+import { DistributionsSchema } from "./distribution.js";
+import { NameSchema, SlugSchema } from "./ids.js";
+import { DirectionSchema } from "./match.js";
+import { PolicySchema } from "./policy.js";
+import { TimeSchema } from "./time-of-day.js";
+import { validateScenario } from "./validate.js";
+
+const probability = (what: string) => z.number().min(0).max(1).describe(what);
+
+export const DaySchema = z
+  .strictObject({
+    open: TimeSchema.describe("Walk-in arrivals start (HH:MM)."),
+    close: TimeSchema.describe("Walk-in arrivals stop (HH:MM); open < close."),
+    end: TimeSchema.default("24:00").describe("The simulation runs until this time (HH:MM, default 24:00); close <= end."),
+  })
+  .describe("The operating day: arrivals happen in [open, close); the simulation runs until `end`.");
+
+export const ExperimentSchema = z
+  .strictObject({
+    replications: z.number().int().min(2).default(30).describe("Independent replications (simulated days), integer >= 2 (default 30)."),
+    seed: z.number().int().min(0).default(1).describe("Master random seed, integer >= 0 (default 1)."),
+    baseline: SlugSchema.optional().describe("Policy id the others are compared with (default: the first policy)."),
+    compare: z
+      .array(z.tuple([SlugSchema, SlugSchema]).describe("[policy, reference policy]: differences are policy − reference."))
+      .optional()
+      .describe("Pairs of policies to compare (default: every other policy vs the baseline, as [other, baseline])."),
+  })
+  .describe("How the policies are compared: replications on common random numbers.");
+
+export const ProfileEntrySchema = z
+  .strictObject({
+    from: TimeSchema,
+    to: TimeSchema,
+    share: probability("Share of the day's trips arriving in [from, to), in [0,1]; requires `tripsPerDay`.").optional(),
+    ratePerHour: z.number().min(0).optional().describe("Walk-in arrivals per hour in [from, to) (>= 0)."),
+  })
+  .describe("A piece of the piecewise-constant arrival rate: give `share` (all entries) or `ratePerHour` (all entries).");
+
+export const SouthboundWindowSchema = z
+  .strictObject({
+    from: TimeSchema,
+    to: TimeSchema,
+    share: probability("Probability a walk-in traveller arriving in [from, to) is southbound, in [0,1]."),
+  })
+  .describe("Southbound share in a time window.");
+
+export const ShuttleSchema = z
+  .strictObject({
+    time: TimeSchema.describe("Arrival time of the bus at the crossing (HH:MM)."),
+    direction: DirectionSchema,
+    seats: z.number().int().positive().describe("Seats on the bus (integer > 0)."),
+    load: probability("Load factor in [0,1]; round(seats × load) passengers arrive at once."),
+  })
+  .describe("A shuttle bus whose passengers arrive as one batch, in addition to walk-in demand.");
+
+export const DemandSchema = z
+  .strictObject({
+    tripsPerDay: z.number().positive().optional().describe("Walk-in trips per day (> 0); required when the profile uses `share`."),
+    multiplier: z.number().positive().default(1).describe("Scales all walk-in rates (> 0, default 1), e.g. 3 for the 2026 bridge."),
+    profile: z.array(ProfileEntrySchema).min(1).describe("Piecewise-constant arrival rate; sorted, non-overlapping, inside [day.open, day.close]."),
+    southboundShare: z
+      .union([probability("Constant probability a walk-in traveller is southbound."), z.array(SouthboundWindowSchema).min(1)])
+      .describe("Probability a walk-in traveller is southbound (Shenzhen → Hong Kong): a number, or windows covering every profile interval."),
+    shuttles: z.array(ShuttleSchema).default([]).describe("Scheduled shuttle buses (batch arrivals)."),
+  })
+  .describe("Who arrives when.");
+
+export const TravellerClassSchema = z
+  .strictObject({
+    id: NameSchema.describe('Class id, unique (e.g. "hk-resident").'),
+    share: probability("Share of travellers in this class, in [0,1]; shares sum to 1."),
+    whitelistEligible: z.boolean().describe("Whether travellers of this class can be registered on the whitelist."),
+    title: z.string().optional(),
+  })
+  .describe("A traveller class.");
+
+export const GoodsMixSchema = z
+  .strictObject({
+    instruments: probability("Probability a trip carries research instruments.").default(0),
+    reagents: probability("Probability a trip carries reagents.").default(0),
+    biological: probability("Probability a trip carries biological material.").default(0),
+  })
+  .describe("Probability a trip carries each kind of goods (mutually exclusive; sum <= 1; the rest carry none).");
+
+export const TravellersSchema = z
+  .strictObject({
+    classes: z.array(TravellerClassSchema).min(1).describe("Traveller classes; shares sum to 1, ids unique."),
+    whitelist: z
+      .strictObject({
+        coverage: probability("Share of eligible travellers registered on the whitelist (白名單), in [0,1]."),
+      })
+      .describe("Whitelist registration."),
+    goods: GoodsMixSchema.prefault({}),
+  })
+  .describe("Who the travellers are.");
+
+const ScenarioShapeSchema = z
+  .strictObject({
+    name: SlugSchema.describe("Scenario name (slug)."),
+    title: z.string().optional(),
+    description: z.string().optional(),
+    day: DaySchema,
+    warmupMinutes: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe("Travellers arriving before open + warm-up are simulated but excluded from statistics (minutes >= 0, default 0)."),
+    experiment: ExperimentSchema.prefault({}),
+    distributions: DistributionsSchema,
+    demand: DemandSchema,
+    travellers: TravellersSchema,
+    policies: z.array(PolicySchema).min(1).describe("Clearance policies to compare; ids unique."),
+  })
+  .describe("A Hetao crossing scenario: operating day, demand, travellers and the clearance policies to compare.");
+
+/** The scenario file schema: shape (strict) plus cross-field validation. */
+export const ScenarioSchema = ScenarioShapeSchema.superRefine((scenario, ctx) => {
+  for (const issue of validateScenario(scenario)) {
+    ctx.addIssue({
+      code: "custom",
+      path: issue.path,
+      message: issue.message,
+      params: issue.hasValue ? { expected: issue.expected, value: issue.value } : { expected: issue.expected },
+    });
+  }
+}, {
+  // Cross-field rules assume a well-formed document: run them only when the shape has no issue at all
+  // (zod would otherwise run refinements after non-aborting issues such as a bad "HH:MM").
+  when: (payload) => payload.issues.length === 0,
+});
+
+/** A scenario as written in a file (defaults optional). */
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+/** A parsed scenario with defaults applied (times still "HH:MM"). */
+export type Scenario = z.output<typeof ScenarioSchema>;
+
+export type Day = z.output<typeof DaySchema>;
+export type Experiment = z.output<typeof ExperimentSchema>;
+export type Demand = z.output<typeof DemandSchema>;
+export type ProfileEntry = z.output<typeof ProfileEntrySchema>;
+export type Shuttle = z.output<typeof ShuttleSchema>;
+export type Travellers = z.output<typeof TravellersSchema>;
+export type TravellerClass = z.output<typeof TravellerClassSchema>;

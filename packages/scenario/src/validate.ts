@@ -1,0 +1,324 @@
+import { checkDistribution } from "./distribution.js";
+import { type FlatPolicy, flattenPolicies } from "./extends.js";
+import {
+  ARRIVAL_MODES,
+  DIRECTIONS,
+  GOODS,
+  type Match,
+  type TravellerAttributes,
+  describeTraveller,
+  matches,
+} from "./match.js";
+import type { Step } from "./policy.js";
+import type { Scenario } from "./scenario.js";
+import { type PathSegment, type SemanticIssue, issue, issueWithValue, oneOf } from "./semantic-issue.js";
+import { formatTimeOfDay, parseTimeOfDay } from "./time-of-day.js";
+
+/** Tolerance for "shares sum to 1". */
+export const SHARE_TOLERANCE = 1e-6;
+
+interface Interval {
+  from: string;
+  to: string;
+}
+
+const seconds = parseTimeOfDay;
+const hhmm = formatTimeOfDay;
+const round = (x: number) => Number(x.toPrecision(12));
+
+/** Checks from < to for each window, and optionally that windows are sorted and do not overlap. */
+function checkWindows(issues: SemanticIssue[], windows: readonly Interval[], base: PathSegment[], sorted: boolean): void {
+  let previousEnd: number | undefined;
+  windows.forEach((w, i) => {
+    const from = seconds(w.from);
+    const to = seconds(w.to);
+    if (!(from < to)) {
+      issues.push(issue([...base, i, "to"], `interval must end after it starts (from ${w.from})`, `a time after ${w.from}`));
+    }
+    if (sorted && previousEnd !== undefined && from < previousEnd) {
+      issues.push(
+        issue(
+          [...base, i, "from"],
+          `interval overlaps or precedes the previous one, which ends at ${hhmm(previousEnd)}`,
+          `sorted, non-overlapping intervals: from >= ${hhmm(previousEnd)}`,
+        ),
+      );
+    }
+    previousEnd = Math.max(previousEnd ?? 0, to);
+  });
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** Every combination of traveller attributes a route must be able to handle. */
+export function travellerCombinations(scenario: Scenario): TravellerAttributes[] {
+  const out: TravellerAttributes[] = [];
+  for (const c of scenario.travellers.classes) {
+    for (const direction of DIRECTIONS) {
+      for (const whitelisted of c.whitelistEligible ? [true, false] : [false]) {
+        for (const goods of GOODS) {
+          for (const arrival of ARRIVAL_MODES) out.push({ class: c.id, direction, whitelisted, goods, arrival });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Cross-field validation of a scenario whose shape is already valid. Returns [] when it is valid. */
+export function validateScenario(scenario: Scenario): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  const distributionNames = Object.keys(scenario.distributions);
+  const classIds = scenario.travellers.classes.map((c) => c.id);
+  const policyIds = scenario.policies.map((p) => p.id);
+
+  // Distributions.
+  for (const [name, d] of Object.entries(scenario.distributions)) {
+    for (const p of checkDistribution(d)) issues.push(issueWithValue(["distributions", name, p.field], p.message, p.value, p.expected));
+  }
+  const checkDistributionRef = (name: string, path: PathSegment[]) => {
+    if (!Object.hasOwn(scenario.distributions, name)) {
+      issues.push(issue(path, `unknown distribution "${name}"`, oneOf("distributions", name, distributionNames)));
+    }
+  };
+
+  // Day and warm-up.
+  const open = seconds(scenario.day.open);
+  const close = seconds(scenario.day.close);
+  const end = seconds(scenario.day.end);
+  if (!(open < close)) issues.push(issue(["day", "close"], `the day must close after it opens (${scenario.day.open})`, `a time after ${scenario.day.open}`));
+  if (!(close <= end)) issues.push(issue(["day", "end"], `the simulation must not end before arrivals stop (${scenario.day.close})`, `a time at or after ${scenario.day.close}`));
+  if (open < close && open + scenario.warmupMinutes * 60 >= close) {
+    issues.push(issue(["warmupMinutes"], "warm-up lasts until arrivals stop, so no traveller would be counted", `fewer than ${(close - open) / 60} minutes`));
+  }
+
+  // Experiment.
+  const exp = scenario.experiment;
+  if (exp.baseline !== undefined && !policyIds.includes(exp.baseline)) {
+    issues.push(issue(["experiment", "baseline"], `unknown policy "${exp.baseline}"`, oneOf("policy ids", exp.baseline, policyIds)));
+  }
+  (exp.compare ?? []).forEach((pair, i) => {
+    pair.forEach((id, j) => {
+      if (!policyIds.includes(id)) issues.push(issue(["experiment", "compare", i, j], `unknown policy "${id}"`, oneOf("policy ids", id, policyIds)));
+    });
+    if (pair[0] === pair[1]) issues.push(issue(["experiment", "compare", i], "a pair compares a policy with itself", "two different policy ids"));
+  });
+
+  // Demand.
+  const demand = scenario.demand;
+  const profile = demand.profile;
+  const mode = (e: (typeof profile)[number]) =>
+    e.share !== undefined && e.ratePerHour !== undefined ? "both" : e.share !== undefined ? "share" : e.ratePerHour !== undefined ? "rate" : "none";
+  const first = profile.map(mode).find((m) => m === "share" || m === "rate");
+  profile.forEach((e, i) => {
+    const m = mode(e);
+    if (m === "none") issues.push(issue(["demand", "profile", i], "a profile entry needs `share` or `ratePerHour`", "an entry with `share` or `ratePerHour`"));
+    else if (m === "both") issues.push(issue(["demand", "profile", i], "give `share` or `ratePerHour`, not both", "exactly one of `share` / `ratePerHour`"));
+    else if (m !== first) {
+      issues.push(
+        issue(
+          ["demand", "profile", i, m === "share" ? "share" : "ratePerHour"],
+          "the profile mixes `share` and `ratePerHour`",
+          `${first === "share" ? "`share`" : "`ratePerHour`"} in every entry, like demand.profile[0]`,
+        ),
+      );
+    }
+  });
+  if (first === "share") {
+    if (demand.tripsPerDay === undefined) {
+      issues.push(issue(["demand", "tripsPerDay"], "`tripsPerDay` is required when the profile uses `share`", "a number > 0"));
+    }
+    const total = sum(profile.map((e) => e.share ?? 0));
+    if (Math.abs(total - 1) > SHARE_TOLERANCE) {
+      issues.push(issueWithValue(["demand", "profile"], `profile shares sum to ${round(total)}, not 1`, round(total), "shares summing to 1 (±1e-6)"));
+    }
+  }
+  checkWindows(issues, profile, ["demand", "profile"], true);
+  profile.forEach((e, i) => {
+    if (seconds(e.from) < open) {
+      issues.push(issue(["demand", "profile", i, "from"], `interval starts before the day opens (${scenario.day.open})`, `a time within day.open-day.close (${scenario.day.open}-${scenario.day.close})`));
+    }
+    if (seconds(e.to) > close) {
+      issues.push(issue(["demand", "profile", i, "to"], `interval ends after arrivals stop (${scenario.day.close})`, `a time within day.open-day.close (${scenario.day.open}-${scenario.day.close})`));
+    }
+  });
+  if (Array.isArray(demand.southboundShare)) {
+    const windows = demand.southboundShare;
+    checkWindows(issues, windows, ["demand", "southboundShare"], true);
+    const sortedWindows = windows.map((w) => ({ from: seconds(w.from), to: seconds(w.to) })).sort((a, b) => a.from - b.from);
+    profile.forEach((e, i) => {
+      const from = seconds(e.from);
+      const to = seconds(e.to);
+      let cursor = from;
+      for (const w of sortedWindows) {
+        if (w.from > cursor) break;
+        if (w.to > cursor) cursor = w.to;
+      }
+      if (cursor < to) {
+        const gapEnd = Math.min(to, ...sortedWindows.filter((w) => w.from > cursor).map((w) => w.from));
+        issues.push(
+          issue(
+            ["demand", "southboundShare"],
+            `no southbound share for ${hhmm(cursor)}-${hhmm(gapEnd)} (within demand.profile[${i}], ${e.from}-${e.to})`,
+            "windows covering every profile interval",
+          ),
+        );
+      }
+    });
+  }
+  demand.shuttles.forEach((s, i) => {
+    const t = seconds(s.time);
+    if (t < open || t >= close) {
+      issues.push(issue(["demand", "shuttles", i, "time"], "shuttle arrives outside the arrival hours", `a time in [day.open, day.close) = [${scenario.day.open}, ${scenario.day.close})`));
+    }
+  });
+
+  // Travellers.
+  const travellers = scenario.travellers;
+  travellers.classes.forEach((c, i) => {
+    const firstIndex = classIds.indexOf(c.id);
+    if (firstIndex !== i) issues.push(issue(["travellers", "classes", i, "id"], `duplicate class id "${c.id}"`, `a unique id (travellers.classes[${firstIndex}] has it)`));
+  });
+  const classTotal = sum(travellers.classes.map((c) => c.share));
+  if (Math.abs(classTotal - 1) > SHARE_TOLERANCE) {
+    issues.push(issueWithValue(["travellers", "classes"], `class shares sum to ${round(classTotal)}, not 1`, round(classTotal), "shares summing to 1 (±1e-6)"));
+  }
+  const goods = travellers.goods;
+  const goodsTotal = goods.instruments + goods.reagents + goods.biological;
+  if (goodsTotal > 1 + SHARE_TOLERANCE) {
+    issues.push(issueWithValue(["travellers", "goods"], `goods probabilities sum to ${round(goodsTotal)}`, round(goodsTotal), "instruments + reagents + biological <= 1"));
+  }
+
+  // Policies.
+  const checkMatch = (m: Match | undefined, path: PathSegment[]) => {
+    if (m?.class === undefined) return;
+    const list = typeof m.class === "string" ? [m.class] : m.class;
+    list.forEach((id, k) => {
+      if (!classIds.includes(id)) {
+        issues.push(issue(typeof m.class === "string" ? [...path, "class"] : [...path, "class", k], `unknown traveller class "${id}"`, oneOf("class ids", id, classIds)));
+      }
+    });
+  };
+  scenario.policies.forEach((p, i) => {
+    const firstIndex = policyIds.indexOf(p.id);
+    if (firstIndex !== i) issues.push(issue(["policies", i, "id"], `duplicate policy id "${p.id}"`, `a unique id (policies[${firstIndex}] has it)`));
+    if (p.extends === undefined && p.lanes.length === 0) {
+      issues.push(issueWithValue(["policies", i, "lanes"], "a policy without `extends` needs at least one lane", p.lanes, "at least 1 lane"));
+    }
+    if (p.extends === undefined && p.routes.length === 0) {
+      issues.push(issueWithValue(["policies", i, "routes"], "a policy without `extends` needs at least one route", p.routes, "at least 1 route"));
+    }
+    const laneIds = p.lanes.map((l) => l.id);
+    p.lanes.forEach((lane, j) => {
+      const base: PathSegment[] = ["policies", i, "lanes", j];
+      const firstLane = laneIds.indexOf(lane.id);
+      if (firstLane !== j) issues.push(issue([...base, "id"], `duplicate lane id "${lane.id}"`, `a unique id within the policy (lanes[${firstLane}] has it)`));
+      if (lane.servers !== undefined && lane.schedule !== undefined) {
+        issues.push(issue([...base, "schedule"], "give `servers` or `schedule`, not both", "exactly one of `servers` / `schedule`"));
+      } else if (lane.servers === undefined && lane.schedule === undefined) {
+        issues.push(issue(base, `lane "${lane.id}" needs \`servers\` or \`schedule\``, "`servers: <integer>` or `schedule: [{from, to, servers}]`"));
+      }
+      if (lane.schedule !== undefined) checkWindows(issues, lane.schedule, [...base, "schedule"], true);
+      if (lane.outages !== undefined) checkWindows(issues, lane.outages, [...base, "outages"], false);
+      checkDistributionRef(lane.service, [...base, "service"]);
+      if (lane.overhead !== undefined) checkDistributionRef(lane.overhead, [...base, "overhead"]);
+    });
+    const routeIds = p.routes.map((r) => r.id);
+    p.routes.forEach((route, r) => {
+      const base: PathSegment[] = ["policies", i, "routes", r];
+      if (route.id !== undefined && routeIds.indexOf(route.id) !== r) {
+        issues.push(issue([...base, "id"], `duplicate route id "${route.id}"`, "a unique route id within the policy"));
+      }
+      checkMatch(route.when, [...base, "when"]);
+      route.steps.forEach((step, s) => checkStepShape(step, [...base, "steps", s]));
+    });
+  });
+
+  function checkStepShape(step: Step, path: PathSegment[]): void {
+    checkMatch(step.when, [...path, "when"]);
+    if (step.delay !== undefined && step.lanes !== undefined) {
+      issues.push(issue([...path, "lanes"], "give `delay` or `lanes`, not both", "exactly one of `delay` / `lanes`"));
+    } else if (step.delay === undefined && step.lanes === undefined) {
+      issues.push(issue(path, "a step needs `lanes` (a queue) or `delay` (a walk)", "exactly one of `delay` / `lanes`"));
+    }
+    if (step.delay !== undefined) {
+      checkDistributionRef(step.delay, [...path, "delay"]);
+      if (step.fallback !== undefined) issues.push(issue([...path, "fallback"], "a delay step cannot have a fallback", "`fallback` only on steps with `lanes`"));
+    }
+    if (Array.isArray(step.lanes)) {
+      step.lanes.forEach((choice, k) => checkMatch(choice.when, [...path, "lanes", k, "when"]));
+      const last = step.lanes.length - 1;
+      const lastChoice = step.lanes[last];
+      if (lastChoice !== undefined && (lastChoice.when !== undefined || lastChoice.share !== 1)) {
+        issues.push(
+          issueWithValue(
+            [...path, "lanes", last],
+            "the last lane option must apply to every traveller",
+            lastChoice,
+            "a last option with no `when` and share 1",
+          ),
+        );
+      }
+    }
+  }
+
+  // Extends, lane references in the resolved policies, route coverage.
+  const flat = flattenPolicies(scenario.policies);
+  issues.push(...flat.issues);
+  const reported = new Set<string>();
+  const checkLaneRef = (fp: FlatPolicy, laneId: string, path: PathSegment[]) => {
+    if (fp.lanes.some((l) => l.lane.id === laneId)) return;
+    const key = JSON.stringify(path);
+    if (reported.has(key)) return;
+    reported.add(key);
+    const policyId = scenario.policies[fp.policyIndex]!.id;
+    issues.push(issue(path, `unknown lane "${laneId}" in policy "${policyId}"`, oneOf(`lanes of policy "${policyId}"`, laneId, fp.lanes.map((l) => l.lane.id))));
+  };
+  const combinations = travellerCombinations(scenario);
+  flat.policies.forEach((fp) => {
+    if (fp === null) return;
+    const policy = scenario.policies[fp.policyIndex]!;
+    const seenRouteIds = new Map<string, number>();
+    for (const { route, policyIndex, routeIndex } of fp.routes) {
+      const base: PathSegment[] = ["policies", policyIndex, "routes", routeIndex];
+      if (route.id !== undefined && policyIndex !== fp.policyIndex) {
+        const own = seenRouteIds.get(route.id);
+        if (own !== undefined) {
+          issues.push(
+            issue(
+              ["policies", fp.policyIndex, "routes", own, "id"],
+              `route id "${route.id}" is also used by an inherited route (policies[${policyIndex}].routes[${routeIndex}])`,
+              "a route id not used by the parent policy",
+            ),
+          );
+        }
+      } else if (route.id !== undefined) {
+        seenRouteIds.set(route.id, routeIndex);
+      }
+      route.steps.forEach((step, s) => {
+        const stepPath = [...base, "steps", s];
+        if (typeof step.lanes === "string") checkLaneRef(fp, step.lanes, [...stepPath, "lanes"]);
+        else step.lanes?.forEach((c, k) => checkLaneRef(fp, c.lane, [...stepPath, "lanes", k, "lane"]));
+        if (step.fallback !== undefined) checkLaneRef(fp, step.fallback.lane, [...stepPath, "fallback", "lane"]);
+      });
+    }
+    const uncovered = combinations.filter((t) => !fp.routes.some((r) => matches(r.route.when, t)));
+    const firstUncovered = uncovered[0];
+    if (firstUncovered !== undefined) {
+      const more = uncovered.length > 1 ? ` (and ${uncovered.length - 1} more uncovered combination${uncovered.length > 2 ? "s" : ""})` : "";
+      issues.push(
+        issueWithValue(
+          ["policies", fp.policyIndex, "routes"],
+          `policy "${policy.id}" has no route for traveller ${describeTraveller(firstUncovered)}${more}`,
+          firstUncovered,
+          "a route whose `when` matches every traveller combination (e.g. a last route without `when`)",
+        ),
+      );
+    }
+  });
+
+  return issues;
+}
+
