@@ -1,0 +1,159 @@
+/**
+ * Student-t confidence intervals for replication means and for differences between policies.
+ *
+ * Reports must be byte-identical across runs, worker counts and transports, so every sum runs
+ * over the inputs in index order (replication order); nothing is sorted or reordered.
+ */
+import { studentTQuantile } from "./student-t.js";
+
+export interface ConfidenceInterval {
+  /** Number of observations. */
+  n: number;
+  mean: number;
+  /** Sample standard deviation (n-1); NaN when n < 2. */
+  sd: number;
+  /** t_{(1+level)/2, n-1} * sd / sqrt(n); NaN when n < 2 (no variance estimate), 0 when all values are equal. */
+  halfWidth: number;
+  lower: number;
+  upper: number;
+  level: number;
+}
+
+/** A paired comparison (common random numbers): the interval is for d_i = treatment_i - baseline_i. */
+export interface PairedDifference extends ConfidenceInterval {
+  baselineMean: number;
+  treatmentMean: number;
+  /** mean(d) / baselineMean; NaN when baselineMean is 0. */
+  relativeChange: number;
+  /**
+   * lower/upper divided by baselineMean (swapped if it is negative so relativeLower <= relativeUpper).
+   * Conditional on the baseline mean: its own sampling error is ignored, which is adequate when the
+   * baseline's relative half-width is small; otherwise use a ratio (Fieller) interval.
+   */
+  relativeLower: number;
+  relativeUpper: number;
+}
+
+/** Welch's interval for mean(a) - mean(b) from independent samples. */
+export interface IndependentDifference {
+  /** mean(a) - mean(b). */
+  mean: number;
+  meanA: number;
+  meanB: number;
+  nA: number;
+  nB: number;
+  standardError: number;
+  /** Welch-Satterthwaite degrees of freedom. */
+  df: number;
+  halfWidth: number;
+  lower: number;
+  upper: number;
+  level: number;
+}
+
+function checkLevel(level: number): void {
+  if (!(level > 0 && level < 1)) throw new RangeError(`confidence level must be in (0, 1), got ${level}`);
+}
+
+/** Sum in index order. */
+function meanOf(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i] as number;
+  return values.length === 0 ? NaN : s / values.length;
+}
+
+/** Two-pass sample variance (n-1) in index order; NaN when n < 2. */
+function varianceOf(values: ArrayLike<number>, mean: number): number {
+  const n = values.length;
+  if (n < 2) return NaN;
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (values[i] as number) - mean;
+    ss += d * d;
+  }
+  return ss / (n - 1);
+}
+
+/** Student-t interval for the mean of i.i.d. values (typically one summary per replication). */
+export function confidenceInterval(values: ArrayLike<number>, level = 0.95): ConfidenceInterval {
+  checkLevel(level);
+  const n = values.length;
+  const mean = meanOf(values);
+  const sd = Math.sqrt(varianceOf(values, mean));
+  const halfWidth = n < 2 ? NaN : (studentTQuantile(0.5 + level / 2, n - 1) * sd) / Math.sqrt(n);
+  return { n, mean, sd, halfWidth, lower: mean - halfWidth, upper: mean + halfWidth, level };
+}
+
+/**
+ * Interval for the effect of a treatment measured on the same replications (same random
+ * streams) as a baseline. Pairing cancels the noise the two share, which is why the
+ * simulator runs every policy on common random numbers.
+ */
+export function pairedDifference(
+  treatment: ArrayLike<number>,
+  baseline: ArrayLike<number>,
+  level = 0.95,
+): PairedDifference {
+  if (treatment.length !== baseline.length) {
+    throw new RangeError(`pairedDifference: ${treatment.length} treatment vs ${baseline.length} baseline values`);
+  }
+  const d = new Float64Array(treatment.length);
+  for (let i = 0; i < d.length; i++) d[i] = (treatment[i] as number) - (baseline[i] as number);
+  const ci = confidenceInterval(d, level);
+  const baselineMean = meanOf(baseline);
+  const treatmentMean = meanOf(treatment);
+  const relativeChange = baselineMean === 0 ? NaN : ci.mean / baselineMean;
+  const rl = baselineMean === 0 ? NaN : ci.lower / baselineMean;
+  const ru = baselineMean === 0 ? NaN : ci.upper / baselineMean;
+  return {
+    ...ci,
+    baselineMean,
+    treatmentMean,
+    relativeChange,
+    relativeLower: baselineMean < 0 ? ru : rl,
+    relativeUpper: baselineMean < 0 ? rl : ru,
+  };
+}
+
+/**
+ * Welch's t interval for mean(a) - mean(b) without pairing; mainly the yardstick showing how
+ * much common random numbers narrow {@link pairedDifference}. Needs at least two values per
+ * sample (NaN otherwise); if both samples are constant the half-width is 0.
+ */
+export function independentDifference(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  level = 0.95,
+): IndependentDifference {
+  checkLevel(level);
+  const nA = a.length;
+  const nB = b.length;
+  const meanA = meanOf(a);
+  const meanB = meanOf(b);
+  const va = varianceOf(a, meanA) / nA;
+  const vb = varianceOf(b, meanB) / nB;
+  const se2 = va + vb;
+  const standardError = Math.sqrt(se2);
+  const mean = meanA - meanB;
+  let df: number;
+  let halfWidth: number;
+  if (Number.isNaN(se2)) {
+    df = NaN;
+    halfWidth = NaN;
+  } else if (se2 === 0) {
+    df = nA + nB - 2;
+    halfWidth = 0;
+  } else {
+    df = (se2 * se2) / ((va * va) / (nA - 1) + (vb * vb) / (nB - 1));
+    halfWidth = studentTQuantile(0.5 + level / 2, df) * standardError;
+  }
+  return { mean, meanA, meanB, nA, nB, standardError, df, halfWidth, lower: mean - halfWidth, upper: mean + halfWidth, level };
+}
+
+/**
+ * halfWidth / |mean|: the precision measure for "run replications until the half-width is
+ * within x% of the mean". Infinity when the mean is 0 and the half-width is not.
+ */
+export function relativeHalfWidth(ci: Pick<ConfidenceInterval, "mean" | "halfWidth">): number {
+  return ci.halfWidth / Math.abs(ci.mean);
+}

@@ -1,0 +1,136 @@
+import { describe, it, expect } from "vitest";
+import {
+  logGamma,
+  normalCdf,
+  normalQuantile,
+  regularizedIncompleteBeta,
+  studentTCdf,
+  studentTQuantile,
+} from "../src/index.js";
+
+const relErr = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+
+describe("Student t quantiles", () => {
+  it("match printed table values (9-10 significant digits)", () => {
+    const table: Array<[number, number, number]> = [
+      [0.975, 1, 12.706204736],
+      [0.975, 2, 4.30265273],
+      [0.975, 9, 2.262157163],
+      [0.975, 29, 2.045229642],
+      [0.995, 29, 2.756385904],
+    ];
+    for (const [p, df, t] of table) {
+      expect(Math.abs(studentTQuantile(p, df) - t), `t(${p}, ${df})`).toBeLessThan(6e-10);
+      expect(Math.abs(studentTQuantile(1 - p, df) + t)).toBeLessThan(6e-10);
+    }
+    expect(Math.abs(studentTQuantile(0.975, 1000) - 1.962339)).toBeLessThan(1e-6);
+  });
+
+  it("match high-precision references to 1e-12 relative, including extreme tails and huge df", () => {
+    // 50-digit values from mpmath (betainc), for the same double-precision p.
+    const refs: Array<[number, number, number]> = [
+      [0.6, 4.7, 0.26808271954103179624],
+      [0.9, 1.5, 2.1963984175655377638],
+      [0.995, 2.5, 7.1637281389487828791],
+      [0.999999, 3, 103.29946777942897177],
+      [1e-10, 10, -25.466008021697726065],
+      [1e-100, 30, -10810.645001143975864],
+      [0.5 + 1e-9, 5, 2.6343054496370241136e-9],
+      [0.975, 99999, 1.9599877077718443991],
+      [0.975, 1e6, 1.9599663568141066553],
+    ];
+    for (const [p, df, t] of refs) expect(relErr(studentTQuantile(p, df), t), `t(${p}, ${df})`).toBeLessThan(1e-12);
+  });
+
+  it("agree with closed forms for df = 1, 2, 4", () => {
+    for (const p of [1e-12, 0.01, 0.2, 0.45, 0.5 + 1e-10, 0.8, 0.975, 1 - 1e-9]) {
+      // Cauchy: tan(pi (p - 1/2)), written as a cotangent in the tails where p - 1/2 is inexact.
+      const cauchy = p < 0.25 ? -1 / Math.tan(Math.PI * p) : p > 0.75 ? 1 / Math.tan(Math.PI * (1 - p)) : Math.tan(Math.PI * (p - 0.5));
+      expect(relErr(studentTQuantile(p, 1), cauchy)).toBeLessThan(1e-14);
+      const df2 = (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
+      expect(relErr(studentTQuantile(p, 2), df2)).toBeLessThan(1e-9);
+      if (Math.abs(p - 0.5) < 0.01) continue; // the df = 4 formula cancels catastrophically near the centre
+      // df = 4: t = sign * 2 sqrt(q - 1), q = cos(acos(sqrt(alpha)) / 3) / sqrt(alpha), alpha = 4p(1-p).
+      const alpha = 4 * p * (1 - p);
+      const q4 = Math.cos(Math.acos(Math.sqrt(alpha)) / 3) / Math.sqrt(alpha);
+      expect(relErr(studentTQuantile(p, 4), Math.sign(p - 0.5) * 2 * Math.sqrt(q4 - 1)), `df4 p=${p}`).toBeLessThan(1e-8);
+    }
+  });
+
+  it("invert the CDF and approach the normal as df grows", () => {
+    for (const df of [1, 1.7, 3, 12.5, 40, 400, 5e4, 2e5, 1e9]) {
+      for (const p of [1e-8, 0.025, 0.3, 0.5, 0.7, 0.975, 0.999]) {
+        const t = studentTQuantile(p, df);
+        const back = studentTCdf(t, df);
+        const tail = Math.min(p, 1 - p);
+        expect(Math.abs(back - p) / tail, `df=${df} p=${p}`).toBeLessThan(1e-11);
+      }
+    }
+    expect(relErr(studentTQuantile(0.975, 1e12), normalQuantile(0.975))).toBeLessThan(1e-11);
+    expect(studentTQuantile(0.975, Infinity)).toBe(normalQuantile(0.975));
+    // Monotone in df: heavier tails for fewer degrees of freedom.
+    let prev = Infinity;
+    for (const df of [1, 2, 3, 5, 10, 30, 100, 1e3, 1e5, 1e7]) {
+      const t = studentTQuantile(0.975, df);
+      expect(t).toBeLessThan(prev);
+      prev = t;
+    }
+  });
+
+  it("handle edges and reject bad arguments", () => {
+    expect(studentTQuantile(0, 5)).toBe(-Infinity);
+    expect(studentTQuantile(1, 5)).toBe(Infinity);
+    expect(studentTQuantile(0.5, 5)).toBe(0);
+    expect(studentTCdf(0, 7)).toBe(0.5);
+    expect(studentTCdf(Infinity, 7)).toBe(1);
+    expect(studentTCdf(-Infinity, 7)).toBe(0);
+    expect(() => studentTQuantile(0.5, 0)).toThrow(RangeError);
+    expect(() => studentTQuantile(1.5, 3)).toThrow(RangeError);
+    expect(() => studentTQuantile(NaN, 3)).toThrow(RangeError);
+    expect(() => studentTCdf(1, -1)).toThrow(RangeError);
+  });
+});
+
+describe("normal distribution", () => {
+  it("quantiles match references", () => {
+    expect(Math.abs(normalQuantile(0.975) - 1.959963985)).toBeLessThan(5e-10);
+    expect(relErr(normalQuantile(0.975), 1.9599639845400538556)).toBeLessThan(1e-15);
+    expect(relErr(normalQuantile(1e-10), -6.3613409024040561991)).toBeLessThan(1e-14);
+    expect(relErr(normalQuantile(0.5 + 1e-9), 2.5066282037387114376e-9)).toBeLessThan(1e-12);
+    expect(normalQuantile(0.5)).toBe(0);
+    expect(normalQuantile(0)).toBe(-Infinity);
+    expect(() => normalQuantile(-0.1)).toThrow(RangeError);
+  });
+
+  it("CDF matches references and inverts the quantile", () => {
+    expect(relErr(normalCdf(-5), 2.8665157187919391167e-7)).toBeLessThan(1e-14);
+    expect(relErr(normalCdf(-20), 2.7536241186062336951e-89)).toBeLessThan(1e-13);
+    expect(normalCdf(0)).toBe(0.5);
+    expect(relErr(normalCdf(1.9599639845400538556), 0.975)).toBeLessThan(1e-15);
+    for (const p of [1e-300, 1e-20, 0.001, 0.2, 0.49, 0.51, 0.9, 0.999]) {
+      expect(Math.abs(normalCdf(normalQuantile(p)) - p) / Math.min(p, 1 - p), `p=${p}`).toBeLessThan(1e-13);
+    }
+  });
+});
+
+describe("special functions", () => {
+  it("logGamma", () => {
+    expect(relErr(logGamma(0.5), 0.57236494292470008707)).toBeLessThan(1e-15);
+    expect(relErr(logGamma(100), 359.13420536957539878)).toBeLessThan(1e-15);
+    expect(relErr(logGamma(0.01), 4.5994798780420217016)).toBeLessThan(1e-14);
+    expect(relErr(logGamma(1e6), 12815504.56914761165997697)).toBeLessThan(1e-15);
+    expect(Math.abs(logGamma(1))).toBeLessThan(1e-15);
+    expect(Math.abs(logGamma(10) - Math.log(362880))).toBeLessThan(1e-13);
+  });
+
+  it("regularizedIncompleteBeta", () => {
+    expect(relErr(regularizedIncompleteBeta(0.3, 2.5, 3.5), 0.29675298929566637832)).toBeLessThan(1e-14);
+    expect(relErr(regularizedIncompleteBeta(0.99, 500, 0.5), 0.0015273578790529890667)).toBeLessThan(1e-11);
+    expect(regularizedIncompleteBeta(0, 2, 3)).toBe(0);
+    expect(regularizedIncompleteBeta(1, 2, 3)).toBe(1);
+    // Symmetry I_x(a,b) = 1 - I_{1-x}(b,a), and I_x(1,1) = x.
+    expect(Math.abs(regularizedIncompleteBeta(0.7, 3, 2) + regularizedIncompleteBeta(0.3, 2, 3) - 1)).toBeLessThan(1e-15);
+    expect(Math.abs(regularizedIncompleteBeta(0.37, 1, 1) - 0.37)).toBeLessThan(1e-15);
+    expect(() => regularizedIncompleteBeta(0.5, 0, 1)).toThrow(RangeError);
+  });
+});
