@@ -58,6 +58,9 @@ export class ServerPool {
   private readonly binStart: number;
   private readonly binWidth: number;
   private readonly binCount: number;
+  /** Bin holding `lastTime` (-1 when outside the binned range) and its end, for the fast path. */
+  private curBin = -1;
+  private curBinEnd = Number.NEGATIVE_INFINITY;
   /** Per-bin integral of the queue length. */
   readonly binQueueArea: Float64Array;
   /** Per-bin integral of the busy servers. */
@@ -165,20 +168,32 @@ export class ServerPool {
     this.areaBusy += b * dt;
     this.areaServers += s * dt;
     if (this.binCount > 0) {
-      let t0 = this.lastTime;
-      const w = this.binWidth;
-      while (t0 < now) {
-        const idx = Math.floor((t0 - this.binStart) / w);
-        const binEnd = this.binStart + (idx + 1) * w;
-        const t1 = binEnd < now ? binEnd : now;
-        if (idx >= 0 && idx < this.binCount) {
-          const d = t1 - t0;
-          this.binQueueArea[idx]! += q * d;
-          this.binBusyArea[idx]! += b * d;
-          this.binServerArea[idx]! += s * d;
-          if (q > this.binMaxQueue[idx]!) this.binMaxQueue[idx] = q;
+      // Fast path: the segment lies inside the current bin (almost always).
+      if (now <= this.curBinEnd && this.curBin >= 0) {
+        const idx = this.curBin;
+        this.binQueueArea[idx]! += q * dt;
+        this.binBusyArea[idx]! += b * dt;
+        this.binServerArea[idx]! += s * dt;
+        if (q > this.binMaxQueue[idx]!) this.binMaxQueue[idx] = q;
+      } else {
+        let t0 = this.lastTime;
+        const w = this.binWidth;
+        while (t0 < now) {
+          const idx = Math.floor((t0 - this.binStart) / w);
+          const binEnd = this.binStart + (idx + 1) * w;
+          const t1 = binEnd < now ? binEnd : now;
+          if (idx >= 0 && idx < this.binCount) {
+            const d = t1 - t0;
+            this.binQueueArea[idx]! += q * d;
+            this.binBusyArea[idx]! += b * d;
+            this.binServerArea[idx]! += s * d;
+            if (q > this.binMaxQueue[idx]!) this.binMaxQueue[idx] = q;
+          }
+          t0 = t1;
         }
-        t0 = t1;
+        const cur = Math.floor((now - this.binStart) / w);
+        this.curBin = cur >= 0 && cur < this.binCount ? cur : -1;
+        this.curBinEnd = this.binStart + (cur + 1) * w;
       }
     }
     this.lastTime = now;
