@@ -38,6 +38,10 @@ describe("Student t quantiles", () => {
       [0.5 + 1e-9, 5, 2.6343054496370241136e-9],
       [0.975, 99999, 1.9599877077718443991],
       [0.975, 1e6, 1.9599663568141066553],
+      // Either side of the switch to the Cornish-Fisher expansion (df >= 1e5), deep in the tail.
+      [1e-300, 99999, -37.174671944880964486],
+      [1e-300, 1e5, -37.174670665466219077],
+      [1e-300, 1e7, -37.048368428741473079],
     ];
     for (const [p, df, t] of refs) expect(relErr(studentTQuantile(p, df), t), `t(${p}, ${df})`).toBeLessThan(1e-12);
   });
