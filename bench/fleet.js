@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+// Fleet benchmarks (BullMQ on the real Redis at REDIS_URL, default redis://127.0.0.1:6379):
+//
+//   1. replications/s with 1 and with 2 simulator processes (one replication thread each), and the
+//      scaling efficiency  rate(2) / (2 × rate(1))                        target ≥ 85 %
+//   2. the BullMQ path against the embedded path for the same 200-replication experiment:
+//      overhead = time(fleet) / time(embedded) − 1                          target ≤ 10 %
+//      embedded = EmbeddedRunner (2 threads) + buildReport, as `hetao-sim run`;
+//      fleet    = FleetRunner (1 simulator process × 2 threads, 1 metrics process) + buildReport,
+//                 as `hetao-sim run --redis`, with the services already running (as in production).
+//
+// Standalone: `node bench/fleet.js [--quick]`; also a section of `pnpm bench` (bench/sections/30-fleet.js).
+// Services are real processes (services/*/dist/main.js) under a throw-away queue prefix, removed after.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { EmbeddedRunner } from "../packages/cli/dist/index.js";
+import { buildReport, createExperiment, experimentId, reportJson } from "../packages/experiment/dist/index.js";
+import {
+  ExperimentStore,
+  FleetRunner,
+  Redis,
+  TOOL_VERSION,
+  configFromEnv,
+  createRedis,
+  simulateQueue,
+  resultsQueue,
+  submitExperiment,
+} from "../packages/messaging/dist/index.js";
+import { loadScenarioFile } from "../packages/scenario/dist/index.js";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const SCENARIO = join(ROOT, "seeds/scenarios/hetao-weekday.yaml");
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+export const EFFICIENCY_TARGET = 85; // percent
+export const OVERHEAD_TARGET = 10; // percent
+
+async function reachable() {
+  const c = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
+  c.on("error", () => {});
+  try {
+    await c.connect();
+    await c.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    c.disconnect();
+  }
+}
+
+function startService(role, env) {
+  const main = join(ROOT, `services/${role}/dist/main.js`);
+  const proc = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  proc.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+  const exited = new Promise((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
+  const ready = new Promise((resolve, reject) => {
+    let buf = "";
+    proc.stdout.setEncoding("utf8").on("data", (chunk) => {
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf("\n")) !== -1) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line.includes(`"msg":"${role} ready"`)) resolve();
+      }
+    });
+    void exited.then(({ code }) => reject(new Error(`${role} exited with ${code} before it was ready: ${stderr}`)));
+    setTimeout(() => reject(new Error(`${role} was not ready within 60 s: ${stderr}`)), 60_000).unref();
+  });
+  return {
+    ready,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function cleanup(prefix) {
+  const c = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  let cursor = "0";
+  do {
+    const [next, keys] = await c.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await c.del(...keys);
+  } while (cursor !== "0");
+  c.disconnect();
+}
+
+export async function runFleetBench({ quick = false, log = (s) => process.stderr.write(`${s}\n`) } = {}) {
+  if (!(await reachable())) return [{ figure: "fleet benchmarks", value: "skipped", unit: `Redis not reachable at ${REDIS_URL}` }];
+  const prefix = `{bench-${process.pid}}`;
+  const reportsDir = mkdtempSync(join(tmpdir(), "hetao-bench-fleet-"));
+  const env = { REDIS_URL, QUEUE_PREFIX: prefix, REPORTS_DIR: reportsDir, HTTP_PORT: "0", LOG_LEVEL: "info" };
+  const config = configFromEnv("client", env);
+  const redis = createRedis(config, "producer", "bench");
+  const store = new ExperimentStore(redis, prefix);
+  const simulate = simulateQueue(config);
+  const results = resultsQueue(config);
+  const { scenario, digest } = await loadScenarioFile(SCENARIO);
+  const services = [];
+  let seed = 5000;
+  const spec = (replications) => createExperiment(scenario, { replications, seed: seed++ });
+
+  async function timeFleet(replications) {
+    const s = spec(replications);
+    const t0 = performance.now();
+    const { id } = await submitExperiment({ store, simulate }, s, TOOL_VERSION);
+    for (;;) {
+      const status = await store.status(id);
+      if (status.state === "completed") break;
+      if (status.state === "failed") throw new Error(`bench experiment failed: ${JSON.stringify(status.errors)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return (performance.now() - t0) / 1000;
+  }
+
+  const rows = [];
+  try {
+    const metrics = startService("metrics", env);
+    services.push(metrics);
+    await metrics.ready;
+
+    // 1. Scaling: 1 then 2 simulator processes, one replication thread each.
+    const n = quick ? 24 : 60;
+    const sim1 = startService("simulator", { ...env, SIMULATOR_CONCURRENCY: "1" });
+    services.push(sim1);
+    await sim1.ready;
+    await timeFleet(4); // warm-up: thread start, JIT
+    log(`fleet: ${n} replications on 1 simulator process …`);
+    const t1 = await timeFleet(n);
+    const sim2 = startService("simulator", { ...env, SIMULATOR_CONCURRENCY: "1" });
+    services.push(sim2);
+    await sim2.ready;
+    await timeFleet(6);
+    log(`fleet: ${n} replications on 2 simulator processes …`);
+    const t2 = await timeFleet(n);
+    const rate1 = n / t1;
+    const rate2 = n / t2;
+    const efficiency = (100 * rate2) / (2 * rate1);
+    rows.push(
+      { figure: "replications/s, 1 simulator process", value: rate1, unit: `rep/s (${n} reps, hetao-weekday)` },
+      { figure: "replications/s, 2 simulator processes", value: rate2, unit: "rep/s" },
+      { figure: "scaling efficiency 1 → 2 processes", value: efficiency, unit: "%", target: EFFICIENCY_TARGET },
+    );
+    await sim1.stop();
+    await sim2.stop();
+
+    // 2. Overhead: the same 200-replication experiment, embedded vs the BullMQ path.
+    const reps = quick ? 60 : 200;
+    const threads = Math.min(2, availableParallelism());
+    const sim = startService("simulator", { ...env, SIMULATOR_CONCURRENCY: String(threads) });
+    services.push(sim);
+    await sim.ready;
+    await timeFleet(4);
+    const overheadSpec = createExperiment(scenario, { replications: reps, seed: 4242 });
+    const rounds = quick ? 1 : 2;
+    let embedded = Infinity;
+    let fleet = Infinity;
+    let embeddedJson;
+    let fleetJson;
+    for (let round = 0; round < rounds; round++) {
+      log(`fleet: ${reps} replications embedded (${threads} threads), round ${round + 1}/${rounds} …`);
+      let t0 = performance.now();
+      const runner = new EmbeddedRunner({ threads });
+      const er = await runner.run(overheadSpec, () => {});
+      embeddedJson = reportJson(buildReport(overheadSpec, er, { scenarioDigest: digest, toolVersion: TOOL_VERSION }));
+      embedded = Math.min(embedded, (performance.now() - t0) / 1000);
+
+      log(`fleet: ${reps} replications on the BullMQ path (1 simulator × ${threads} threads + metrics), round ${round + 1}/${rounds} …`);
+      // A fresh run of the same experiment: forget the previous one and its finished jobs.
+      await simulate.clean(0, 100_000, "completed");
+      await results.clean(0, 100_000, "completed");
+      await store.forget(experimentId(overheadSpec));
+      t0 = performance.now();
+      const fleetRunner = new FleetRunner(config, { toolVersion: TOOL_VERSION });
+      const fr = await fleetRunner.run(overheadSpec, () => {});
+      fleetJson = reportJson(buildReport(overheadSpec, fr, { scenarioDigest: digest, toolVersion: TOOL_VERSION }));
+      fleet = Math.min(fleet, (performance.now() - t0) / 1000);
+      await fleetRunner.close();
+    }
+    const overhead = 100 * (fleet / embedded - 1);
+    rows.push(
+      { figure: `${reps} replications, embedded (${threads} threads)`, value: embedded, unit: "s" },
+      { figure: `${reps} replications, BullMQ path (1 × ${threads} threads)`, value: fleet, unit: "s" },
+      { figure: "BullMQ path overhead vs embedded", value: overhead, unit: `% (target ≤ ${OVERHEAD_TARGET}%)`, ok: overhead <= OVERHEAD_TARGET },
+      { figure: "reports identical (embedded vs BullMQ)", value: embeddedJson === fleetJson ? "yes" : "NO", unit: "", ok: embeddedJson === fleetJson },
+    );
+  } finally {
+    await Promise.all(services.map((s) => s.stop()));
+    await simulate.close();
+    await results.close();
+    redis.disconnect();
+    await cleanup(prefix);
+    rmSync(reportsDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+export default {
+  name: "fleet",
+  title: "BullMQ fleet: scaling over simulator processes, overhead against the embedded run",
+  async run(ctx) {
+    return runFleetBench({ quick: ctx.quick });
+  },
+};
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
+  const rows = await runFleetBench({ quick });
+  for (const r of rows) {
+    const value = typeof r.value === "number" ? r.value.toFixed(r.value >= 100 ? 0 : 2) : r.value;
+    const verdict = r.ok !== undefined ? (r.ok ? "ok" : "MISSED") : r.target !== undefined ? (r.value >= r.target ? "ok" : "MISSED") : "";
+    console.log(`${r.figure.padEnd(48)} ${String(value).padStart(8)} ${r.unit ?? ""}${r.target !== undefined ? ` (target ≥ ${r.target})` : ""} ${verdict}`);
+  }
+}

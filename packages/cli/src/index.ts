@@ -1,0 +1,14 @@
+export { createProgram, COMMANDS } from "./program.js";
+export { type ExperimentRunner, type ProgressListener, type RunProgress, RunnerError } from "./runner.js";
+export { EmbeddedRunner, defaultThreads, type EmbeddedRunnerOptions } from "./embedded-runner.js";
+export { runCommand, selectRunner, type RunOptions, type RunOutcome } from "./commands/run-command.js";
+export { registerRun } from "./commands/run.js";
+export { validateCommand, registerValidate } from "./commands/validate.js";
+export { schemaCommand, registerSchema } from "./commands/schema.js";
+export { writeFilesAtomically, writeFileAtomically, type OutputFile } from "./output.js";
+export { ProgressDisplay, progressMode, type ProgressMode } from "./progress.js";
+export { integerOption, listOption } from "./options.js";
+export { CliError } from "./errors.js";
+export { TOOL_VERSION } from "./version.js";
+export { planCommand, registerPlan, renderPlanTable, type PlanCommandOptions, type PlanOutcome } from "./commands/plan.js";
+export { checkTraceOptions, renderSweepTable, sweepPoints, writeTrace, type SweepTraceOptions } from "./exports-step.js";

@@ -1,0 +1,23 @@
+import { Command } from "commander";
+import { registerPlan } from "./commands/plan.js";
+import { registerRun } from "./commands/run.js";
+import { registerSchema } from "./commands/schema.js";
+import { registerStatus } from "./commands/status.js";
+import { registerValidate } from "./commands/validate.js";
+import { registerWorker } from "./commands/worker.js";
+import { TOOL_VERSION } from "./version.js";
+
+/** One registration function per file under ./commands/ (fleet: add worker and status here). */
+export const COMMANDS: readonly ((program: Command) => void)[] = [registerRun, registerValidate, registerSchema, registerWorker, registerStatus, registerPlan];
+
+export function createProgram(): Command {
+  const program = new Command();
+  program
+    .name("hetao-sim")
+    .description("Discrete-event simulator of researchers crossing the Hetao Shenzhen–Hong Kong co-operation zone")
+    .version(TOOL_VERSION)
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const register of COMMANDS) register(program);
+  return program;
+}

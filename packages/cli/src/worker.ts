@@ -1,0 +1,37 @@
+/**
+ * Worker thread of the embedded runner: validates the experiment spec once, then runs each
+ * replication job it is sent and posts the result back as a JSON string.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { type ExperimentSpec, parseExperimentSpec, runReplication } from "@hetao/experiment";
+import type { FromWorker, ToWorker, WorkerInit } from "./worker-protocol.js";
+
+const port = parentPort;
+if (port === null) throw new Error("worker.js must run in a worker thread");
+
+function post(message: FromWorker): void {
+  port!.postMessage(message);
+}
+
+function describeError(err: unknown): { message: string; stack?: string } {
+  if (err instanceof Error) return err.stack !== undefined ? { message: err.message, stack: err.stack } : { message: err.message };
+  return { message: String(err) };
+}
+
+let spec: ExperimentSpec | undefined;
+try {
+  spec = parseExperimentSpec(JSON.parse((workerData as WorkerInit).spec));
+  post({ type: "ready" });
+} catch (err) {
+  post({ type: "error", point: null, replication: null, ...describeError(err) });
+}
+
+port.on("message", (job: ToWorker) => {
+  if (job.type !== "job" || spec === undefined) return;
+  try {
+    const result = runReplication(spec, job.point, job.replication);
+    post({ type: "result", point: job.point, replication: job.replication, result: JSON.stringify(result) });
+  } catch (err) {
+    post({ type: "error", point: job.point, replication: job.replication, ...describeError(err) });
+  }
+});

@@ -1,0 +1,67 @@
+import { type ReplicationResult, ReplicationResultSchema } from "@hetao/crossing-model";
+import { type ExperimentSpec, planReplications } from "./spec.js";
+
+function key(point: number, replication: number): string {
+  return `${point}:${replication}`;
+}
+
+/**
+ * Collects the replication results of one experiment, keyed by (point, replication): a duplicate
+ * delivery changes nothing and arrival order does not matter; `results()` is always sorted.
+ */
+export class ResultCollector {
+  readonly spec: ExperimentSpec;
+  readonly #planned = new Set<string>();
+  readonly #results = new Map<string, ReplicationResult>();
+
+  constructor(spec: ExperimentSpec) {
+    this.spec = spec;
+    for (const { point, replication } of planReplications(spec)) this.#planned.add(key(point, replication));
+  }
+
+  /**
+   * Validates and stores a result. Returns false (and changes nothing) when a result for the same
+   * (point, replication) is already stored; throws for an invalid result, one outside the plan, or
+   * one that lacks a policy of the experiment.
+   */
+  add(result: unknown): boolean {
+    const parsed = ReplicationResultSchema.parse(result);
+    const k = key(parsed.point, parsed.replication);
+    if (!this.#planned.has(k)) {
+      throw new RangeError(
+        `result for point ${parsed.point}, replication ${parsed.replication} is not part of the experiment ` +
+          `(points ${this.spec.points.map((p) => p.index).join(", ")}; replications 0..${this.spec.replications - 1})`,
+      );
+    }
+    if (this.#results.has(k)) return false;
+    const missing = this.spec.policies.filter((p) => !Object.hasOwn(parsed.policies, p));
+    if (missing.length > 0) {
+      throw new Error(`result for point ${parsed.point}, replication ${parsed.replication} lacks policies: ${missing.join(", ")}`);
+    }
+    this.#results.set(k, parsed);
+    return true;
+  }
+
+  has(point: number, replication: number): boolean {
+    return this.#results.has(key(point, replication));
+  }
+
+  /** Number of distinct results stored. */
+  get size(): number {
+    return this.#results.size;
+  }
+
+  /** Number of results the plan expects. */
+  get expected(): number {
+    return this.#planned.size;
+  }
+
+  isComplete(): boolean {
+    return this.#results.size === this.#planned.size;
+  }
+
+  /** The stored results sorted by (point, replication). */
+  results(): ReplicationResult[] {
+    return [...this.#results.values()].sort((a, b) => a.point - b.point || a.replication - b.replication);
+  }
+}

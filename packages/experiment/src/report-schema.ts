@@ -1,0 +1,280 @@
+import { z } from "zod";
+import { SUMMARY_METRICS } from "@hetao/crossing-model";
+
+/** A number that is null when undefined or not finite (JSON has no NaN/Infinity). */
+const Num = z.number().nullable();
+const Count = z.number().int().nonnegative();
+
+/** 95% Student-t interval over replications (one observation per replication). */
+export const IntervalSchema = z
+  .strictObject({
+    /** Observations (replications that had a value). */
+    n: Count,
+    mean: Num,
+    /** Sample standard deviation; null when n < 2. */
+    sd: Num,
+    halfWidth: Num,
+    lower: Num,
+    upper: Num,
+  })
+  .describe("Mean and 95% Student-t interval over replications.");
+export type Interval = z.infer<typeof IntervalSchema>;
+
+/** Mean and quantiles of a histogram merged over every replication (seconds). */
+export const QuantilesSchema = z
+  .strictObject({
+    count: Count,
+    mean: Num,
+    p50: Num,
+    p90: Num,
+    p95: Num,
+    p99: Num,
+  })
+  .describe("Mean and quantiles of the distribution pooled over replications (seconds).");
+export type Quantiles = z.infer<typeof QuantilesSchema>;
+
+export const GroupReportSchema = z.strictObject({
+  /** Summed over replications. */
+  arrived: Count,
+  cleared: Count,
+  /** Per-replication within15 / arrived. */
+  shareWithin15: IntervalSchema,
+  shareWithin30: IntervalSchema,
+  /** Per-replication mean clearance time (seconds). */
+  meanClearance: IntervalSchema,
+  /** p95 of the merged clearance histogram (seconds). */
+  p95Clearance: Num,
+});
+export type GroupReport = z.infer<typeof GroupReportSchema>;
+
+export const CheckpointReportSchema = z.strictObject({
+  /** Summed over replications. */
+  visits: Count,
+  /** Mean and p95 of the merged wait histogram (seconds). */
+  meanWait: Num,
+  p95Wait: Num,
+  /** Largest queue seen in any replication. */
+  maxQueue: Count,
+  /** Time-average number waiting per hour of day, mean over replications. */
+  hourlyMeanQueue: z.array(Num),
+});
+export type CheckpointReport = z.infer<typeof CheckpointReportSchema>;
+
+export const LaneReportSchema = z.strictObject({
+  checkpoint: z.string(),
+  /** Summed over replications. */
+  served: Count,
+  utilisation: IntervalSchema,
+  /** Largest queue seen in any replication. */
+  maxQueue: Count,
+});
+export type LaneReport = z.infer<typeof LaneReportSchema>;
+
+export const HourlyReportSchema = z.strictObject({
+  /** Mean counted arrivals per hour of arrival. */
+  arrivals: z.array(Num),
+  /** Mean clearances completed per hour of completion. */
+  throughput: z.array(Num),
+  /** Mean and p95 clearance time (seconds) by hour of arrival, from merged histograms; null where empty. */
+  meanClearance: z.array(Num),
+  p95Clearance: z.array(Num),
+  /** Per-replication mean clearance time (seconds) by hour of arrival, as an interval over the replications with arrivals that hour (reports). */
+  meanClearanceInterval: z.array(IntervalSchema).optional(),
+});
+export type HourlyReport = z.infer<typeof HourlyReportSchema>;
+
+const summaryShape = Object.fromEntries(SUMMARY_METRICS.map((m) => [m, IntervalSchema])) as Record<
+  (typeof SUMMARY_METRICS)[number],
+  typeof IntervalSchema
+>;
+export const SummaryReportSchema = z.strictObject(summaryShape);
+export type SummaryReport = z.infer<typeof SummaryReportSchema>;
+
+export const PolicyReportSchema = z.strictObject({
+  id: z.string(),
+  title: z.string().nullable(),
+  /** Every DaySummary metric as an interval over replications. */
+  summary: SummaryReportSchema,
+  /** Summed over replications. */
+  totals: z.strictObject({ arrived: Count, cleared: Count, inSystem: Count, fallbacks: Count }),
+  clearance: QuantilesSchema,
+  wait: QuantilesSchema,
+  byClass: z.record(z.string(), GroupReportSchema),
+  byDirection: z.record(z.string(), GroupReportSchema),
+  checkpoints: z.record(z.string(), CheckpointReportSchema),
+  lanes: z.record(z.string(), LaneReportSchema),
+  hourly: HourlyReportSchema,
+  /**
+   * Cumulative distribution of clearance time pooled over replications, at histogram resolution, on a
+   * grid shared by the point's policies: share of counted travellers cleared within `seconds` (reports).
+   */
+  clearanceCdf: z.array(z.strictObject({ seconds: z.number().nonnegative(), share: z.number().min(0).max(1) })).optional(),
+});
+export type PolicyReport = z.infer<typeof PolicyReportSchema>;
+
+/** The metrics compared between policies (paired differences over replications). */
+export const COMPARED_METRICS = [
+  "meanClearance",
+  "p95Clearance",
+  "meanWait",
+  "peakHourThroughput",
+  "throughput",
+  "shareWithin15",
+  "shareWithin30",
+] as const;
+export type ComparedMetric = (typeof COMPARED_METRICS)[number];
+
+export const DifferenceSchema = z.strictObject({
+  n: Count,
+  /** Mean of treatment − baseline over replications, with its 95% interval. */
+  mean: Num,
+  sd: Num,
+  halfWidth: Num,
+  lower: Num,
+  upper: Num,
+  baselineMean: Num,
+  treatmentMean: Num,
+  /** mean / baselineMean and the interval bounds divided by it; null when the baseline mean is 0. */
+  relativeChange: Num,
+  relativeLower: Num,
+  relativeUpper: Num,
+  /** The 95% interval excludes 0. */
+  significant: z.boolean(),
+});
+export type Difference = z.infer<typeof DifferenceSchema>;
+
+const comparisonShape = Object.fromEntries(COMPARED_METRICS.map((m) => [m, DifferenceSchema])) as Record<ComparedMetric, typeof DifferenceSchema>;
+
+export const ComparisonSchema = z.strictObject({
+  treatment: z.string(),
+  baseline: z.string(),
+  metrics: z.strictObject(comparisonShape),
+});
+export type Comparison = z.infer<typeof ComparisonSchema>;
+
+export const COMPLIANCE_STATUSES = ["met", "met-on-average", "not-met", "not-applicable"] as const;
+export type ComplianceStatus = (typeof COMPLIANCE_STATUSES)[number];
+
+/** One service pledge checked for one policy (see compliance.ts for the rules and the approximation). */
+export const ComplianceRowSchema = z.strictObject({
+  pledge: z.string(),
+  policy: z.string(),
+  title: z.string(),
+  authority: z.string(),
+  /** "clearance": whole clearance time; "queue": total time spent queueing. */
+  measure: z.enum(["clearance", "queue"]),
+  thresholdSeconds: z.number().positive(),
+  /** Share that must be within the threshold. */
+  target: z.number().min(0).max(1),
+  /** The pledge's classes present in the scenario (every class when it covers all travellers). */
+  classes: z.array(z.string()),
+  /** met: lower 95% bound ≥ target; met-on-average: mean ≥ target > lower bound; not-met: mean < target. */
+  status: z.enum(COMPLIANCE_STATUSES),
+  /** Per-replication share within the threshold (within / arrived, pooling the classes). */
+  share: IntervalSchema,
+  /** share.mean − target. */
+  margin: Num,
+  note: z.string(),
+});
+export type ComplianceRow = z.infer<typeof ComplianceRowSchema>;
+
+/** Researcher-hours saved by a compared policy (see economics.ts). */
+export const EconomicsReportSchema = z.strictObject({
+  treatment: z.string(),
+  baseline: z.string(),
+  workingDaysPerYear: z.number().positive(),
+  valueOfTimePerHour: Num,
+  currency: z.string().nullable(),
+  /** Mean counted travellers per day (baseline). */
+  travellersPerDay: Num,
+  /** Mean of (treatment − baseline) travellers cleared per day; 0 when both clear everyone. */
+  clearedDifferencePerDay: Num,
+  /** Paired interval of (Σ baseline clearance − Σ treatment clearance) / 3600 per day. */
+  hoursSavedPerDay: IntervalSchema,
+  hoursSavedPerYear: IntervalSchema,
+  valueSavedPerDay: IntervalSchema.nullable(),
+  valueSavedPerYear: IntervalSchema.nullable(),
+});
+export type EconomicsReport = z.infer<typeof EconomicsReportSchema>;
+
+export const PointReportSchema = z.strictObject({
+  index: Count,
+  overrides: z.array(z.strictObject({ path: z.string(), value: z.unknown() })),
+  policies: z.record(z.string(), PolicyReportSchema),
+  comparisons: z.array(ComparisonSchema),
+  /** Service pledges × policies (reports). */
+  compliance: z.array(ComplianceRowSchema).optional(),
+  /** One per comparison, in the same order (reports). */
+  economics: z.array(EconomicsReportSchema).optional(),
+});
+export type PointReport = z.infer<typeof PointReportSchema>;
+
+/** Day totals carried next to the DaySummary metrics in the per-replication table. */
+export const REPLICATION_COUNTS = ["arrived", "cleared", "inSystem", "fallbacks"] as const;
+/** The value columns of {@link ReplicationRowSchema}, in order: every DaySummary metric, then the day totals. */
+export const REPLICATION_COLUMNS = [...SUMMARY_METRICS, ...REPLICATION_COUNTS] as const;
+export type ReplicationColumn = (typeof REPLICATION_COLUMNS)[number];
+
+const replicationValueShape = Object.fromEntries(REPLICATION_COLUMNS.map((m) => [m, Num])) as Record<ReplicationColumn, typeof Num>;
+
+/**
+ * One simulated day of one policy at one design point: the replication's own summary measures (the
+ * observations behind every interval) and its totals. Exports (CSV/Parquet) derive from these rows.
+ */
+export const ReplicationRowSchema = z.strictObject({
+  point: Count,
+  policy: z.string(),
+  replication: Count,
+  ...replicationValueShape,
+});
+export type ReplicationRow = z.infer<typeof ReplicationRowSchema>;
+
+/** A sweep (grid of design points): each metric against the varied parameters, for charts and exports. */
+export const SweepReportSchema = z.strictObject({
+  /** The varied scenario paths and their values, in grid order (the first varies slowest). */
+  parameters: z.array(z.strictObject({ path: z.string(), values: z.array(z.unknown()) })),
+  /** The design points in report order, with each parameter's value (aligned with `parameters`). */
+  points: z.array(z.strictObject({ index: Count, values: z.array(z.unknown()) })),
+  /** series[policy][metric][i]: the interval of that DaySummary metric at points[i]. */
+  series: z.record(z.string(), z.record(z.string(), z.array(IntervalSchema))),
+  /** Per comparison (experiment.compare order): metrics[metric][i], the paired difference treatment − baseline at points[i]. */
+  differences: z.array(
+    z.strictObject({
+      treatment: z.string(),
+      baseline: z.string(),
+      metrics: z.record(z.string(), z.array(DifferenceSchema)),
+    }),
+  ),
+});
+export type SweepReport = z.infer<typeof SweepReportSchema>;
+
+/**
+ * The experiment report: a pure function of (spec, results) plus the scenario digest and the tool
+ * version — no timestamps, hosts, durations, paths or thread counts — so it is byte-identical across
+ * runs, worker counts and transports. Times are seconds; shares are fractions in [0, 1].
+ */
+export const ReportSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  tool: z.strictObject({ name: z.literal("hetao-sim"), version: z.string() }),
+  scenario: z.strictObject({ name: z.string(), title: z.string().nullable(), digest: z.string() }),
+  experiment: z.strictObject({
+    id: z.string(),
+    replications: Count,
+    seed: Count,
+    policies: z.array(z.string()),
+    baseline: z.string(),
+    compare: z.array(z.tuple([z.string(), z.string()])),
+    warmupMinutes: z.number().nonnegative(),
+    commonRandomNumbers: z.literal(true),
+    confidenceLevel: z.literal(0.95),
+    /** Relative accuracy of every histogram quantile (e.g. 0.01 = 1%); null when there were no histograms. */
+    histogramRelativeAccuracy: Num,
+  }),
+  /** Sorted by design point index. */
+  points: z.array(PointReportSchema),
+  /** Per-replication summaries, sorted by (point, policy in experiment order, replication). */
+  replications: z.array(ReplicationRowSchema),
+  /** Present when the design points form a sweep grid (every point overrides the same paths). */
+  sweep: SweepReportSchema.optional(),
+});
+export type Report = z.infer<typeof ReportSchema>;

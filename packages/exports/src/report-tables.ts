@@ -1,0 +1,148 @@
+import { REPLICATION_COLUMNS, type Report, type ReplicationColumn } from "@hetao/experiment";
+import type { Cell, ColumnDef, ColumnType, Table } from "./table.js";
+
+/** Dictionary of the per-replication value columns (see docs/exports.md). */
+export const REPLICATION_COLUMN_DEFS: Record<ReplicationColumn, Omit<ColumnDef, "name">> = {
+  meanClearance: { type: "double", unit: "s", description: "mean clearance time of the travellers cleared that day (first queue joined → last control left)" },
+  p50Clearance: { type: "double", unit: "s", description: "median clearance time that day (from the day's histogram, 1% relative error)" },
+  p95Clearance: { type: "double", unit: "s", description: "95th percentile of clearance time that day (histogram, 1% relative error)" },
+  meanWait: { type: "double", unit: "s", description: "mean total time spent queueing (all checkpoints) per cleared traveller" },
+  throughput: { type: "int", unit: "travellers/day", description: "travellers cleared that day (counted travellers only, after the warm-up)" },
+  peakHourThroughput: { type: "int", unit: "travellers/h", description: "clearances in the busiest clock hour of the day" },
+  shareWithin15: { type: "double", unit: "fraction", description: "share of the day's arrivals cleared within 15 minutes (0–1)" },
+  shareWithin30: { type: "double", unit: "fraction", description: "share of the day's arrivals cleared within 30 minutes (0–1)" },
+  arrived: { type: "int", unit: "travellers", description: "travellers counted that day (arrived after the warm-up)" },
+  cleared: { type: "int", unit: "travellers", description: "counted travellers who finished clearance before the day's end" },
+  inSystem: { type: "int", unit: "travellers", description: "counted travellers still inside a control at the day's end (arrived = cleared + inSystem)" },
+  fallbacks: { type: "int", unit: "travellers", description: "travellers diverted to a fallback lane after service (biometric reject, seamless fallback, secondary check)" },
+};
+
+export const POINT_COLUMN: ColumnDef = { name: "point", type: "int", unit: "", description: "design point index (0 when there is no sweep)" };
+export const POLICY_COLUMN: ColumnDef = { name: "policy", type: "string", unit: "", description: "clearance policy id (e.g. current, seamless)" };
+
+/** The override paths of the report's design points, in order of first appearance. */
+function parameterPaths(report: Report): string[] {
+  const paths: string[] = [];
+  for (const p of report.points) for (const o of p.overrides) if (!paths.includes(o.path)) paths.push(o.path);
+  return paths;
+}
+
+/** A parameter column's type: double if every value is a number, boolean if every value is one, else string. */
+function parameterType(values: readonly unknown[]): ColumnType {
+  const present = values.filter((v) => v !== undefined && v !== null);
+  if (present.length > 0 && present.every((v) => typeof v === "number")) return "double";
+  if (present.length > 0 && present.every((v) => typeof v === "boolean")) return "boolean";
+  return "string";
+}
+
+function parameterCell(value: unknown, type: ColumnType): Cell {
+  if (value === undefined || value === null) return null;
+  if (type === "string") return typeof value === "string" ? value : JSON.stringify(value);
+  return value as number | boolean;
+}
+
+/** One column per swept scenario path (named by the path), and each point's cells. */
+function parameterColumns(report: Report): { columns: ColumnDef[]; cellsOf: (point: number) => Cell[] } {
+  const paths = parameterPaths(report);
+  const valueOf = (point: number, path: string) => report.points.find((p) => p.index === point)?.overrides.find((o) => o.path === path)?.value;
+  const types = paths.map((path) => parameterType(report.points.map((p) => valueOf(p.index, path))));
+  return {
+    columns: paths.map((path, k) => ({
+      name: path,
+      type: types[k]!,
+      unit: "",
+      description: `the value of scenario path ${path} at this design point (swept parameter)`,
+    })),
+    cellsOf: (point) => paths.map((path, k) => parameterCell(valueOf(point, path), types[k]!)),
+  };
+}
+
+/**
+ * replications table: one row per design point × policy × replication (the report's `replications`
+ * rows, in that order): point, each swept path, policy, replication, then every summary metric.
+ */
+export function replicationsTable(report: Report): Table {
+  const params = parameterColumns(report);
+  const columns: ColumnDef[] = [
+    POINT_COLUMN,
+    ...params.columns,
+    POLICY_COLUMN,
+    { name: "replication", type: "int", unit: "", description: "replication index (one simulated operating day; the same index means the same travellers under every policy and at every point)" },
+    ...REPLICATION_COLUMNS.map((name) => ({ name, ...REPLICATION_COLUMN_DEFS[name] })),
+  ];
+  const rows: Cell[][] = report.replications.map((r) => [
+    r.point,
+    ...params.cellsOf(r.point),
+    r.policy,
+    r.replication,
+    ...REPLICATION_COLUMNS.map((m) => r[m]),
+  ]);
+  return { columns, rows };
+}
+
+/** Prefix of the per-checkpoint queue columns of the hourly table. */
+export const QUEUE_COLUMN_PREFIX = "meanQueue_";
+
+function clock(hour: number): string {
+  return `${String(hour).padStart(2, "0")}:00`;
+}
+
+/**
+ * hourly table (wide): one row per design point × policy × hour of day (0–23): means over replications
+ * of arrivals and clearances per hour, mean and p95 clearance time by hour of arrival (pooled
+ * histograms), and one `meanQueue_<checkpoint>` column per checkpoint (time-average number waiting;
+ * empty where the policy has no such checkpoint).
+ */
+export function hourlyTable(report: Report): Table {
+  const params = parameterColumns(report);
+  const checkpoints: string[] = [];
+  for (const p of report.points) {
+    for (const id of report.experiment.policies) {
+      for (const c of Object.keys(p.policies[id]?.checkpoints ?? {})) if (!checkpoints.includes(c)) checkpoints.push(c);
+    }
+  }
+  const columns: ColumnDef[] = [
+    POINT_COLUMN,
+    ...params.columns,
+    POLICY_COLUMN,
+    { name: "hour", type: "int", unit: "h", description: "hour of day, 0–23 (the row covers [hour:00, hour+1:00))" },
+    { name: "hourStart", type: "string", unit: "HH:MM", description: "start of the hour as a clock time" },
+    { name: "arrivals", type: "double", unit: "travellers/h", description: "mean over replications of travellers arriving in that hour" },
+    { name: "throughput", type: "double", unit: "travellers/h", description: "mean over replications of clearances completed in that hour" },
+    { name: "meanClearance", type: "double", unit: "s", description: "mean clearance time of travellers who arrived in that hour (pooled over replications); empty when none" },
+    { name: "p95Clearance", type: "double", unit: "s", description: "95th percentile of clearance time by hour of arrival (pooled histogram, 1% relative error); empty when none" },
+    ...checkpoints.map((c) => ({
+      name: `${QUEUE_COLUMN_PREFIX}${c}`,
+      type: "double" as const,
+      unit: "travellers",
+      description: `time-average number waiting at checkpoint ${c} (all its lanes) in that hour, mean over replications`,
+    })),
+  ];
+  const rows: Cell[][] = [];
+  for (const p of report.points) {
+    for (const id of report.experiment.policies) {
+      const pr = p.policies[id];
+      if (pr === undefined) continue;
+      const h = pr.hourly;
+      const hours = Math.max(24, h.arrivals.length, h.throughput.length, h.meanClearance.length);
+      for (let hour = 0; hour < hours; hour++) {
+        rows.push([
+          p.index,
+          ...params.cellsOf(p.index),
+          id,
+          hour,
+          clock(hour),
+          h.arrivals[hour] ?? null,
+          h.throughput[hour] ?? null,
+          h.meanClearance[hour] ?? null,
+          h.p95Clearance[hour] ?? null,
+          ...checkpoints.map((c) => {
+            const cp = pr.checkpoints[c];
+            return cp === undefined ? null : (cp.hourlyMeanQueue[hour] ?? null);
+          }),
+        ]);
+      }
+    }
+  }
+  return { columns, rows };
+}

@@ -1,0 +1,22 @@
+export { renderMarkdown } from "./markdown.js";
+export { renderSummaryTable } from "./summary-table.js";
+export { renderHtml, MAX_CHARTED_POINTS } from "./html.js";
+export { renderSweepSection } from "./sweep-section.js";
+export { sweepView, type SweepView } from "./sweep-view.js";
+export { renderReportFiles, type ReportFile } from "./bundle.js";
+export { renderChart, tidySvg, type ChartSpec } from "./chart.js";
+export { reportJson } from "@hetao/experiment";
+export {
+  METRIC_INFO,
+  formatDuration,
+  formatPercent,
+  formatPoints,
+  formatNumber,
+  formatValue,
+  formatDifference,
+  markdownTable,
+  textTable,
+  type MetricInfo,
+  type MetricKind,
+} from "./format.js";
+export { economicsSentence, formatGrouped, reproduceCommand } from "./narrative.js";

@@ -1,0 +1,217 @@
+import { COMPARED_METRICS, type ComplianceRow, type PointReport, type PolicyReport, type Report } from "@hetao/experiment";
+import {
+  COMPLIANCE_RULE,
+  ECONOMICS_FORMULA,
+  complianceCells,
+  economicsSentence,
+  measureText,
+  methodSentences,
+  pledges,
+  canonicalReport,
+  reproduceCommand,
+  withBrackets,
+} from "./narrative.js";
+import { sweepView } from "./sweep-view.js";
+import { type TextTable, checkpointRows, groupRows, hourlyRows } from "./tables.js";
+import {
+  NA,
+  describeOverrides,
+  formatDifference,
+  formatDuration,
+  formatNumber,
+  formatPercent,
+  formatPoints,
+  formatRange,
+  formatSpread,
+  formatValue,
+  markdownTable,
+  metricInfo,
+  orderedSummary,
+  policyName,
+} from "./format.js";
+
+const BUSIEST_LANES = 8;
+
+function textTable(t: TextTable, align: ("l" | "r")[]): string {
+  return markdownTable(t.header, t.rows, align);
+}
+
+function complianceTable(rows: readonly ComplianceRow[]): string {
+  const body: string[][] = [];
+  for (const { pledge, rows: list } of pledges(rows)) {
+    for (const r of list) {
+      const c = complianceCells(r);
+      body.push([pledge.title, r.policy, measureText(r), c.share, c.target, c.status, c.margin]);
+    }
+  }
+  return markdownTable(["standard", "policy", "measured", "share [95% CI]", "target", "verdict", "margin"], body, ["l", "l", "l", "r", "r", "l", "l"]);
+}
+
+function complianceNotes(rows: readonly ComplianceRow[]): string {
+  return pledges(rows)
+    .map(({ pledge }) => `- **${pledge.title}** (${pledge.authority}; classes: ${pledge.classes.length > 0 ? pledge.classes.join(", ") : "none in this scenario"}). ${pledge.note}`)
+    .join("\n");
+}
+
+/** The sweep as tables: each metric per design point and policy, and each compared pair's difference. */
+function sweepTables(report: Report): string {
+  const view = sweepView(report);
+  if (view === undefined) return "";
+  const value = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  const params = view.parameters.map((p) => p.path);
+  const metrics = ["meanClearance", "p95Clearance", "shareWithin15", "shareWithin30", "meanWait", "throughput"];
+  const rows: string[][] = [];
+  view.points.forEach((pt, i) => {
+    for (const id of report.experiment.policies) {
+      const series = view.series[id];
+      if (series === undefined) continue;
+      rows.push([...pt.values.map(value), id, ...metrics.map((m) => { const ci = series[m]?.[i]; return ci === undefined ? NA : withBrackets(ci, (x) => formatValue(m, x)); })]);
+    }
+  });
+  const out = [markdownTable([...params, "policy", ...metrics.map((m) => `${metricInfo(m).label} [95% CI]`)], rows, [...params.map(() => "r" as const), "l", ...metrics.map(() => "r" as const)])];
+  for (const d of view.differences) {
+    const drows = view.points.map((pt, i) => [
+      ...pt.values.map(value),
+      ...["meanClearance", "p95Clearance", "shareWithin15", "shareWithin30"].map((m) => {
+        const x = d.metrics[m]?.[i];
+        return x === undefined ? NA : `${formatDifference(m, x.mean)} [${formatDifference(m, x.lower)}, ${formatDifference(m, x.upper)}]${x.significant ? " *" : ""}`;
+      }),
+    ]);
+    out.push(
+      "",
+      `Paired difference ${d.treatment} − ${d.baseline} at each design point (* = the 95% interval excludes 0):`,
+      "",
+      markdownTable([...params, ...["meanClearance", "p95Clearance", "shareWithin15", "shareWithin30"].map((m) => `Δ ${metricInfo(m).label} [95% CI]`)], drows, [...params.map(() => "r" as const), "r", "r", "r", "r"]),
+    );
+  }
+  return out.join("\n");
+}
+
+function methodParagraph(report: Report): string {
+  return methodSentences(report).join(" ");
+}
+
+function summaryTable(policy: PolicyReport): string {
+  const rows = orderedSummary(policy).map(([metric, ci]) => [
+    metricInfo(metric).label,
+    ci.halfWidth === null ? formatValue(metric, ci.mean) : `${formatValue(metric, ci.mean)} ± ${formatSpread(metric, ci.halfWidth)}`,
+    formatRange(formatValue(metric, ci.lower), formatValue(metric, ci.upper)),
+  ]);
+  return markdownTable(["metric", "mean ± half-width", "95% interval"], rows, ["l", "r", "r"]);
+}
+
+function poolLine(policy: PolicyReport, replications: number): string {
+  const t = policy.totals;
+  const c = policy.clearance;
+  const perDay = (x: number) => formatNumber(x / Math.max(1, replications), 1);
+  return (
+    `Per day on average: ${perDay(t.arrived)} travellers counted, ${perDay(t.cleared)} cleared, ${perDay(t.inSystem)} still inside a control at the end, ` +
+    `${perDay(t.fallbacks)} diverted to a fallback lane. Clearance time over all replications: mean ${formatDuration(c.mean)}, ` +
+    `p50 ${formatDuration(c.p50)}, p90 ${formatDuration(c.p90)}, p95 ${formatDuration(c.p95)}, p99 ${formatDuration(c.p99)}; ` +
+    `time queueing: mean ${formatDuration(policy.wait.mean)}, p95 ${formatDuration(policy.wait.p95)}.`
+  );
+}
+
+function differencesTable(point: PointReport): string {
+  const rows: string[][] = [];
+  for (const cmp of point.comparisons) {
+    const label = `${cmp.treatment} − ${cmp.baseline}`;
+    for (const metric of COMPARED_METRICS) {
+      const d = cmp.metrics[metric];
+      rows.push([
+        label,
+        metricInfo(metric).label,
+        formatValue(metric, d.baselineMean),
+        formatValue(metric, d.treatmentMean),
+        formatDifference(metric, d.mean),
+        formatRange(formatDifference(metric, d.lower), formatDifference(metric, d.upper)),
+        d.relativeChange === null
+          ? NA
+          : `${formatPercent(d.relativeChange, true)} (${formatRange(formatPercent(d.relativeLower, true), formatPercent(d.relativeUpper, true))})`,
+        d.significant ? "yes" : "no",
+      ]);
+    }
+  }
+  return markdownTable(
+    ["comparison", "metric", "baseline", "policy", "difference", "95% CI", "relative change (95% CI)", "significant"],
+    rows,
+    ["l", "l", "r", "r", "r", "r", "r", "l"],
+  );
+}
+
+function lanesTable(report: Report, point: PointReport): string {
+  const rows: string[][] = [];
+  for (const id of report.experiment.policies) {
+    const policy = point.policies[id]!;
+    const lanes = Object.entries(policy.lanes)
+      .sort(([a, x], [b, y]) => (y.utilisation.mean ?? -1) - (x.utilisation.mean ?? -1) || (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, BUSIEST_LANES);
+    for (const [lane, l] of lanes) {
+      const u = l.utilisation;
+      rows.push([
+        id,
+        lane,
+        l.checkpoint,
+        u.halfWidth === null ? formatPercent(u.mean) : `${formatPercent(u.mean)} ± ${formatPoints(u.halfWidth, false)}`,
+        String(l.maxQueue),
+        formatNumber(l.served / Math.max(1, report.experiment.replications), 1),
+      ]);
+    }
+  }
+  return markdownTable(["policy", "lane", "checkpoint", "utilisation", "max queue", "served/day"], rows, ["l", "l", "l", "r", "r", "r"]);
+}
+
+const HOW_TO_READ = [
+  "- **mean ± half-width**: the average over simulated days and the half-width of its 95% confidence interval (for shares, in percentage points, pp); more replications narrow it.",
+  "- **Differences** are *policy − baseline*, computed day by day on the same travellers (paired), then averaged. A difference is **significant** when its 95% interval excludes zero; a negative difference in clearance time is an improvement, a positive one in shares within 15/30 min is too.",
+  "- **Relative change** is the difference divided by the baseline mean (the baseline's own uncertainty is ignored).",
+  "- **Within 15 / 30 min** are the shares of counted travellers cleared within 15 or 30 minutes of joining the first queue (travellers still inside at the end count as not cleared). Compare them with the Hong Kong pledge (98% of residents within 15 min, 95% of visitors within 30 min) and the mainland 30-minute standard.",
+  "- Quantiles pooled over all days (p50…p99) describe a typical traveller's experience; the p95 in the summary table is the mean of each day's own p95.",
+  "- Times are minutes:seconds (hours:minutes:seconds from an hour). This is a model: its inputs are partly assumed (see the scenario file); read results as comparisons between policies rather than forecasts.",
+].join("\n");
+
+/**
+ * The report as Markdown, with the same numbers as the HTML report: method and reproduction command,
+ * sweep tables, per-policy summaries, paired differences, researcher-hours saved, service standards,
+ * per class/direction, hourly and per-checkpoint tables, busiest lanes. Deterministic.
+ */
+export function renderMarkdown(input: Report): string {
+  const report = canonicalReport(input);
+  const out: string[] = [];
+  const title = report.scenario.title ?? report.scenario.name;
+  out.push(`# ${title}`, "");
+  out.push(`Scenario \`${report.scenario.name}\`; policies compared: ${report.experiment.policies.map((p) => policyName(report, p)).join(", ")}.`, "");
+  out.push("## Method", "", methodParagraph(report), "", "Reproduce (the scenario file must have the digest above):", "", "```sh", reproduceCommand(report), "```", "");
+  const sweep = sweepTables(report);
+  if (sweep !== "") out.push("## Sweep", "", sweep, "");
+  const multi = report.points.length > 1 || report.points.some((p) => p.overrides.length > 0);
+  for (const point of report.points) {
+    const h = multi ? "###" : "##";
+    if (multi) {
+      out.push(`## Design point ${point.index}`, "", point.overrides.length > 0 ? `Overrides: ${describeOverrides(point.overrides)}.` : "The scenario as written.", "");
+    }
+    for (const id of report.experiment.policies) {
+      const policy = point.policies[id];
+      if (policy === undefined) continue;
+      out.push(`${h} Summary: ${policyName(report, id)}`, "", summaryTable(policy), "", poolLine(policy, report.experiment.replications), "");
+    }
+    if (point.comparisons.length > 0) {
+      out.push(`${h} Paired differences`, "", differencesTable(point), "");
+    }
+    if (point.economics !== undefined && point.economics.length > 0) {
+      out.push(`${h} Researcher-hours saved`, "", ...point.economics.map((e) => `${economicsSentence(e, (id) => `\`${id}\``)}`), "", `_${ECONOMICS_FORMULA}_`, "");
+    }
+    if (point.compliance !== undefined && point.compliance.length > 0) {
+      out.push(`${h} Service standards`, "", complianceTable(point.compliance), "", COMPLIANCE_RULE, "", complianceNotes(point.compliance), "");
+    }
+    const groups = groupRows(report, point);
+    out.push(`${h} By traveller class and direction`, "", groups.caption ?? "", "", textTable(groups, ["l", "l", "r", "r", "r", "r", "r"]), "");
+    const hourly = hourlyRows(report, point);
+    out.push(`${h} Hour by hour`, "", hourly.caption ?? "", "", textTable(hourly, ["l", "l", "r", "r", "r", "r"]), "");
+    const queues = checkpointRows(report, point);
+    out.push(`${h} Queues by checkpoint`, "", queues.caption ?? "", "", textTable(queues, ["l", "l", "r", "r", "r", "r", "r"]), "");
+    out.push(`${h} Busiest lanes`, "", lanesTable(report, point), "");
+  }
+  out.push("## How to read this", "", HOW_TO_READ, "");
+  return out.join("\n");
+}

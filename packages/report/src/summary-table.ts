@@ -1,0 +1,43 @@
+import type { Difference, Interval, Report } from "@hetao/experiment";
+import { NA, SHORT_LABEL, describeOverrides, formatDifference, formatSpread, formatValue, orderedSummary, textTable } from "./format.js";
+
+/**
+ * A plain-text summary for the terminal: per design point, one row per summary metric with every
+ * policy's mean ± half-width and each compared pair's paired difference with its 95% interval
+ * ("*" marks a significant difference). Deterministic.
+ */
+export function renderSummaryTable(report: Report): string {
+  const blocks: string[] = [];
+  const e = report.experiment;
+  blocks.push(
+    `${report.scenario.name}: ${e.replications} replications, seed ${e.seed}, common random numbers; means ± 95% half-width` +
+      (e.compare.length > 0 ? "; differences are policy - baseline, * = 95% interval excludes 0" : ""),
+  );
+  const multi = report.points.length > 1 || report.points.some((p) => p.overrides.length > 0);
+  for (const point of report.points) {
+    const header = ["metric", ...e.policies, ...point.comparisons.map((c) => `${c.treatment} - ${c.baseline}`)];
+    const first = point.policies[e.policies[0]!];
+    const metrics = first === undefined ? [] : orderedSummary(first).map(([m]) => m);
+    const rows = metrics.map((metric) => {
+      const row = [SHORT_LABEL[metric] ?? metric];
+      for (const id of e.policies) {
+        const summary = point.policies[id]?.summary as Record<string, Interval> | undefined;
+        const ci = summary?.[metric];
+        if (ci === undefined) row.push(NA);
+        else row.push(ci.halfWidth === null ? formatValue(metric, ci.mean) : `${formatValue(metric, ci.mean)} ± ${formatSpread(metric, ci.halfWidth)}`);
+      }
+      for (const c of point.comparisons) {
+        const d = (c.metrics as Record<string, Difference>)[metric];
+        if (d === undefined) row.push("");
+        else {
+          const range = d.lower === null ? "" : ` [${formatDifference(metric, d.lower)}, ${formatDifference(metric, d.upper)}]`;
+          row.push(`${formatDifference(metric, d.mean)}${range}${d.significant ? " *" : "  "}`);
+        }
+      }
+      return row;
+    });
+    const title = multi ? `\nDesign point ${point.index}${point.overrides.length > 0 ? `: ${describeOverrides(point.overrides)}` : ""}\n` : "";
+    blocks.push(`${title}${textTable(header, rows)}`);
+  }
+  return `${blocks.join("\n")}\n`;
+}

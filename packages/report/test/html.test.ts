@@ -1,0 +1,185 @@
+import { describe, expect, it } from "vitest";
+import { loadScenarioText } from "@hetao/scenario";
+import { type Report, buildReport, createExperiment, planReplications, reportJson, runReplication } from "@hetao/experiment";
+import { renderHtml, renderMarkdown, renderReportFiles, renderSweepSection, reproduceCommand, tidySvg } from "../src/index.js";
+
+// Class ids follow the presets, so the Hong Kong pledges apply; "lab-visitor" is no pledge class.
+const YAML = `
+name: tiny-html
+title: Two counters vs three counters
+day: { open: "08:00", close: "10:00", end: "12:00" }
+experiment: { replications: 3, seed: 9, baseline: two, compare: [[three, two]] }
+distributions:
+  counter: { kind: lognormal, mean: 20, sd: 10, min: 5 }
+demand:
+  profile: [{ from: "08:00", to: "10:00", ratePerHour: 300 }]
+  southboundShare: 0.5
+travellers:
+  classes:
+    - { id: hk-resident, share: 0.6, whitelistEligible: true }
+    - { id: foreign, share: 0.4, whitelistEligible: false }
+  whitelist: { coverage: 0.5 }
+policies:
+  - id: two
+    title: Two counters
+    lanes: [{ id: counter, checkpoint: station, kind: manual, servers: 2, service: counter }]
+    routes: [{ steps: [{ checkpoint: station, lanes: counter }] }]
+  - id: three
+    title: Three counters
+    extends: two
+    lanes: [{ id: counter, checkpoint: station, kind: manual, servers: 3, service: counter }]
+`;
+
+function makeReport(options: Parameters<typeof createExperiment>[1] = {}): Report {
+  const { scenario, digest } = loadScenarioText(YAML, "tiny-html.yaml");
+  const spec = createExperiment(scenario, options);
+  const results = planReplications(spec).map(({ point, replication }) => runReplication(spec, point, replication));
+  return buildReport(spec, results, { scenarioDigest: digest, toolVersion: "9.9.9" });
+}
+
+const POINT_CHARTS = ["hourly-clearance", "clearance-cdf", "differences", "groups", "queue-by-checkpoint", "lane-utilisation"];
+
+/** The <figure class="chart"> elements by data-chart kind, with their SVG count. */
+function figures(html: string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const m of html.matchAll(/<figure class="chart" id="[^"]+" data-chart="([^"]+)"[\s\S]*?<\/figure>/g)) {
+    const svgs = (m[0].match(/<svg role="img"/g) ?? []).length;
+    out.set(m[1]!, [...(out.get(m[1]!) ?? []), svgs]);
+  }
+  return out;
+}
+
+describe("renderHtml", () => {
+  const report = makeReport({ economics: { valueOfTimePerHour: 400, currency: "HKD" } });
+  const html = renderHtml(report);
+
+  it("is one self-contained page: no script, no external resource", () => {
+    expect(html.startsWith("<!doctype html>\n<html lang=\"en\">")).toBe(true);
+    expect(html.endsWith("</html>\n")).toBe(true);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(\s*["']?https?:|(?:src|href)="(?:https?:)?\/\//i);
+    expect(html).toContain("<style>");
+  });
+
+  it("has every section and every chart, each with an accessible SVG", () => {
+    for (const id of ['id="p0-summary"', 'id="p0-economics"', 'id="p0-compliance"', 'id="p0-charts"', 'id="p0-hourly-table"', 'id="method"', 'id="reading"']) {
+      expect(html).toContain(id);
+    }
+    const found = figures(html);
+    for (const kind of POINT_CHARTS) {
+      expect(found.get(kind), kind).toBeDefined();
+      for (const n of found.get(kind)!) expect(n, kind).toBeGreaterThan(0);
+    }
+    // Every chart SVG has a name and a title/caption around it.
+    const svgs = html.match(/<svg role="img"[^>]*>/g) ?? [];
+    expect(svgs.length).toBeGreaterThanOrEqual(9);
+    for (const s of svgs) expect(s).toMatch(/aria-label="[^"]+"/);
+    expect((html.match(/<figcaption>/g) ?? []).length).toBe(POINT_CHARTS.length);
+    expect(html).not.toContain('id="sweep"');
+  });
+
+  it("states the cards, compliance verdicts, economics and the method from the run", () => {
+    const point = report.points[0]!;
+    expect((html.match(/<article class="card"/g) ?? []).length).toBe(2);
+    expect(html).toContain('data-comparison="three-two"');
+    for (const r of point.compliance!) {
+      expect(html).toContain(`data-pledge="${r.pledge}" data-policy="${r.policy}" data-status="${r.status}"`);
+    }
+    expect(point.compliance!.find((r) => r.pledge === "mainland-citizens-30min")!.classes).toEqual(["hk-resident"]);
+    expect(html).toMatch(/<code>three<\/code> saves [\d.,]+ \(95% CI/);
+    expect(html).toMatch(/At HKD 400\.00 per researcher-hour that is worth HKD [\d,]+/);
+    expect(html).toContain("3 simulated operating days");
+    expect(html).toContain(report.scenario.digest);
+    expect(html).toContain(report.experiment.id);
+    expect(html).toContain("hetao-sim 9.9.9");
+    expect(html).toContain("hetao-sim run tiny-html.yaml --replications 3 --seed 9 --policies two,three --value-of-time 400:HKD");
+  });
+
+  it("is deterministic: the same bytes for the same report, whatever was rendered before, in memory or read back from report.json", () => {
+    renderHtml(makeReport({ replications: 2 }));
+    expect(renderHtml(report)).toBe(html);
+    expect(renderHtml(JSON.parse(reportJson(report)) as Report)).toBe(html);
+    expect(html).not.toMatch(/plot-(clip|pattern|marker)-\d/);
+  });
+});
+
+describe("renderSweepSection", () => {
+  const report = makeReport({
+    points: [0, 1, 2].map((index) => ({ index, overrides: [{ path: "travellers.whitelist.coverage", value: index / 2 }] })),
+    replications: 2,
+  });
+
+  it("charts each metric, difference and applicable pledge against the parameter", () => {
+    const section = renderSweepSection(report);
+    expect(section).toMatch(/^<section id="sweep"/);
+    const found = figures(section);
+    expect(found.get("sweep-metrics")![0]).toBe(6);
+    expect(found.get("sweep-differences")![0]).toBe(4);
+    // hk-residents-15min, hk-visitors-30min, mainland-citizens-30min, frontex-abc-5min all apply here.
+    expect(found.get("sweep-pledges")![0]).toBe(4);
+    expect(section).toContain("travellers.whitelist.coverage");
+  });
+
+  it("works from the design points when the report has no sweep section", () => {
+    const { sweep: _sweep, ...withoutSweep } = report;
+    expect(_sweep).toBeDefined();
+    const derived = renderSweepSection(withoutSweep as Report);
+    expect(figures(derived).get("sweep-metrics")![0]).toBe(6);
+    expect(renderSweepSection(makeReport())).toBe("");
+  });
+
+  it("puts the sweep first in the page and names --vary in the command", () => {
+    const html = renderHtml(report);
+    expect(html.indexOf('id="sweep"')).toBeLessThan(html.indexOf('id="point-0"'));
+    expect(reproduceCommand(report)).toContain("--vary travellers.whitelist.coverage=0,0.5,1");
+  });
+});
+
+describe("Markdown parity", () => {
+  const report = makeReport({ economics: { workingDaysPerYear: 200 } });
+  const md = renderMarkdown(report);
+  const html = renderHtml(report);
+
+  it("has the compliance table, the economics line, per class/direction, hourly and queue tables", () => {
+    for (const heading of ["## Researcher-hours saved", "## Service standards", "## By traveller class and direction", "## Hour by hour", "## Queues by checkpoint"]) {
+      expect(md).toContain(heading);
+    }
+    expect(md).toMatch(/\| 98% of Hong Kong residents cleared within 15 minutes \| two \| cleared within 15 min \| [\d.]+% \[[\d.]+%, [\d.]+%\] \| 98% \| (met|not met|met on average, not with 95% confidence) \|/);
+    expect(md).toMatch(/\| 95% of visitors to Hong Kong cleared within 30 minutes \| three \|/);
+    expect(md).toMatch(/`three` saves [\d.,]+ \(95% CI [-\d.,]+ to [-\d.,]+\) researcher-hours a day compared with `two`/);
+    expect(md).toContain("over 200 working days");
+    expect(md).toContain("--working-days 200");
+    expect(md).toMatch(/\| class hk-resident \| two \|/);
+  });
+
+  it("carries the same numbers as the HTML", () => {
+    const point = report.points[0]!;
+    // Every compliance share, every group row and every hourly row appears in both.
+    const cells = [...md.matchAll(/\| ([\d.]+% \[[\d.]+%, [\d.]+%\]) \|/g)].map((m) => m[1]!);
+    expect(cells.length).toBeGreaterThan(point.compliance!.length);
+    for (const c of cells) expect(html).toContain(c);
+    const economicsLine = md.split("\n").find((l) => l.startsWith("`three` saves"))!;
+    expect(html).toContain(economicsLine.replace(/`([^`]+)`/g, "<code>$1</code>"));
+  });
+});
+
+describe("renderReportFiles", () => {
+  it("is the bundle both transports write: report.json, report.md, report.html, then the data exports", () => {
+    const report = makeReport();
+    const files = renderReportFiles(report);
+    const names = files.map((f) => f.name);
+    expect(names.slice(0, 3)).toEqual(["report.json", "report.md", "report.html"]);
+    expect(new Set(names).size).toBe(names.length);
+    expect(files[0]!.content).toBe(reportJson(report));
+    expect(files[1]!.content).toBe(renderMarkdown(report));
+    expect(files[2]!.content).toBe(renderHtml(report));
+  });
+});
+
+describe("tidySvg", () => {
+  it("rounds coordinates and renumbers Plot's global ids per chart", () => {
+    const svg = '<svg viewBox="0 0 10.123 5"><clipPath id="plot-clip-17"><rect x="1.23456" y="-0.0001"/></clipPath><path d="M1.005,2.5L3e-7,4" clip-path="url(#plot-clip-17)"/><text>1.23456</text></svg>';
+    expect(tidySvg(svg, "c")).toBe(
+      '<svg viewBox="0 0 10.12 5"><clipPath id="c-clip-1"><rect x="1.23" y="0"/></clipPath><path d="M1,2.5L0,4" clip-path="url(#c-clip-1)"/><text>1.23456</text></svg>',
+    );
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { loadScenarioText } from "@hetao/scenario";
+import { buildReport, createExperiment, planReplications, runReplication } from "@hetao/experiment";
+import { formatDifference, formatDuration, formatPercent, renderMarkdown, renderSummaryTable } from "../src/index.js";
+
+const YAML = `
+name: tiny-report
+title: Two counters vs three counters
+day: { open: "08:00", close: "10:00", end: "12:00" }
+experiment: { replications: 4, seed: 5, baseline: two, compare: [[three, two]] }
+distributions:
+  counter: { kind: lognormal, mean: 20, sd: 10, min: 5 }
+demand:
+  profile: [{ from: "08:00", to: "10:00", ratePerHour: 300 }]
+  southboundShare: 0.5
+travellers:
+  classes:
+    - { id: resident, share: 0.7, whitelistEligible: true }
+    - { id: visitor, share: 0.3, whitelistEligible: false }
+  whitelist: { coverage: 0.5 }
+policies:
+  - id: two
+    title: Two counters
+    lanes: [{ id: counter, checkpoint: station, kind: manual, servers: 2, service: counter }]
+    routes: [{ steps: [{ checkpoint: station, lanes: counter }] }]
+  - id: three
+    title: Three counters
+    extends: two
+    lanes: [{ id: counter, checkpoint: station, kind: manual, servers: 3, service: counter }]
+`;
+
+function makeReport() {
+  const { scenario, digest } = loadScenarioText(YAML, "tiny.yaml");
+  const spec = createExperiment(scenario);
+  const results = planReplications(spec).map(({ point, replication }) => runReplication(spec, point, replication));
+  return buildReport(spec, results, { scenarioDigest: digest, toolVersion: "9.9.9" });
+}
+
+describe("formatting", () => {
+  it("shows durations as m:ss, shares as percentages and signed differences", () => {
+    expect(formatDuration(0)).toBe("0:00");
+    expect(formatDuration(65.4)).toBe("1:05");
+    expect(formatDuration(3725)).toBe("1:02:05");
+    expect(formatDuration(null)).toBe("–");
+    expect(formatDuration(-42, true)).toBe("-0:42");
+    expect(formatDuration(42, true)).toBe("+0:42");
+    expect(formatPercent(0.98765)).toBe("98.8%");
+    expect(formatDifference("shareWithin15", 0.0234)).toBe("+2.3 pp");
+    expect(formatDifference("throughput", -2)).toBe("-2.0");
+  });
+});
+
+describe("renderMarkdown", () => {
+  const report = makeReport();
+  const md = renderMarkdown(report);
+
+  it("has the title, method, summaries, differences, shares, lanes and a reading note", () => {
+    expect(md.startsWith("# Two counters vs three counters\n")).toBe(true);
+    for (const heading of [
+      "## Method",
+      "## Summary: Two counters (`two`)",
+      "## Summary: Three counters (`three`)",
+      "## Paired differences",
+      "## Service standards",
+      "## Busiest lanes",
+      "## How to read this",
+    ]) {
+      expect(md).toContain(heading);
+    }
+    expect(md).toContain("4 replications");
+    expect(md).toContain("common random numbers");
+    expect(md).toContain(report.scenario.digest.slice(0, 16));
+    expect(md).toContain("hetao-sim 9.9.9");
+    expect(md).toMatch(/\| three − two \| Mean clearance time \|/);
+    expect(md).toMatch(/\| class resident \| two \|/);
+  });
+
+  it("is deterministic", () => {
+    expect(renderMarkdown(makeReport())).toBe(md);
+  });
+});
+
+describe("renderSummaryTable", () => {
+  it("aligns both policies and their difference in plain text", () => {
+    const text = renderSummaryTable(makeReport());
+    const lines = text.trimEnd().split("\n");
+    const header = lines[1]!;
+    expect(header).toMatch(/^metric\s+two\s+three\s+three - two$/);
+    const rule = lines[2]!;
+    expect(rule).toMatch(/^-+( +-+)+$/);
+    // Every row ends where the header ends (right-aligned columns), except the significance marker.
+    const body = lines.slice(3);
+    expect(body).toHaveLength(8);
+    expect(body[0]).toMatch(/^mean clearance/);
+    expect(text).not.toMatch(/NaN|undefined|null/);
+    expect(renderSummaryTable(makeReport())).toBe(text);
+  });
+});
