@@ -35,6 +35,8 @@ const TWO_POW_32 = 4294967296;
  * numbers) no matter in which order the model asks for it.
  */
 export function hashUniform(key: number, counter: number): number {
-  const h = fmix32(mix2(key, counter) ^ Math.imul(counter + 0x632be5ab, 0x9e3779b1));
+  // Two finaliser rounds: the first spreads (key, counter) over all bits,
+  // the second removes the remaining structure of adjacent keys/counters.
+  const h = fmix32(fmix32((key + Math.imul(counter, 0x9e3779b9)) | 0) ^ 0x632be5ab);
   return (h + 0.5) / TWO_POW_32;
 }

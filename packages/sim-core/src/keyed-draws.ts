@@ -1,9 +1,11 @@
-import { hashUniform, mix2 } from "./hash.js";
+import { hashUniform } from "./hash.js";
 import type { UniformSource } from "./random-stream.js";
 
 /**
  * Counter-based draws owned by one entity: the uniforms for purpose `key` of
- * entity `entitySeed` are hashUniform(mix(entitySeed, key), 0, 1, 2, ...).
+ * entity `entitySeed` are hashUniform(entitySeed ^ key, 0, 1, 2, ...). Entity
+ * seeds are already well mixed and purpose keys are string hashes, so a
+ * plain XOR is enough to select the stream; hashUniform does the mixing.
  *
  * This is how common random numbers survive different routings: a traveller's
  * "hk-echannel-use" draw or its "sz-manual" service time is the same number
@@ -17,7 +19,7 @@ export class KeyedDraws implements UniformSource {
 
   /** Point the source at (entity, purpose) and restart its counter. */
   select(entitySeed: number, purposeKey: number): this {
-    this.key = mix2(entitySeed, purposeKey);
+    this.key = (entitySeed ^ purposeKey) >>> 0;
     this.counter = 0;
     return this;
   }
@@ -28,6 +30,6 @@ export class KeyedDraws implements UniformSource {
 
   /** The single uniform for (entity, purpose), without touching the counter state of another selection. */
   static uniform(entitySeed: number, purposeKey: number): number {
-    return hashUniform(mix2(entitySeed, purposeKey), 0);
+    return hashUniform((entitySeed ^ purposeKey) >>> 0, 0);
   }
 }
