@@ -1,0 +1,176 @@
+import type { ReplicationResult } from "@hetao/crossing-model";
+import { type ExperimentSpec, planReplications } from "@hetao/experiment";
+import type { Redis } from "ioredis";
+import { type FleetConfig, redactRedisUrl } from "./config.js";
+import type { Logger } from "./logger.js";
+import { type SimulateQueue, resultsQueue, simulateQueue } from "./queues.js";
+import { checkRedis, createRedis } from "./redis.js";
+import { ExperimentEventSchema } from "./schemas.js";
+import { ExperimentStore } from "./store.js";
+import { type SubmitResult, submitExperiment } from "./submit.js";
+import { TOOL_VERSION } from "./version.js";
+
+export interface FleetProgress {
+  done: number;
+  total: number;
+}
+
+export interface FleetRunnerOptions {
+  /** Recorded in the report (default: this package's TOOL_VERSION; the CLI passes its own). */
+  toolVersion?: string;
+  log?: Logger;
+  /** One-line notices for the user (e.g. "no simulator is connected"). */
+  notice?: (line: string) => void;
+  /** Status poll interval besides pub/sub wake-ups (default 1000 ms). */
+  pollMs?: number;
+  /** Warn when no simulator/metrics worker is connected for this long (default 5000 ms). */
+  noWorkerWarnMs?: number;
+}
+
+/** A replication failed for good, or the fleet is unusable. */
+export class FleetError extends Error {
+  override readonly name = "FleetError";
+}
+
+/**
+ * Runs an experiment on the BullMQ fleet: submits it through the orchestrator path
+ * (submitExperiment), follows progress over pub/sub (with polling as a fallback), fetches results
+ * as the metrics workers merge them, and returns them in (point, replication) order once all are in,
+ * so the caller builds the very same report as the embedded runner (the metrics worker writes its own
+ * copy to REPORTS_DIR at the same time).
+ * Implements the CLI's ExperimentRunner contract structurally.
+ */
+export class FleetRunner {
+  readonly config: FleetConfig;
+  readonly options: FleetRunnerOptions;
+  /** The last submission (its id names the report directory on the metrics side). */
+  submission: SubmitResult | undefined;
+  /** Report directory written by the metrics worker for the last run. */
+  reportDir: string | undefined;
+  #redis: Redis | undefined;
+  #sub: Redis | undefined;
+  #simulate: SimulateQueue | undefined;
+
+  constructor(config: FleetConfig, options: FleetRunnerOptions = {}) {
+    this.config = config;
+    this.options = options;
+  }
+
+  describe(): string {
+    return `fleet via ${redactRedisUrl(this.config.redisUrl)}, queue prefix ${this.config.queuePrefix}`;
+  }
+
+  async run(spec: ExperimentSpec, onProgress: (p: FleetProgress) => void = () => {}): Promise<ReplicationResult[]> {
+    const { config, options } = this;
+    await checkRedis({ ...config, startupTimeoutMs: Math.min(config.startupTimeoutMs, 10_000) }, options.log);
+    const redis = (this.#redis ??= createRedis(config, "producer", "fleet-runner"));
+    redis.on("error", () => {});
+    const store = new ExperimentStore(redis, config.queuePrefix);
+    const simulate = (this.#simulate ??= simulateQueue(config, "producer"));
+    simulate.on("error", () => {});
+
+    // Subscribe before submitting so that no event is missed.
+    let wake: (() => void) | undefined;
+    const sub = (this.#sub ??= redis.duplicate());
+    sub.on("error", () => {});
+    let watched = "";
+    sub.on("message", (_channel: string, message: string) => {
+      const event = ExperimentEventSchema.safeParse(JSON.parse(message));
+      if (event.success && event.data.experimentId === watched) wake?.();
+    });
+    await sub.subscribe(store.keys.events);
+
+    const submission = await submitExperiment({ store, simulate, ...(options.log ? { log: options.log } : {}) }, spec, options.toolVersion ?? TOOL_VERSION);
+    this.submission = submission;
+    watched = submission.id;
+    const pollMs = options.pollMs ?? 1_000;
+    const warnAfter = options.noWorkerWarnMs ?? 5_000;
+    const results = resultsQueue(config, "producer");
+    results.on("error", () => {});
+    // Results are fetched and parsed as they are merged, so little is left to do at the end.
+    const plan = planReplications(spec);
+    const collected: (ReplicationResult | undefined)[] = new Array(plan.length);
+    let missing = plan.map((_, i) => i);
+    const fetchMerged = async () => {
+      if (missing.length === 0) return;
+      const texts = await store.loadResults(submission.id, missing.map((i) => plan[i]!));
+      const still: number[] = [];
+      texts.forEach((text, k) => {
+        const i = missing[k]!;
+        // Validated against ReplicationResultSchema by the metrics worker when merged.
+        if (text === undefined) still.push(i);
+        else collected[i] = JSON.parse(text) as ReplicationResult;
+      });
+      missing = still;
+    };
+    let lastDone = -1;
+    let lastFetch = 0;
+    let noWorkersSince: number | undefined;
+    let warned = false;
+    let lastWorkerCheck = 0;
+    try {
+      for (;;) {
+        const status = await store.status(submission.id);
+        if (!status) throw new FleetError(`experiment ${submission.id} disappeared from Redis`);
+        if (status.done !== lastDone) {
+          lastDone = status.done;
+          onProgress({ done: status.done, total: status.total });
+        }
+        if (status.state === "completed") this.reportDir = status.reportDir ?? undefined;
+        // Every result merged: done. (The metrics worker writes its copy of the report meanwhile.)
+        if (status.state === "completed" || status.done >= status.total) {
+          await fetchMerged();
+          if (missing.length === 0) break;
+        } else if (status.done - lastFetch >= Math.max(8, Math.ceil(status.total / 20))) {
+          lastFetch = status.done;
+          await fetchMerged();
+        }
+        if (status.state === "failed") {
+          const shown = status.errors.slice(0, 3).map((e) => `${e.jobId}: ${e.error}`);
+          throw new FleetError(
+            `${status.errors.length} replication${status.errors.length === 1 ? "" : "s"} of ${submission.id} failed for good (${shown.join("; ")}${status.errors.length > 3 ? "; …" : ""}); fix the cause and submit again to retry them`,
+          );
+        }
+        if (!warned && Date.now() - lastWorkerCheck >= 1_000) {
+          lastWorkerCheck = Date.now();
+          const [sims, mets] = await Promise.all([simulate.getWorkersCount(), results.getWorkersCount()]);
+          if (sims === 0 || mets === 0) {
+            noWorkersSince ??= Date.now();
+            if (Date.now() - noWorkersSince >= warnAfter) {
+              const absent = [sims === 0 ? "simulator" : "", mets === 0 ? "metrics" : ""].filter(Boolean);
+              options.notice?.(
+                `waiting: no ${absent.join(" or ")} worker is connected to ${redactRedisUrl(config.redisUrl)} (prefix ${config.queuePrefix}); start one with: hetao-sim worker --role ${absent[0]}`,
+              );
+              warned = true;
+            }
+          } else {
+            noWorkersSince = undefined;
+          }
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    } finally {
+      await results.close().catch(() => {});
+    }
+    return collected.map((r, i) => {
+      if (r === undefined) throw new FleetError(`result ${plan[i]!.point}:${plan[i]!.replication} of ${submission.id} is missing although every result was merged`);
+      return r;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#simulate?.close().catch(() => {});
+    if (this.#sub) await this.#sub.quit().catch(() => this.#sub?.disconnect());
+    if (this.#redis) await this.#redis.quit().catch(() => this.#redis?.disconnect());
+    this.#simulate = undefined;
+    this.#sub = undefined;
+    this.#redis = undefined;
+  }
+}

@@ -1,0 +1,65 @@
+export {
+  ConfigError,
+  DEFAULT_PORTS,
+  ENV_VARS,
+  LOG_LEVELS,
+  configFromEnv,
+  configOrExit,
+  parseRedisUrl,
+  redactRedisUrl,
+  type FleetConfig,
+  type LogLevel,
+  type RedisEndpoint,
+  type Role,
+} from "./config.js";
+export { QUEUES, keys, parseReplicationJobId, replicationJobId, resultField, type Keys, type QueueName } from "./keys.js";
+export { createLogger, silentLogger, type Logger } from "./logger.js";
+export { RedisNotReadyError, checkRedis, createRedis, redisOptions, type ConnectionKind } from "./redis.js";
+export {
+  EXPERIMENT_STATES,
+  ExperimentEventSchema,
+  ExperimentIdSchema,
+  ExperimentStateSchema,
+  ExperimentStatusSchema,
+  ReplicationErrorSchema,
+  ResultJobSchema,
+  SimulateJobSchema,
+  describeZodError,
+  type ExperimentEvent,
+  type ExperimentState,
+  type ExperimentStatus,
+  type ReplicationError,
+  type ResultJob,
+  type SimulateJob,
+} from "./schemas.js";
+export { ExperimentStore, type ExperimentMeta } from "./store.js";
+export {
+  MAX_PRIORITY,
+  RESULTS_RETENTION,
+  SIMULATE_RETENTION,
+  bullConnection,
+  jobOptions,
+  queueDepth,
+  resultsQueue,
+  simulateQueue,
+  type QueueDepth,
+  type ResultsQueue,
+  type SimulateQueue,
+} from "./queues.js";
+export { fairPriorityBase, submitExperiment, type SubmitContext, type SubmitResult } from "./submit.js";
+export {
+  listen,
+  runMain,
+  sendJson,
+  sendMetrics,
+  serviceRegistry,
+  startOpsServer,
+  type Health,
+  type HttpServer,
+  type MainOptions,
+  type RunningService,
+} from "./ops.js";
+export { TOOL_VERSION } from "./version.js";
+export { FleetError, FleetRunner, type FleetProgress, type FleetRunnerOptions } from "./fleet-runner.js";
+export { Redis } from "ioredis";
+export { checkResult, resultValidator } from "./result-check.js";

@@ -1,0 +1,67 @@
+/**
+ * Queue names and Redis key layout. Every key starts with the queue prefix (default `{hetao}`, a
+ * Redis Cluster hash tag), so BullMQ's keys and ours live in one slot and one namespace.
+ */
+export const QUEUES = {
+  /** One job per (experiment, design point, replication); payload {experimentId, point, replication}. */
+  simulate: "simulate",
+  /** One job per replication result, from the simulators to the metrics workers (coordinates only; the result is staged in Redis). */
+  results: "results",
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface Keys {
+  /** ZSET experiment id → submission time (ms): the list `status` shows. */
+  experiments: string;
+  /** STRING: the experiment spec, canonical JSON, written once. */
+  spec(id: string): string;
+  /** HASH: state, total, submittedAt, completedAt, toolVersion, scenario, reportDir. */
+  meta(id: string): string;
+  /** HASH: "<point>:<replication>" → ReplicationResult JSON, merged by the metrics worker (first delivery wins). */
+  results(id: string): string;
+  /** STRING: a validated result a simulator staged for the metrics worker to merge (deleted once merged). */
+  staged(id: string, point: number, replication: number): string;
+  /** HASH: job id → reason, for replications that failed for good. */
+  errors(id: string): string;
+  /** STRING: the report's canonical JSON once complete. */
+  report(id: string): string;
+  /** STRING with expiry: held by the metrics worker building the report. */
+  finalizeLock(id: string): string;
+  /** Pub/sub channel for progress and completion events (JSON, see ExperimentEventSchema). */
+  events: string;
+}
+
+export function keys(prefix: string): Keys {
+  return {
+    experiments: `${prefix}:experiments`,
+    spec: (id) => `${prefix}:experiment:${id}`,
+    meta: (id) => `${prefix}:experiment:${id}:meta`,
+    results: (id) => `${prefix}:experiment:${id}:results`,
+    staged: (id, point, replication) => `${prefix}:experiment:${id}:staged:${point}:${replication}`,
+    errors: (id) => `${prefix}:experiment:${id}:errors`,
+    report: (id) => `${prefix}:experiment:${id}:report`,
+    finalizeLock: (id) => `${prefix}:experiment:${id}:finalize-lock`,
+    events: `${prefix}:events`,
+  };
+}
+
+/**
+ * Deterministic BullMQ job id of a replication. BullMQ rejects custom ids containing ':' (unless
+ * they happen to have exactly three parts), so '.' separates the parts: `exp-0123456789abcdef.0.17`.
+ * Re-adding a job whose id exists adds nothing.
+ */
+export function replicationJobId(experimentId: string, point: number, replication: number): string {
+  return `${experimentId}.${point}.${replication}`;
+}
+
+/** Field of a result in the results hash. */
+export function resultField(point: number, replication: number): string {
+  return `${point}:${replication}`;
+}
+
+/** Parses a replication job id back; undefined for anything else. */
+export function parseReplicationJobId(jobId: string): { experimentId: string; point: number; replication: number } | undefined {
+  const m = /^(exp-[0-9a-f]{16})\.(\d+)\.(\d+)$/.exec(jobId);
+  if (!m) return undefined;
+  return { experimentId: m[1]!, point: Number(m[2]), replication: Number(m[3]) };
+}

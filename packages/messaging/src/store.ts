@@ -1,0 +1,268 @@
+import { type ExperimentSpec, experimentId, parseExperimentSpec } from "@hetao/experiment";
+import { canonicalJson } from "@hetao/scenario";
+import type { Redis } from "ioredis";
+import { type Keys, keys, resultField } from "./keys.js";
+import {
+  type ExperimentEvent,
+  type ExperimentState,
+  type ExperimentStatus,
+  type ReplicationError,
+  ExperimentStateSchema,
+} from "./schemas.js";
+
+export interface ExperimentMeta {
+  id: string;
+  state: ExperimentState;
+  scenario: string;
+  total: number;
+  toolVersion: string;
+  submittedAt: string;
+  completedAt: string | null;
+  reportDir: string | null;
+}
+
+/**
+ * Merges a staged result into the results hash inside Redis: returns [1, count] when merged now,
+ * [0, count] when it was merged before (a duplicate delivery), [-1, count] when nothing is staged and
+ * nothing merged. The staged copy is deleted either way. Atomic.
+ */
+const MERGE_STAGED_LUA = `
+local n = redis.call('HLEN', KEYS[1])
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+  redis.call('DEL', KEYS[2])
+  return { 0, n }
+end
+local staged = redis.call('GET', KEYS[2])
+if not staged then return { -1, n } end
+redis.call('HSET', KEYS[1], ARGV[1], staged)
+redis.call('DEL', KEYS[2])
+return { 1, n + 1 }
+`;
+
+/**
+ * Marks an experiment completed once: stores the report, sets state and completedAt and publishes the
+ * completion event, only if it was not completed already. Returns 1 the first time, 0 after.
+ */
+const COMPLETE_LUA = `
+if redis.call('HGET', KEYS[1], 'state') == 'completed' then return 0 end
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[1], 'state', 'completed', 'completedAt', ARGV[2], 'reportDir', ARGV[3])
+redis.call('PUBLISH', KEYS[3], ARGV[4])
+return 1
+`;
+
+/** Records a permanent failure; the state becomes failed unless the experiment completed meanwhile. */
+const FAIL_LUA = `
+local added = redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+if redis.call('HGET', KEYS[1], 'state') == 'running' then
+  redis.call('HSET', KEYS[1], 'state', 'failed')
+end
+redis.call('PUBLISH', KEYS[3], ARGV[3])
+return added
+`;
+
+/** Releases a lock only if we still hold it. */
+const UNLOCK_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+function toMeta(id: string, h: Record<string, string>): ExperimentMeta | undefined {
+  if (h.state === undefined) return undefined;
+  return {
+    id,
+    state: ExperimentStateSchema.catch("running").parse(h.state),
+    scenario: h.scenario ?? "",
+    total: Number(h.total ?? 0),
+    toolVersion: h.toolVersion ?? "",
+    submittedAt: h.submittedAt ?? "",
+    completedAt: h.completedAt || null,
+    reportDir: h.reportDir || null,
+  };
+}
+
+/**
+ * The experiment state kept in Redis: spec (once), metadata, merged results, errors and report.
+ * All writes are idempotent, so any step may be retried or run twice.
+ */
+export class ExperimentStore {
+  readonly keys: Keys;
+
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+  ) {
+    this.keys = keys(prefix);
+  }
+
+  /**
+   * Stores the spec and initial metadata unless present. Returns the id and whether this call created
+   * the experiment.
+   */
+  async create(spec: ExperimentSpec, total: number, toolVersion: string): Promise<{ id: string; created: boolean }> {
+    const id = experimentId(spec);
+    const k = this.keys;
+    const now = Date.now();
+    const replies = await this.redis
+      .multi()
+      .set(k.spec(id), canonicalJson(spec), "NX")
+      .hsetnx(k.meta(id), "state", "running")
+      .hsetnx(k.meta(id), "total", String(total))
+      .hsetnx(k.meta(id), "scenario", spec.scenario.name)
+      .hsetnx(k.meta(id), "toolVersion", toolVersion)
+      .hsetnx(k.meta(id), "submittedAt", new Date(now).toISOString())
+      .zadd(k.experiments, "NX", now, id)
+      .exec();
+    if (replies === null) throw new Error("Redis transaction aborted while storing the experiment");
+    for (const [err] of replies) if (err) throw err;
+    return { id, created: replies[0]?.[1] === "OK" };
+  }
+
+  /** The stored spec, validated; undefined when unknown. */
+  async getSpec(id: string): Promise<ExperimentSpec | undefined> {
+    const text = await this.redis.get(this.keys.spec(id));
+    if (text === null) return undefined;
+    const spec = parseExperimentSpec(JSON.parse(text));
+    const actual = experimentId(spec);
+    if (actual !== id) throw new Error(`stored spec of ${id} hashes to ${actual}: the key was tampered with or written by an incompatible version`);
+    return spec;
+  }
+
+  async getMeta(id: string): Promise<ExperimentMeta | undefined> {
+    return toMeta(id, await this.redis.hgetall(this.keys.meta(id)));
+  }
+
+  /** Stages a validated result for the metrics worker (the simulator side of a delivery). */
+  async stageResult(id: string, point: number, replication: number, resultJson: string): Promise<void> {
+    await this.redis.set(this.keys.staged(id, point, replication), resultJson);
+  }
+
+  /** Idempotent merge of a staged result; see MERGE_STAGED_LUA. */
+  async mergeStaged(id: string, point: number, replication: number): Promise<{ outcome: "merged" | "duplicate" | "missing"; done: number }> {
+    const [code, done] = (await this.redis.eval(MERGE_STAGED_LUA, 2, this.keys.results(id), this.keys.staged(id, point, replication), resultField(point, replication))) as [number, number];
+    return { outcome: code === 1 ? "merged" : code === 0 ? "duplicate" : "missing", done };
+  }
+
+  async resultCount(id: string): Promise<number> {
+    return this.redis.hlen(this.keys.results(id));
+  }
+
+  /** Which of these (point, replication) pairs already have a merged result. */
+  async haveResults(id: string, pairs: readonly { point: number; replication: number }[]): Promise<boolean[]> {
+    const out: boolean[] = [];
+    const chunk = 1000;
+    for (let i = 0; i < pairs.length; i += chunk) {
+      const fields = pairs.slice(i, i + chunk).map((p) => resultField(p.point, p.replication));
+      const pipeline = this.redis.pipeline();
+      for (const f of fields) pipeline.hexists(this.keys.results(id), f);
+      const replies = (await pipeline.exec()) ?? [];
+      for (const [err, v] of replies) {
+        if (err) throw err;
+        out.push(v === 1);
+      }
+    }
+    return out;
+  }
+
+  /** Result JSON texts for the given pairs, in the given order (undefined where missing). */
+  async loadResults(id: string, pairs: readonly { point: number; replication: number }[]): Promise<(string | undefined)[]> {
+    const out: (string | undefined)[] = [];
+    const chunk = 200;
+    for (let i = 0; i < pairs.length; i += chunk) {
+      const fields = pairs.slice(i, i + chunk).map((p) => resultField(p.point, p.replication));
+      const values = await this.redis.hmget(this.keys.results(id), ...fields);
+      for (const v of values) out.push(v ?? undefined);
+    }
+    return out;
+  }
+
+  async errors(id: string): Promise<ReplicationError[]> {
+    const h = await this.redis.hgetall(this.keys.errors(id));
+    return Object.keys(h)
+      .sort()
+      .map((jobId) => ({ jobId, error: h[jobId]! }));
+  }
+
+  /** Records a replication that failed for good and marks the experiment failed. */
+  async recordFailure(id: string, jobId: string, reason: string): Promise<void> {
+    const event: ExperimentEvent = { type: "failed", experimentId: id, jobId, error: reason };
+    await this.redis.eval(FAIL_LUA, 3, this.keys.meta(id), this.keys.errors(id), this.keys.events, jobId, reason, JSON.stringify(event));
+  }
+
+  /** Clears recorded failures (a resubmission retries them). */
+  async clearFailures(id: string): Promise<void> {
+    await this.redis.multi().del(this.keys.errors(id)).hset(this.keys.meta(id), "state", "running").exec();
+  }
+
+  /** Stores the report and announces completion, exactly once. True if this call did it. */
+  async complete(id: string, reportJson: string, reportDir: string): Promise<boolean> {
+    const event: ExperimentEvent = { type: "completed", experimentId: id, reportDir };
+    const k = this.keys;
+    const done = await this.redis.eval(COMPLETE_LUA, 3, k.meta(id), k.report(id), k.events, reportJson, new Date().toISOString(), reportDir, JSON.stringify(event));
+    return done === 1;
+  }
+
+  async report(id: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.report(id))) ?? undefined;
+  }
+
+  /** Takes the finalize lock for `ttlMs`; returns the token, or undefined when someone holds it. */
+  async lockFinalize(id: string, ttlMs: number): Promise<string | undefined> {
+    const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const ok = await this.redis.set(this.keys.finalizeLock(id), token, "PX", ttlMs, "NX");
+    return ok === "OK" ? token : undefined;
+  }
+
+  async unlockFinalize(id: string, token: string): Promise<void> {
+    await this.redis.eval(UNLOCK_LUA, 1, this.keys.finalizeLock(id), token);
+  }
+
+  async publish(event: ExperimentEvent): Promise<void> {
+    await this.redis.publish(this.keys.events, JSON.stringify(event));
+  }
+
+  async status(id: string): Promise<ExperimentStatus | undefined> {
+    const [meta, done, errors] = await Promise.all([this.getMeta(id), this.resultCount(id), this.errors(id)]);
+    if (meta === undefined) return undefined;
+    return {
+      id,
+      state: meta.state,
+      scenario: meta.scenario,
+      total: meta.total,
+      done,
+      progress: meta.total === 0 ? 1 : Math.min(1, done / meta.total),
+      submittedAt: meta.submittedAt,
+      completedAt: meta.completedAt,
+      reportDir: meta.reportDir,
+      errors,
+    };
+  }
+
+  /** The most recently submitted experiments first. */
+  async list(limit = 50): Promise<ExperimentStatus[]> {
+    const ids = await this.redis.zrevrange(this.keys.experiments, 0, limit - 1);
+    const out: ExperimentStatus[] = [];
+    for (const id of ids) {
+      const s = await this.status(id);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  /** Experiments not completed yet (for the metrics worker's reconciliation sweep). */
+  async unfinished(limit = 1000): Promise<ExperimentMeta[]> {
+    const ids = await this.redis.zrevrange(this.keys.experiments, 0, limit - 1);
+    const out: ExperimentMeta[] = [];
+    for (const id of ids) {
+      const m = await this.getMeta(id);
+      if (m && m.state !== "completed") out.push(m);
+    }
+    return out;
+  }
+
+  /** Deletes everything stored for an experiment (not its queued jobs). */
+  async forget(id: string): Promise<void> {
+    const k = this.keys;
+    await this.redis.multi().del(k.spec(id), k.meta(id), k.results(id), k.errors(id), k.report(id), k.finalizeLock(id)).zrem(k.experiments, id).exec();
+  }
+}

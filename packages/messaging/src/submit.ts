@@ -1,0 +1,75 @@
+import { type ExperimentSpec, planReplications } from "@hetao/experiment";
+import { replicationJobId } from "./keys.js";
+import type { Logger } from "./logger.js";
+import { MAX_PRIORITY, type SimulateQueue } from "./queues.js";
+import type { ExperimentStore } from "./store.js";
+import { TOOL_VERSION } from "./version.js";
+
+export interface SubmitContext {
+  store: ExperimentStore;
+  simulate: SimulateQueue;
+  log?: Logger;
+}
+
+export interface SubmitResult {
+  id: string;
+  /** False when the same experiment (same spec, same id) was submitted before. */
+  created: boolean;
+  /** Replications planned in all. */
+  total: number;
+  /** Replications without a merged result when submitted (jobs added unless already queued). */
+  pending: number;
+  state: "running" | "completed" | "failed";
+}
+
+/**
+ * The priority the next experiment's first job gets: the lowest priority still waiting. Jobs are
+ * prioritised by their index in the experiment's plan, offset by this base, so a new experiment joins
+ * the round at the position currently being served and then alternates 1:1 with those already running
+ * (fair queueing with a virtual clock read off the queue itself).
+ */
+export async function fairPriorityBase(queue: SimulateQueue): Promise<number> {
+  const [first] = await queue.getPrioritized(0, 0);
+  const p = first?.priority ?? 0;
+  return Number.isInteger(p) && p > 0 ? p - 1 : 0;
+}
+
+/**
+ * The orchestrator path, shared by the HTTP API and `hetao-sim run --redis`: stores the spec once,
+ * then adds one `simulate` job per planned replication that has no merged result yet. Job ids are
+ * deterministic, so submitting the same experiment again adds nothing that is queued or done.
+ */
+export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec, toolVersion = TOOL_VERSION): Promise<SubmitResult> {
+  const plan = planReplications(spec);
+  const { id, created } = await ctx.store.create(spec, plan.length, toolVersion);
+  const log = ctx.log?.child({ experimentId: id });
+  const meta = await ctx.store.getMeta(id);
+  if (meta?.state === "completed") {
+    log?.info({ created }, "experiment already completed; nothing to enqueue");
+    return { id, created, total: plan.length, pending: 0, state: "completed" };
+  }
+  if (meta?.state === "failed") {
+    // A resubmission retries the replications that failed for good.
+    for (const { jobId } of await ctx.store.errors(id)) {
+      const job = await ctx.simulate.getJob(jobId);
+      if (job && (await job.getState()) === "failed") await job.retry("failed");
+    }
+    await ctx.store.clearFailures(id);
+  }
+  const have = await ctx.store.haveResults(id, plan);
+  const base = await fairPriorityBase(ctx.simulate);
+  const jobs = [];
+  for (let i = 0; i < plan.length; i++) {
+    if (have[i]) continue;
+    const { point, replication } = plan[i]!;
+    jobs.push({
+      name: "simulate",
+      data: { experimentId: id, point, replication },
+      opts: { jobId: replicationJobId(id, point, replication), priority: Math.min(MAX_PRIORITY, base + i + 1) },
+    });
+  }
+  for (let i = 0; i < jobs.length; i += 500) await ctx.simulate.addBulk(jobs.slice(i, i + 500));
+  if (created) await ctx.store.publish({ type: "submitted", experimentId: id, total: plan.length });
+  log?.info({ created, total: plan.length, pending: jobs.length, priorityBase: base }, created ? "experiment submitted" : "experiment resubmitted");
+  return { id, created, total: plan.length, pending: jobs.length, state: "running" };
+}

@@ -1,0 +1,1 @@
+export { startMetrics, type MetricsOptions, type MetricsService, type MergeReturn } from "./metrics.js";

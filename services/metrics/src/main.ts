@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+import { runMain } from "@hetao/messaging";
+import { startMetrics } from "./metrics.js";
+
+await runMain({ role: "metrics", start: (config, log) => startMetrics(config, { log }) });

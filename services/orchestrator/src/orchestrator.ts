@@ -1,0 +1,286 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Report } from "@hetao/experiment";
+import {
+  ExperimentIdSchema,
+  ExperimentStore,
+  type FleetConfig,
+  type HttpServer,
+  type Logger,
+  TOOL_VERSION,
+  createRedis,
+  listen,
+  queueDepth,
+  resultsQueue,
+  sendJson,
+  sendMetrics,
+  serviceRegistry,
+  silentLogger,
+  simulateQueue,
+  submitExperiment,
+} from "@hetao/messaging";
+import { renderMarkdown } from "@hetao/report";
+import { Counter, Gauge, type Registry } from "prom-client";
+import { HttpError, bodyFormat, queryOptions, specFromBody } from "./submission.js";
+
+export interface OrchestratorOptions {
+  log?: Logger;
+}
+
+export interface OrchestratorService {
+  port: number;
+  host: string;
+  registry: Registry;
+  store: ExperimentStore;
+  close(): Promise<void>;
+}
+
+/** Reads a request body up to `limit` bytes; HttpError 413 beyond that. */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) {
+    return Promise.reject(new HttpError(413, { error: `request body is ${declared} bytes; the limit is ${limit} (MAX_BODY_BYTES)`, limit }));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(new HttpError(413, { error: `request body exceeds ${limit} bytes (MAX_BODY_BYTES)`, limit }));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (failed) return;
+      const buf = Buffer.concat(chunks);
+      const text = new TextDecoder("utf-8", { fatal: true });
+      try {
+        resolve(text.decode(buf));
+      } catch {
+        reject(new HttpError(400, { error: "request body is not valid UTF-8" }));
+      }
+    });
+    req.on("error", reject);
+  });
+}
+
+/** The preferred of JSON and Markdown for an Accept header; undefined when neither is acceptable. */
+export function negotiate(accept: string | undefined): "json" | "markdown" | undefined {
+  if (!accept || accept.trim() === "") return "json";
+  let best: { kind: "json" | "markdown"; q: number; specific: number } | undefined;
+  for (const part of accept.split(",")) {
+    const [rawType = "", ...params] = part.trim().split(";");
+    const type = rawType.trim().toLowerCase();
+    let q = 1;
+    for (const p of params) {
+      const [k, v] = p.trim().split("=");
+      if (k?.trim() === "q" && v !== undefined) q = Number(v);
+    }
+    if (!(q > 0)) continue;
+    const candidates: ["json" | "markdown", number][] = [];
+    if (type === "application/json") candidates.push(["json", 2]);
+    else if (type === "text/markdown" || type === "text/x-markdown") candidates.push(["markdown", 2]);
+    else if (type === "text/*") candidates.push(["markdown", 1]);
+    else if (type === "application/*") candidates.push(["json", 1]);
+    else if (type === "*/*") candidates.push(["json", 0]);
+    for (const [kind, specific] of candidates) {
+      if (!best || q > best.q || (q === best.q && specific > best.specific)) best = { kind, q, specific };
+    }
+  }
+  return best?.kind;
+}
+
+function tokenDigest(token: string): Buffer {
+  return createHash("sha256").update(token).digest();
+}
+
+/**
+ * Starts the orchestrator: the HTTP API that accepts experiments, plans their replication jobs
+ * (submitExperiment, shared with `hetao-sim run --redis`) and reports progress and results.
+ */
+export async function startOrchestrator(config: FleetConfig, options: OrchestratorOptions = {}): Promise<OrchestratorService> {
+  const log = (options.log ?? silentLogger()).child({ component: "orchestrator" });
+  const redis = createRedis(config, "producer", "orchestrator-store");
+  redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
+  const store = new ExperimentStore(redis, config.queuePrefix);
+  const simulate = simulateQueue(config, "producer");
+  const results = resultsQueue(config, "producer");
+  simulate.on("error", (err) => log.warn({ err: err.message }, "simulate queue error"));
+  results.on("error", (err) => log.warn({ err: err.message }, "results queue error"));
+  const expected = config.apiToken === undefined ? undefined : tokenDigest(config.apiToken);
+
+  const registry = serviceRegistry("orchestrator");
+  const requests = new Counter({
+    name: "hetao_http_requests_total",
+    help: "HTTP requests by method, route and status.",
+    labelNames: ["method", "route", "status"],
+    registers: [registry],
+  });
+  const submitted = new Counter({
+    name: "hetao_experiments_submitted_total",
+    help: "Experiment submissions; created=false for resubmissions of a known experiment.",
+    labelNames: ["created"],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "hetao_queue_jobs",
+    help: "Jobs per queue and state (ops: add simulators when simulate waiting+prioritized grows).",
+    labelNames: ["queue", "state"],
+    registers: [registry],
+    async collect() {
+      for (const q of [simulate, results]) {
+        const d = await queueDepth(q);
+        for (const state of ["waiting", "prioritized", "active", "delayed", "completed", "failed"] as const) this.set({ queue: d.queue, state }, d[state]);
+      }
+    },
+  });
+  new Gauge({
+    name: "hetao_queue_workers",
+    help: "Workers connected per queue (simulate = simulator processes, results = metrics processes).",
+    labelNames: ["queue"],
+    registers: [registry],
+    async collect() {
+      for (const q of [simulate, results]) this.set({ queue: q.name }, await q.getWorkersCount());
+    },
+  });
+
+  function authorized(req: IncomingMessage): boolean {
+    if (!expected) return true;
+    const header = req.headers.authorization ?? "";
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) return false;
+    return timingSafeEqual(tokenDigest(m[1]!), expected);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, route: { name: string }): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname.replace(/\/+$/, "") || "/";
+    const method = req.method ?? "GET";
+
+    if (path === "/healthz") {
+      route.name = "/healthz";
+      if (method !== "GET" && method !== "HEAD") throw new HttpError(405, { error: "method not allowed" });
+      let ok = false;
+      try {
+        ok = (await redis.ping()) === "PONG";
+      } catch {
+        ok = false;
+      }
+      return sendJson(res, ok ? 200 : 503, { ok, role: "orchestrator", redis: redis.status });
+    }
+    if (!authorized(req)) {
+      route.name = "unauthorized";
+      throw new HttpError(401, { error: "missing or wrong bearer token (Authorization: Bearer <API_TOKEN>)" });
+    }
+    if (path === "/metrics") {
+      route.name = "/metrics";
+      if (method !== "GET") throw new HttpError(405, { error: "method not allowed" });
+      return sendMetrics(res, registry);
+    }
+    if (path === "/experiments") {
+      route.name = "/experiments";
+      if (method === "POST") {
+        const text = await readBody(req, config.maxBodyBytes);
+        const spec = specFromBody(text, bodyFormat(req.headers["content-type"]), queryOptions(url.searchParams), config.maxReplications);
+        const outcome = await submitExperiment({ store, simulate, log }, spec, TOOL_VERSION);
+        submitted.inc({ created: String(outcome.created) });
+        const status = outcome.state === "completed" ? 200 : 202;
+        return sendJson(
+          res,
+          status,
+          { ...outcome, links: { status: `/experiments/${outcome.id}`, report: `/experiments/${outcome.id}/report` } },
+          { location: `/experiments/${outcome.id}` },
+        );
+      }
+      if (method === "GET") {
+        const limit = Math.min(500, Math.max(1, Number(url.searchParams.get("limit") ?? 50) || 50));
+        return sendJson(res, 200, { experiments: await store.list(limit) });
+      }
+      throw new HttpError(405, { error: "method not allowed; use POST to submit or GET to list" });
+    }
+    const m = /^\/experiments\/([^/]+)(\/report)?$/.exec(path);
+    if (m) {
+      route.name = m[2] ? "/experiments/:id/report" : "/experiments/:id";
+      if (method !== "GET" && method !== "HEAD") throw new HttpError(405, { error: "method not allowed" });
+      const id = decodeURIComponent(m[1]!);
+      if (!ExperimentIdSchema.safeParse(id).success) throw new HttpError(404, { error: `no experiment "${id}" (ids look like exp-0123456789abcdef)` });
+      const status = await store.status(id);
+      if (!status) throw new HttpError(404, { error: `no experiment ${id}` });
+      if (!m[2]) return sendJson(res, 200, status);
+      const kind = negotiate(req.headers.accept);
+      if (!kind) throw new HttpError(406, { error: "the report is available as application/json or text/markdown" });
+      if (status.state !== "completed") {
+        throw new HttpError(409, { error: `experiment ${id} is ${status.state}; the report is written when every replication is in`, state: status.state, done: status.done, total: status.total });
+      }
+      const json = await store.report(id);
+      if (json === undefined) throw new HttpError(404, { error: `the report of ${id} is no longer stored` });
+      if (kind === "json") {
+        res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(json), vary: "Accept" });
+        res.end(json);
+        return;
+      }
+      const md = renderMarkdown(JSON.parse(json) as Report);
+      res.writeHead(200, { "content-type": "text/markdown; charset=utf-8", "content-length": Buffer.byteLength(md), vary: "Accept" });
+      res.end(md);
+      return;
+    }
+    route.name = "unknown";
+    throw new HttpError(404, {
+      error: `no route ${method} ${path}`,
+      routes: ["POST /experiments", "GET /experiments", "GET /experiments/:id", "GET /experiments/:id/report", "GET /healthz", "GET /metrics"],
+    });
+  }
+
+  const server: HttpServer = await listen(
+    (req, res) => {
+      const route = { name: "unknown" };
+      const started = performance.now();
+      res.on("finish", () => {
+        requests.inc({ method: req.method ?? "?", route: route.name, status: String(res.statusCode) });
+        log.debug({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request");
+      });
+      handle(req, res, route).catch((err: unknown) => {
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        if (err instanceof HttpError) {
+          const headers: Record<string, string> = err.status === 401 ? { "www-authenticate": 'Bearer realm="hetao"' } : {};
+          if (err.status === 413) headers.connection = "close";
+          sendJson(res, err.status, err.body, headers);
+          return;
+        }
+        const message = err instanceof Error ? err.message : String(err);
+        if (/Connection is closed|ECONNREFUSED|max retries|Reached the max retries|Stream isn't writeable/i.test(message)) {
+          log.error({ err: message }, "redis unavailable");
+          sendJson(res, 503, { error: "Redis is unavailable; try again later" });
+          return;
+        }
+        log.error({ err }, "request failed");
+        sendJson(res, 500, { error: "internal error" });
+      });
+    },
+    config.httpHost,
+    config.httpPort,
+  );
+  log.info({ host: server.host, port: server.port, auth: expected !== undefined, prefix: config.queuePrefix }, "orchestrator listening");
+
+  return {
+    port: server.port,
+    host: server.host,
+    registry,
+    store,
+    async close() {
+      await server.close();
+      await simulate.close();
+      await results.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+

@@ -1,0 +1,142 @@
+import { type CreateExperimentOptions, DesignPointSchema, ExperimentError, type ExperimentSpec, createExperiment } from "@hetao/experiment";
+import { type Scenario, ScenarioError, formatIssue, loadScenarioText, parseScenario } from "@hetao/scenario";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+/** A client error with its HTTP status and JSON body. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { error: string } & Record<string, unknown>,
+  ) {
+    super(body.error);
+  }
+}
+
+/** The wrapper form of a submission: a scenario (object or YAML/JSON text) plus experiment options. */
+const SubmissionSchema = z.strictObject({
+  scenario: z.union([z.string(), z.record(z.string(), z.unknown())], { error: "scenario must be an object or YAML/JSON text" }),
+  replications: z.number().int().min(2).optional(),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  policies: z.array(z.string().min(1)).min(1).optional(),
+  baseline: z.string().min(1).optional(),
+  compare: z.array(z.tuple([z.string().min(1), z.string().min(1)])).optional(),
+  points: z.array(DesignPointSchema).min(1).optional(),
+});
+
+export type BodyFormat = "json" | "yaml";
+
+/** JSON for application/json (and +json), YAML otherwise (YAML also reads JSON). */
+export function bodyFormat(contentType: string | undefined): BodyFormat {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  return type === "application/json" || type.endsWith("+json") ? "json" : "yaml";
+}
+
+export interface QueryOptions {
+  replications?: number;
+  seed?: number;
+  policies?: string[];
+}
+
+/** ?replications=20&seed=7&policies=a,b for the bare-scenario form. */
+export function queryOptions(search: URLSearchParams): QueryOptions {
+  const out: QueryOptions = {};
+  const int = (name: string, min: number): number | undefined => {
+    const v = search.get(name);
+    if (v === null) return undefined;
+    if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
+      throw new HttpError(400, { error: `query parameter ${name} must be an integer >= ${min} (got "${v}")` });
+    }
+    return Number(v);
+  };
+  const r = int("replications", 2);
+  if (r !== undefined) out.replications = r;
+  const s = int("seed", 0);
+  if (s !== undefined) out.seed = s;
+  const p = search.get("policies");
+  if (p !== null) out.policies = p.split(",").map((x) => x.trim()).filter((x) => x !== "");
+  return out;
+}
+
+function scenarioProblem(err: ScenarioError): HttpError {
+  return new HttpError(400, {
+    error: "invalid scenario",
+    issues: err.issues.map((i) => ({ ...i, text: formatIssue(i, err.source) })),
+    message: err.message,
+  });
+}
+
+function parseDocument(text: string, format: BodyFormat): unknown {
+  try {
+    return format === "json" ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 10_000 });
+  } catch (err) {
+    // Let the scenario loader produce the positioned syntax error.
+    try {
+      loadScenarioText(text, "request body", format);
+    } catch (scenarioErr) {
+      if (scenarioErr instanceof ScenarioError) throw scenarioProblem(scenarioErr);
+    }
+    throw new HttpError(400, { error: `request body is not valid ${format.toUpperCase()}: ${err instanceof Error ? err.message : String(err)}` });
+  }
+}
+
+/**
+ * Turns a POST /experiments body into an experiment spec. Accepts a bare scenario (YAML or JSON;
+ * options from the query string) or `{ scenario, replications?, seed?, policies?, baseline?,
+ * compare?, points? }`. Throws HttpError: 400 for invalid input (scenario issues listed with their
+ * paths and lines), 422 when the experiment plans more than `maxReplications` replication jobs.
+ */
+export function specFromBody(text: string, format: BodyFormat, query: QueryOptions, maxReplications: number): ExperimentSpec {
+  if (text.trim() === "") throw new HttpError(400, { error: "empty request body: send a scenario (YAML or JSON) or { scenario, replications, seed, policies }" });
+  const data = parseDocument(text, format);
+  let scenario: Scenario;
+  const options: CreateExperimentOptions = {};
+  if (data !== null && typeof data === "object" && !Array.isArray(data) && Object.hasOwn(data, "scenario")) {
+    const wrapper = SubmissionSchema.safeParse(data);
+    if (!wrapper.success) {
+      throw new HttpError(400, {
+        error: "invalid submission",
+        issues: wrapper.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+      });
+    }
+    const w = wrapper.data;
+    try {
+      scenario = typeof w.scenario === "string" ? loadScenarioText(w.scenario, "scenario").scenario : parseScenario(w.scenario, "scenario");
+    } catch (err) {
+      if (err instanceof ScenarioError) throw scenarioProblem(err);
+      throw err;
+    }
+    if (w.replications !== undefined) options.replications = w.replications;
+    if (w.seed !== undefined) options.seed = w.seed;
+    if (w.policies !== undefined) options.policies = w.policies;
+    if (w.baseline !== undefined) options.baseline = w.baseline;
+    if (w.compare !== undefined) options.compare = w.compare;
+    if (w.points !== undefined) options.points = w.points;
+  } else {
+    try {
+      scenario = loadScenarioText(text, "request body", format).scenario;
+    } catch (err) {
+      if (err instanceof ScenarioError) throw scenarioProblem(err);
+      throw err;
+    }
+  }
+  if (options.replications === undefined && query.replications !== undefined) options.replications = query.replications;
+  if (options.seed === undefined && query.seed !== undefined) options.seed = query.seed;
+  if (options.policies === undefined && query.policies !== undefined) options.policies = query.policies;
+
+  const requested = (options.replications ?? scenario.experiment.replications) * (options.points?.length ?? 1);
+  if (requested > maxReplications) {
+    throw new HttpError(422, {
+      error: `the experiment asks for ${requested} replications; this service accepts at most ${maxReplications} per experiment (MAX_REPLICATIONS)`,
+      requested,
+      limit: maxReplications,
+    });
+  }
+  try {
+    return createExperiment(scenario, options);
+  } catch (err) {
+    if (err instanceof ExperimentError) throw new HttpError(400, { error: "invalid experiment", message: err.message });
+    if (err instanceof ScenarioError) throw scenarioProblem(err);
+    throw err;
+  }
+}

@@ -1,0 +1,64 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { negotiate } from "../src/orchestrator.js";
+import { HttpError, bodyFormat, queryOptions, specFromBody } from "../src/submission.js";
+
+const weekday = readFileSync(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url), "utf8");
+
+function httpError(fn: () => unknown): HttpError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(HttpError);
+    return err as HttpError;
+  }
+  throw new Error("expected an HttpError");
+}
+
+describe("POST /experiments bodies", () => {
+  it("reads a bare YAML scenario with options from the query string", () => {
+    const spec = specFromBody(weekday, "yaml", queryOptions(new URLSearchParams("replications=7&seed=3&policies=current,seamless")), 100);
+    expect(spec).toMatchObject({ replications: 7, seed: 3, policies: ["current", "seamless"] });
+  });
+
+  it("reads the JSON wrapper with the scenario as YAML text or as an object", () => {
+    const a = specFromBody(JSON.stringify({ scenario: weekday, replications: 5 }), "json", {}, 100);
+    const b = specFromBody(JSON.stringify({ scenario: a.scenario, replications: 5 }), "json", {}, 100);
+    expect(b).toEqual(a);
+  });
+
+  it("gives 400 with positioned issues, 422 over the replication limit", () => {
+    const e = httpError(() => specFromBody("name: [x\n", "yaml", {}, 100));
+    expect(e.status).toBe(400);
+    expect((e.body.issues as { line?: number }[])[0]?.line).toBeGreaterThanOrEqual(1);
+    expect(httpError(() => specFromBody("", "yaml", {}, 100)).status).toBe(400);
+    expect(httpError(() => specFromBody(JSON.stringify({ scenario: weekday, replications: 2, nope: 1 }), "json", {}, 100)).body.error).toBe("invalid submission");
+    const tooMany = httpError(() => specFromBody(weekday, "yaml", { replications: 101 }, 100));
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body).toMatchObject({ requested: 101, limit: 100 });
+    expect(httpError(() => queryOptions(new URLSearchParams("seed=-1"))).status).toBe(400);
+  });
+
+  it("picks JSON only for JSON content types", () => {
+    expect(bodyFormat("application/json; charset=utf-8")).toBe("json");
+    expect(bodyFormat("application/vnd.api+json")).toBe("json");
+    expect(bodyFormat("application/yaml")).toBe("yaml");
+    expect(bodyFormat(undefined)).toBe("yaml");
+  });
+});
+
+describe("report content negotiation", () => {
+  it.each([
+    [undefined, "json"],
+    ["*/*", "json"],
+    ["application/json", "json"],
+    ["text/markdown", "markdown"],
+    ["text/html, text/markdown;q=0.5", "markdown"],
+    ["text/markdown;q=0.4, application/json;q=0.9", "json"],
+    ["text/*", "markdown"],
+    ["text/html", undefined],
+    ["application/json;q=0", undefined],
+  ])("Accept %s → %s", (accept, kind) => {
+    expect(negotiate(accept)).toBe(kind);
+  });
+});

@@ -1,0 +1,207 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { FailureKind, ThreadReply, ThreadRequest } from "./protocol.js";
+
+export type PoolFailureKind = Exclude<FailureKind, "need-spec"> | "thread-crashed" | "aborted" | "closed";
+
+export class ReplicationFailure extends Error {
+  override readonly name = "ReplicationFailure";
+  constructor(
+    readonly kind: PoolFailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+  /** Deterministic failures: running the same job again fails the same way. */
+  get permanent(): boolean {
+    return this.kind === "invalid-spec" || this.kind === "bad-coordinates" || this.kind === "simulation" || this.kind === "invalid-result";
+  }
+}
+
+interface Task {
+  taskId: number;
+  experimentId: string;
+  specJson: string;
+  point: number;
+  replication: number;
+  resolve(resultJson: string): void;
+  reject(err: Error): void;
+  signal: AbortSignal | undefined;
+  onAbort?: () => void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | undefined;
+  /** Experiments whose spec this thread has been sent (it may have evicted some: it then asks again). */
+  specs: Set<string>;
+}
+
+/** The compiled thread entry next to this module (dist/replication-thread.js). */
+export function defaultThreadFile(): URL {
+  const here = new URL("./replication-thread.js", import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  // Loaded from src/ (e.g. by a TypeScript test runner): use the build output.
+  return new URL("../dist/replication-thread.js", import.meta.url);
+}
+
+/**
+ * A fixed set of worker threads running replications, one at a time each. The main thread only moves
+ * messages, so its event loop stays free for BullMQ lock renewal and health checks.
+ */
+export class ReplicationPool {
+  readonly size: number;
+  readonly #file: URL;
+  readonly #slots: Slot[] = [];
+  readonly #waiting: Task[] = [];
+  #nextTaskId = 1;
+  #closed = false;
+  #crashes = 0;
+
+  constructor(size: number, file: URL = defaultThreadFile()) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size must be a positive integer, got ${size}`);
+    this.size = size;
+    this.#file = file;
+    for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
+  }
+
+  /** Threads that died or were terminated while running a task (a diagnostic). */
+  get crashes(): number {
+    return this.#crashes;
+  }
+
+  get busy(): number {
+    return this.#slots.filter((s) => s.task !== undefined).length;
+  }
+
+  #spawn(): Slot {
+    const worker = new Worker(this.#file, { name: "hetao-replication" });
+    const slot: Slot = { worker, task: undefined, specs: new Set() };
+    worker.on("message", (reply: ThreadReply) => this.#onReply(slot, reply));
+    worker.on("error", (err) => this.#onDeath(slot, `replication thread crashed: ${err.message}`));
+    worker.on("exit", (code) => this.#onDeath(slot, `replication thread exited with code ${code}`));
+    return slot;
+  }
+
+  #replace(slot: Slot): void {
+    const i = this.#slots.indexOf(slot);
+    if (i === -1) return;
+    slot.worker.removeAllListeners();
+    slot.worker.on("error", () => {});
+    void slot.worker.terminate();
+    if (this.#closed) {
+      this.#slots.splice(i, 1);
+      return;
+    }
+    this.#slots[i] = this.#spawn();
+  }
+
+  #onDeath(slot: Slot, message: string): void {
+    if (!this.#slots.includes(slot)) return;
+    const task = slot.task;
+    slot.task = undefined;
+    if (task) {
+      this.#crashes++;
+      this.#finish(task);
+      task.reject(new ReplicationFailure(this.#closed ? "closed" : "thread-crashed", message));
+    }
+    this.#replace(slot);
+    this.#dispatch();
+  }
+
+  #onReply(slot: Slot, reply: ThreadReply): void {
+    const task = slot.task;
+    if (!task || task.taskId !== reply.taskId) return;
+    if (!reply.ok && reply.kind === "need-spec") {
+      slot.specs.delete(task.experimentId);
+      this.#send(slot, task);
+      return;
+    }
+    slot.task = undefined;
+    this.#finish(task);
+    if (reply.ok) task.resolve(reply.resultJson);
+    else task.reject(new ReplicationFailure(reply.kind as PoolFailureKind, reply.error));
+    this.#dispatch();
+  }
+
+  #finish(task: Task): void {
+    if (task.onAbort) task.signal?.removeEventListener("abort", task.onAbort);
+  }
+
+  #send(slot: Slot, task: Task): void {
+    const msg: ThreadRequest = { taskId: task.taskId, experimentId: task.experimentId, point: task.point, replication: task.replication };
+    if (!slot.specs.has(task.experimentId)) {
+      msg.specJson = task.specJson;
+      slot.specs.add(task.experimentId);
+    }
+    slot.task = task;
+    slot.worker.postMessage(msg);
+  }
+
+  #dispatch(): void {
+    for (const slot of this.#slots) {
+      if (this.#waiting.length === 0) return;
+      if (slot.task === undefined) this.#send(slot, this.#waiting.shift()!);
+    }
+  }
+
+  /**
+   * Runs one replication in a thread; resolves with the result's JSON text. Rejects with ReplicationFailure: `permanent` ones are the
+   * model's or the spec's fault; `thread-crashed` is worth a retry; `aborted` when the signal fired.
+   */
+  run(experimentId: string, specJson: string, point: number, replication: number, signal?: AbortSignal): Promise<string> {
+    if (this.#closed) return Promise.reject(new ReplicationFailure("closed", "the replication pool is closed"));
+    if (signal?.aborted) return Promise.reject(new ReplicationFailure("aborted", `aborted: ${String(signal.reason)}`));
+    return new Promise<string>((resolve, reject) => {
+      const task: Task = { taskId: this.#nextTaskId++, experimentId, specJson, point, replication, resolve, reject, signal };
+      if (signal) {
+        task.onAbort = () => this.#abort(task, String(signal.reason ?? "aborted"));
+        signal.addEventListener("abort", task.onAbort, { once: true });
+      }
+      this.#waiting.push(task);
+      this.#dispatch();
+    });
+  }
+
+  #abort(task: Task, reason: string): void {
+    const queued = this.#waiting.indexOf(task);
+    if (queued !== -1) {
+      this.#waiting.splice(queued, 1);
+      task.reject(new ReplicationFailure("aborted", `aborted: ${reason}`));
+      return;
+    }
+    const slot = this.#slots.find((s) => s.task === task);
+    if (!slot) return;
+    slot.task = undefined;
+    task.reject(new ReplicationFailure("aborted", `aborted: ${reason}`));
+    // A replication cannot be interrupted cooperatively: stop its thread and start a fresh one.
+    this.#replace(slot);
+    this.#dispatch();
+  }
+
+  /** Terminates every thread; running and queued tasks reject with kind "closed". */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const task of this.#waiting.splice(0)) {
+      this.#finish(task);
+      task.reject(new ReplicationFailure("closed", "the replication pool is closed"));
+    }
+    const slots = [...this.#slots];
+    await Promise.all(
+      slots.map(async (slot) => {
+        const task = slot.task;
+        slot.task = undefined;
+        if (task) {
+          this.#finish(task);
+          task.reject(new ReplicationFailure("closed", "the replication pool is closed"));
+        }
+        slot.worker.removeAllListeners();
+        slot.worker.on("error", () => {});
+        await slot.worker.terminate();
+      }),
+    );
+    this.#slots.length = 0;
+  }
+}

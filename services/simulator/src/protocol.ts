@@ -1,0 +1,24 @@
+/** Main thread → replication thread. `specJson` is sent the first time a thread sees an experiment. */
+export interface ThreadRequest {
+  taskId: number;
+  experimentId: string;
+  specJson?: string;
+  point: number;
+  replication: number;
+}
+
+export type FailureKind =
+  /** The thread does not hold the spec: resend with specJson. */
+  | "need-spec"
+  /** The stored spec does not validate. */
+  | "invalid-spec"
+  /** Point or replication outside the experiment. */
+  | "bad-coordinates"
+  /** The model threw (deterministic: retrying gives the same). */
+  | "simulation"
+  /** The model returned something ReplicationResultSchema rejects. */
+  | "invalid-result";
+
+export type ThreadReply =
+  | { taskId: number; ok: true; resultJson: string }
+  | { taskId: number; ok: false; kind: FailureKind; error: string };

@@ -1,0 +1,228 @@
+import { hostname } from "node:os";
+import {
+  ExperimentStore,
+  type FleetConfig,
+  type HttpServer,
+  type Logger,
+  QUEUES,
+  SIMULATE_RETENTION,
+  type SimulateJob,
+  SimulateJobSchema,
+  bullConnection,
+  createRedis,
+  describeZodError,
+  replicationJobId,
+  resultField,
+  resultsQueue,
+  serviceRegistry,
+  silentLogger,
+  startOpsServer,
+} from "@hetao/messaging";
+import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { ReplicationFailure, ReplicationPool } from "./pool.js";
+
+export interface SimulatorOptions {
+  log?: Logger;
+  /** Serve /healthz and /metrics on config.httpHost:httpPort (default true). */
+  http?: boolean;
+  /** Thread entry override (tests). */
+  threadFile?: URL;
+}
+
+export interface SimulatorService {
+  worker: Worker<SimulateJob>;
+  pool: ReplicationPool;
+  registry: Registry;
+  /** Bound HTTP port, undefined when http is off. */
+  port: number | undefined;
+  /** Stops taking jobs, lets running replications finish for up to SHUTDOWN_TIMEOUT_MS, hands the rest back to the queue. */
+  close(): Promise<void>;
+}
+
+export interface SimulateReturn {
+  /** Id of the job that carries the result to the metrics workers. */
+  resultJobId?: string;
+  skipped?: "experiment-completed" | "already-merged";
+}
+
+const SPEC_CACHE = 32;
+
+/**
+ * Starts a simulator: a BullMQ worker on the `simulate` queue whose jobs run in a pool of worker
+ * threads (concurrency = SIMULATOR_CONCURRENCY, default the number of cores). Each result is
+ * validated against ReplicationResultSchema and serialised in its thread, staged in Redis, and
+ * announced on the `results` queue under the replication's job id.
+ */
+export async function startSimulator(config: FleetConfig, options: SimulatorOptions = {}): Promise<SimulatorService> {
+  const log = (options.log ?? silentLogger()).child({ component: "simulator" });
+  const redis = createRedis(config, "worker", "simulator-store");
+  redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
+  const store = new ExperimentStore(redis, config.queuePrefix);
+  const results = resultsQueue(config, "worker");
+  results.on("error", (err) => log.warn({ err: err.message }, "results queue error"));
+  const pool = new ReplicationPool(config.simulatorConcurrency, options.threadFile);
+
+  const registry = serviceRegistry("simulator");
+  const replications = new Counter({
+    name: "hetao_simulator_replications_total",
+    help: "Replication jobs by outcome (completed, failed, retried, handed_back, skipped).",
+    labelNames: ["outcome"],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: "hetao_simulator_replication_seconds",
+    help: "Wall time of one replication in its thread.",
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "hetao_simulator_busy_threads",
+    help: "Replication threads currently running a replication.",
+    registers: [registry],
+    collect() {
+      this.set(pool.busy);
+    },
+  });
+  new Gauge({ name: "hetao_simulator_concurrency", help: "Replication threads (SIMULATOR_CONCURRENCY).", registers: [registry] }).set(pool.size);
+
+  // Spec text per experiment (validated in the threads): read once, not per job.
+  const specs = new Map<string, string>();
+  async function specText(id: string): Promise<string | undefined> {
+    const cached = specs.get(id);
+    if (cached !== undefined) return cached;
+    const text = await redis.get(store.keys.spec(id));
+    if (text === null) return undefined;
+    specs.set(id, text);
+    while (specs.size > SPEC_CACHE) specs.delete(specs.keys().next().value!);
+    return text;
+  }
+
+  async function process(job: Job<SimulateJob>, token?: string, signal?: AbortSignal): Promise<SimulateReturn> {
+    const parsed = SimulateJobSchema.safeParse(job.data);
+    if (!parsed.success) {
+      throw new UnrecoverableError(`malformed simulate job: ${describeZodError(parsed.error)}`);
+    }
+    const { experimentId, point, replication } = parsed.data;
+    const jlog = log.child({ experimentId, jobId: job.id });
+    const [spec, state, merged] = await Promise.all([
+      specText(experimentId),
+      redis.hget(store.keys.meta(experimentId), "state"),
+      redis.hexists(store.keys.results(experimentId), resultField(point, replication)),
+    ]);
+    if (spec === undefined) throw new UnrecoverableError(`unknown experiment ${experimentId}: no spec stored at ${store.keys.spec(experimentId)}`);
+    if (state === "completed" || merged === 1) {
+      // A re-run after a crash, or a resubmission: the result is in already, nothing to do.
+      jlog.debug({ state, merged }, "result already merged; skipping");
+      replications.inc({ outcome: "skipped" });
+      return { skipped: state === "completed" ? "experiment-completed" : "already-merged" };
+    }
+    const started = performance.now();
+    let resultJson: string;
+    try {
+      resultJson = await pool.run(experimentId, spec, point, replication, signal);
+    } catch (err) {
+      if (err instanceof ReplicationFailure) {
+        if (err.kind === "aborted" || err.kind === "closed") {
+          // Shutdown ran out of time: give the job back without spending an attempt.
+          jlog.warn({ point, replication }, "handing the job back to the queue");
+          replications.inc({ outcome: "handed_back" });
+          if (token) await job.moveToWait(token).catch((e: unknown) => jlog.warn({ err: String(e) }, "could not hand the job back; it will be recovered as stalled"));
+          throw new WaitingError();
+        }
+        if (err.permanent) throw new UnrecoverableError(`${err.kind}: ${err.message}`);
+      }
+      throw err;
+    }
+    duration.observe((performance.now() - started) / 1000);
+    // Stage the validated result, then tell the metrics workers (the job carries coordinates only).
+    // Both steps are idempotent: a re-run after a crash stages the same bytes under the same key.
+    const resultJobId = replicationJobId(experimentId, point, replication);
+    await store.stageResult(experimentId, point, replication, resultJson);
+    await results.add("result", { experimentId, point, replication }, { jobId: resultJobId });
+    jlog.debug({ point, replication, ms: Math.round(performance.now() - started) }, "replication done");
+    replications.inc({ outcome: "completed" });
+    return { resultJobId };
+  }
+
+  const worker = new Worker<SimulateJob, SimulateReturn>(QUEUES.simulate, process, {
+    connection: bullConnection(config, "worker", "simulate-worker"),
+    prefix: config.queuePrefix,
+    name: `simulator@${hostname()}:${globalThis.process.pid}`,
+    concurrency: config.simulatorConcurrency,
+    lockDuration: config.lockDurationMs,
+    stalledInterval: config.stalledIntervalMs,
+    // A job whose worker died is put back up to 3 times before it is failed.
+    maxStalledCount: 3,
+    removeOnComplete: { ...SIMULATE_RETENTION.removeOnComplete },
+    removeOnFail: { ...SIMULATE_RETENTION.removeOnFail },
+    autorun: false,
+  });
+  worker.on("error", (err) => log.error({ err: err.message }, "worker error"));
+  worker.on("stalled", (jobId) => log.warn({ jobId }, "job stalled (its worker died or blocked); put back in the queue"));
+  worker.on("failed", (job, err) => {
+    if (!job) return;
+    const final = err.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const jlog = log.child({ jobId: job.id, experimentId: (job.data as Partial<SimulateJob> | undefined)?.experimentId });
+    if (!final) {
+      replications.inc({ outcome: "retried" });
+      jlog.warn({ err: err.message, attemptsMade: job.attemptsMade }, "replication failed; will retry with backoff");
+      return;
+    }
+    replications.inc({ outcome: "failed" });
+    jlog.error({ err: err.message }, "replication failed for good");
+    const id = SimulateJobSchema.safeParse(job.data);
+    if (id.success) {
+      void store.recordFailure(id.data.experimentId, job.id ?? "?", err.message).catch((e: unknown) => jlog.error({ err: String(e) }, "could not record the failure"));
+    }
+  });
+
+  let http: HttpServer | undefined;
+  let closing = false;
+  if (options.http !== false) {
+    http = await startOpsServer({
+      host: config.httpHost,
+      port: config.httpPort,
+      registry,
+      health: () => ({
+        ok: !closing && worker.isRunning() && redis.status === "ready",
+        role: "simulator",
+        running: worker.isRunning(),
+        closing,
+        redis: redis.status,
+        threads: pool.size,
+        busy: pool.busy,
+      }),
+    });
+  }
+  void worker.run().catch((err: unknown) => log.error({ err: String(err) }, "worker stopped"));
+  await worker.waitUntilReady();
+  log.info({ concurrency: config.simulatorConcurrency, prefix: config.queuePrefix, port: http?.port, host: http?.host }, "simulator ready");
+
+  let closed: Promise<void> | undefined;
+  return {
+    worker,
+    pool,
+    registry,
+    port: http?.port,
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        const timer = setTimeout(() => {
+          log.warn({ busy: pool.busy }, "shutdown timeout: handing in-flight jobs back to the queue");
+          worker.cancelAllJobs("shutdown");
+        }, config.shutdownTimeoutMs);
+        try {
+          await worker.close();
+        } finally {
+          clearTimeout(timer);
+        }
+        await pool.close();
+        await results.close();
+        await redis.quit().catch(() => redis.disconnect());
+        await http?.close();
+      })();
+      return closed;
+    },
+  };
+}

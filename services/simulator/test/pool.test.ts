@@ -1,0 +1,38 @@
+import { canonicalJson, loadScenarioFile } from "@hetao/scenario";
+import { createExperiment, experimentId, runReplication } from "@hetao/experiment";
+import { afterAll, describe, expect, it } from "vitest";
+import { ReplicationFailure, ReplicationPool } from "../src/pool.js";
+
+const scenario = (await loadScenarioFile(new URL("../../../seeds/scenarios/mmc-textbook.yaml", import.meta.url).pathname)).scenario;
+const spec = createExperiment(scenario, { replications: 4, seed: 9 });
+const id = experimentId(spec);
+const specJson = canonicalJson(spec);
+
+describe("the replication thread pool", () => {
+  const pool = new ReplicationPool(2);
+  afterAll(() => pool.close());
+
+  it("runs replications in threads with the same result as in-process", async () => {
+    const texts = await Promise.all([0, 1, 2, 3].map((r) => pool.run(id, specJson, 0, r)));
+    texts.forEach((text, r) => expect(text).toBe(JSON.stringify(runReplication(spec, 0, r))));
+  });
+
+  it("fails permanently for coordinates outside the experiment and for an invalid spec", async () => {
+    const outside = await pool.run(id, specJson, 0, 99).catch((e: unknown) => e);
+    expect(outside).toBeInstanceOf(ReplicationFailure);
+    expect((outside as ReplicationFailure).kind).toBe("bad-coordinates");
+    expect((outside as ReplicationFailure).permanent).toBe(true);
+    const bad = await pool.run("exp-00000000000000aa", '{"scenario":{}}', 0, 0).catch((e: unknown) => e);
+    expect((bad as ReplicationFailure).kind).toBe("invalid-spec");
+  });
+
+  it("aborts a running replication (its thread is replaced) and keeps serving", async () => {
+    const controller = new AbortController();
+    const running = pool.run(id, specJson, 0, 1, controller.signal);
+    controller.abort("shutdown");
+    const err = await running.catch((e: unknown) => e);
+    expect((err as ReplicationFailure).kind).toBe("aborted");
+    expect((err as ReplicationFailure).permanent).toBe(false);
+    expect(await pool.run(id, specJson, 0, 2)).toBe(JSON.stringify(runReplication(spec, 0, 2)));
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * Losing or stopping a worker never loses or double-counts a replication: SIGKILL of a simulator
+ * mid-experiment, SIGKILL and restart of the metrics worker, SIGTERM of a simulator (drained, or
+ * handed back when the shutdown timeout is over). Every report stays byte-identical to the embedded run.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  FleetClient,
+  cleanupPrefix,
+  embeddedReportJson,
+  experiment,
+  redisReachable,
+  requireBuilt,
+  serviceEnv,
+  sleep,
+  startService,
+  stopAll,
+  tempDir,
+  uniquePrefix,
+} from "./helpers/fleet.js";
+
+const reachable = await redisReachable();
+
+// Short locks so that a dead worker's jobs are recovered within seconds.
+const FAST_RECOVERY = { LOCK_DURATION_MS: "3000", STALLED_INTERVAL_MS: "1500" };
+
+describe.skipIf(!reachable)("fleet crash recovery", () => {
+  const reportsDir = tempDir("crash");
+  const prefixes: string[] = [];
+  const clients: FleetClient[] = [];
+
+  function fleet(tag: string) {
+    const prefix = uniquePrefix(tag);
+    prefixes.push(prefix);
+    const client = new FleetClient(prefix, reportsDir);
+    clients.push(client);
+    return { prefix, reportsDir, extra: FAST_RECOVERY, client };
+  }
+
+  beforeAll(() => requireBuilt());
+  afterEach(async () => {
+    await stopAll();
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all(prefixes.map((p) => cleanupPrefix(p)));
+  });
+
+  it("a simulator killed with SIGKILL mid-experiment: the experiment completes, identical", async () => {
+    const f = fleet("sigkill");
+    const [, victim, survivor] = await Promise.all([
+      startService("metrics", serviceEnv(f)),
+      startService("simulator", serviceEnv(f, { SIMULATOR_CONCURRENCY: "1" })),
+      startService("simulator", serviceEnv(f, { SIMULATOR_CONCURRENCY: "1" })),
+    ]);
+    const spec = await experiment("hetao-weekday", { replications: 16, seed: 7 });
+    const { id } = await f.client.submit(spec);
+    // Kill the victim while it is running a replication.
+    let inFlight: string | undefined;
+    const deadline = Date.now() + 60_000;
+    while (!inFlight && Date.now() < deadline) {
+      const active = await f.client.simulate.getActive();
+      inFlight = active.find((j) => j.processedBy?.endsWith(`:${victim.pid}`))?.id;
+      if (!inFlight) await sleep(20);
+    }
+    expect(inFlight).toBeDefined();
+    victim.kill("SIGKILL");
+    expect((await victim.exited).signal).toBe("SIGKILL");
+
+    const status = await f.client.waitCompleted(id, 90_000);
+    expect(status).toMatchObject({ done: 16, total: 16, errors: [] });
+    expect(await f.client.redis.hlen(f.client.store.keys.results(id))).toBe(16);
+    const recovered = await f.client.simulate.getJob(inFlight!);
+    expect(await recovered?.getState()).toBe("completed");
+    expect(recovered?.processedBy).toContain(`:${survivor.pid}`);
+    expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
+  });
+
+  it("a metrics worker killed and restarted mid-experiment: nothing lost or double-counted", async () => {
+    const f = fleet("metrics-restart");
+    const [first] = await Promise.all([startService("metrics", serviceEnv(f)), startService("simulator", serviceEnv(f, { SIMULATOR_CONCURRENCY: "2" }))]);
+    const spec = await experiment("hetao-weekday", { replications: 16, seed: 8 });
+    const { id } = await f.client.submit(spec);
+    await f.client.waitFor(id, (s) => s.done >= 4);
+    first.kill("SIGKILL");
+    await first.exited;
+    const doneAtKill = (await f.client.store.status(id))!.done;
+    expect(doneAtKill).toBeLessThan(16);
+    // Results keep arriving in the queue while no metrics worker runs.
+    await sleep(1_500);
+    const second = await startService("metrics", serviceEnv(f));
+    const status = await f.client.waitCompleted(id, 90_000);
+    expect(status).toMatchObject({ done: 16, total: 16, errors: [] });
+    expect(await f.client.redis.hlen(f.client.store.keys.results(id))).toBe(16);
+    expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
+    // The second worker announced the completion exactly once.
+    expect(second.logs.filter((l) => l.msg === "report written; experiment completed" && l.experimentId === id)).toHaveLength(1);
+  });
+
+  it("SIGTERM drains in-flight replications and exits 0", async () => {
+    const f = fleet("sigterm-drain");
+    const [, sim] = await Promise.all([startService("metrics", serviceEnv(f)), startService("simulator", serviceEnv(f, { SIMULATOR_CONCURRENCY: "2" }))]);
+    const spec = await experiment("hetao-weekday", { replications: 10, seed: 9 });
+    const { id } = await f.client.submit(spec);
+    await f.client.waitFor(id, (s) => s.done >= 1);
+    sim.kill("SIGTERM");
+    expect(await sim.exited).toEqual({ code: 0, signal: null });
+    expect(sim.logs.some((l) => l.msg === "stopped")).toBe(true);
+    // Nothing left active, nothing failed: what it started, it finished.
+    expect(await f.client.simulate.getActiveCount()).toBe(0);
+    expect(await f.client.simulate.getFailedCount()).toBe(0);
+    await startService("simulator", serviceEnv(f, { SIMULATOR_CONCURRENCY: "2" }));
+    await f.client.waitCompleted(id);
+    expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
+  });
+
+  it("SIGTERM past the shutdown timeout hands running jobs back and exits 0", async () => {
+    const f = fleet("sigterm-handback");
+    const [, sim] = await Promise.all([
+      startService("metrics", serviceEnv(f)),
+      startService("simulator", serviceEnv(f, { SIMULATOR_CONCURRENCY: "2", SHUTDOWN_TIMEOUT_MS: "0" })),
+    ]);
+    const spec = await experiment("hetao-weekday", { replications: 10, seed: 10 });
+    const { id } = await f.client.submit(spec);
+    let active = 0;
+    const deadline = Date.now() + 60_000;
+    while (active === 0 && Date.now() < deadline) {
+      active = await f.client.simulate.getActiveCount();
+      if (active === 0) await sleep(10);
+    }
+    sim.kill("SIGTERM");
+    expect(await sim.exited).toEqual({ code: 0, signal: null });
+    const handedBack = sim.logs.filter((l) => l.msg === "handing the job back to the queue");
+    expect(handedBack.length).toBeGreaterThan(0);
+    expect(await f.client.simulate.getActiveCount()).toBe(0);
+    expect(await f.client.simulate.getFailedCount()).toBe(0);
+    // Handed back without spending an attempt.
+    for (const l of handedBack) {
+      const job = await f.client.simulate.getJob(String(l.jobId));
+      expect(job?.attemptsMade).toBe(0);
+    }
+    await startService("simulator", serviceEnv(f, { SIMULATOR_CONCURRENCY: "2" }));
+    await f.client.waitCompleted(id);
+    expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
+  });
+});

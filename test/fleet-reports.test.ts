@@ -1,0 +1,185 @@
+/**
+ * The BullMQ fleet gives the embedded run's report.json bytes: with 1 and with 3 simulator processes,
+ * for two experiments submitted together, and whatever duplicates (submissions, result deliveries) or
+ * malformed jobs come through.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { replicationJobId } from "../packages/messaging/dist/index.js";
+import {
+  FleetClient,
+  type ServiceProcess,
+  cleanupPrefix,
+  embeddedReportJson,
+  experiment,
+  redisReachable,
+  requireBuilt,
+  serviceEnv,
+  startService,
+  stopAll,
+  tempDir,
+  uniquePrefix,
+} from "./helpers/fleet.js";
+
+const reachable = await redisReachable();
+
+describe.skipIf(!reachable)("fleet reports", () => {
+  const prefix = uniquePrefix("reports");
+  const reportsDir = tempDir("reports");
+  const fleet = { prefix, reportsDir };
+  let client: FleetClient;
+  let metrics: ServiceProcess;
+  let simulator: ServiceProcess;
+
+  beforeAll(async () => {
+    requireBuilt();
+    client = new FleetClient(prefix, reportsDir);
+    [metrics, simulator] = await Promise.all([startService("metrics", serviceEnv(fleet)), startService("simulator", serviceEnv(fleet, { SIMULATOR_CONCURRENCY: "2" }))]);
+  });
+
+  afterAll(async () => {
+    await stopAll();
+    await client?.close();
+    await cleanupPrefix(prefix);
+  });
+
+  it("writes the embedded run's report.json bytes (1 simulator process)", async () => {
+    const spec = await experiment("hetao-weekday", { replications: 12, seed: 11 });
+    const submitted = await client.submit(spec);
+    expect(submitted).toMatchObject({ created: true, total: 12, pending: 12 });
+    const status = await client.waitCompleted(submitted.id);
+    expect(status).toMatchObject({ done: 12, total: 12, errors: [] });
+    const fleetJson = readFileSync(join(reportsDir, submitted.id, "report.json"), "utf8");
+    expect(fleetJson).toBe(embeddedReportJson(spec));
+    expect(await client.store.report(submitted.id)).toBe(fleetJson);
+    expect(readFileSync(join(reportsDir, submitted.id, "report.md"), "utf8")).toContain(spec.scenario.name);
+  });
+
+  it("resubmitting the same experiment adds no work and changes nothing", async () => {
+    const spec = await experiment("hetao-weekday", { replications: 12, seed: 11 });
+    const before = await client.simulate.getJobCounts();
+    const again = await client.submit(spec);
+    expect(again).toMatchObject({ created: false, state: "completed", pending: 0 });
+    expect(await client.simulate.getJobCounts()).toEqual(before);
+
+    // Twice while running: the deterministic job ids deduplicate.
+    const spec2 = await experiment("mmc-textbook", { replications: 10, seed: 21 });
+    const [a, b] = await Promise.all([client.submit(spec2), client.submit(spec2)]);
+    expect(a.id).toBe(b.id);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    const jobs = await client.simulate.getJobs(["waiting", "prioritized", "active", "completed", "delayed"]);
+    expect(jobs.filter((j) => j.id?.startsWith(`${a.id}.`)).length).toBe(10);
+    await client.waitCompleted(a.id);
+    expect(readFileSync(join(reportsDir, a.id, "report.json"), "utf8")).toBe(embeddedReportJson(spec2));
+  });
+
+  it("a result delivered twice counts once", async () => {
+    const spec = await experiment("hetao-weekday", { replications: 12, seed: 11 });
+    const id = (await client.submit(spec)).id;
+    const report = await client.store.report(id);
+    const before = await client.store.loadResults(id, [{ point: 0, replication: 3 }]);
+    // The same delivery again, under a fresh job id so BullMQ does not deduplicate it first; and a
+    // re-staged copy of the result, as a simulator re-running the replication after a crash would do.
+    await client.store.stageResult(id, 0, 3, before[0]!);
+    const job = await client.results.add("result", { experimentId: id, point: 0, replication: 3 }, { jobId: `${replicationJobId(id, 0, 3)}.again` });
+    await expect.poll(async () => job.getState(), { timeout: 30_000 }).toBe("completed");
+    const merged = await client.results.getJob(job.id!);
+    expect(merged?.returnvalue).toMatchObject({ added: false, done: 12, total: 12, completed: true });
+    expect(await client.redis.hlen(client.store.keys.results(id))).toBe(12);
+    expect(await client.redis.exists(client.store.keys.staged(id, 0, 3))).toBe(0);
+    expect(await client.store.loadResults(id, [{ point: 0, replication: 3 }])).toEqual(before);
+    expect(await client.store.report(id)).toBe(report);
+    expect((await client.store.status(id))?.done).toBe(12);
+  });
+
+  it("a malformed job fails alone with a readable reason; the workers keep serving", async () => {
+    const badSim = await client.simulate.add("simulate", { experimentId: "not-an-id", point: -1 } as never, { jobId: "malformed-1", attempts: 5 });
+    const badResult = await client.results.add("result", { experimentId: "exp-0000000000000000", point: "zero", replication: 0, result: { nope: 1 } } as never, { jobId: "malformed-2", attempts: 5 });
+    const unknownExp = await client.simulate.add("simulate", { experimentId: "exp-00000000000000ff", point: 0, replication: 0 }, { jobId: "unknown-exp", attempts: 5 });
+    for (const job of [badSim, badResult, unknownExp]) {
+      await expect.poll(async () => job.getState(), { timeout: 30_000 }).toBe("failed");
+    }
+    const failed = await Promise.all([client.simulate.getJob("malformed-1"), client.results.getJob("malformed-2"), client.simulate.getJob("unknown-exp")]);
+    // Unrecoverable: one attempt, no retries.
+    expect(failed.map((j) => j?.attemptsMade)).toEqual([1, 1, 1]);
+    expect(failed[0]?.failedReason).toMatch(/^malformed simulate job: experimentId: .*exp-.*; point: point must be >= 0; replication: /);
+    expect(failed[1]?.failedReason).toMatch(/^malformed result job: .*point: point must be a number.*Unrecognized key/);
+    expect(failed[2]?.failedReason).toMatch(/unknown experiment exp-00000000000000ff/);
+
+    // Still serving, still identical.
+    const spec = await experiment("mmc-textbook", { replications: 8, seed: 5 });
+    const { id } = await client.submit(spec);
+    await client.waitCompleted(id);
+    expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
+    expect(simulator.proc.exitCode).toBeNull();
+    expect(metrics.proc.exitCode).toBeNull();
+  });
+
+  it("two experiments submitted together interleave and both equal their solo runs", async () => {
+    const specA = await experiment("hetao-weekday", { replications: 10, seed: 101 });
+    const specB = await experiment("mmc-textbook", { replications: 10, seed: 202 });
+    const [a, b] = await Promise.all([client.submit(specA), client.submit(specB)]);
+    await Promise.all([client.waitCompleted(a.id), client.waitCompleted(b.id)]);
+    expect(readFileSync(join(reportsDir, a.id, "report.json"), "utf8")).toBe(embeddedReportJson(specA));
+    expect(readFileSync(join(reportsDir, b.id, "report.json"), "utf8")).toBe(embeddedReportJson(specB));
+    // Fairness: neither experiment waited for the other to finish first.
+    const finished = async (id: string) => {
+      const jobs = (await client.simulate.getJobs(["completed"], 0, 1000)).filter((j) => j.id?.startsWith(`${id}.`));
+      return jobs.map((j) => j.processedOn ?? 0).sort((x, y) => x - y);
+    };
+    const [ta, tb] = await Promise.all([finished(a.id), finished(b.id)]);
+    expect(ta).toHaveLength(10);
+    expect(tb).toHaveLength(10);
+    expect(ta[0]!).toBeLessThan(tb[tb.length - 1]!);
+    expect(tb[0]!).toBeLessThan(ta[ta.length - 1]!);
+  });
+
+  it("an experiment submitted while another runs does not wait for it to finish", async () => {
+    const big = await experiment("hetao-weekday", { replications: 40, seed: 303 });
+    const small = await experiment("mmc-textbook", { replications: 6, seed: 404 });
+    const a = await client.submit(big);
+    await client.waitFor(a.id, (s) => s.done >= 2);
+    const b = await client.submit(small);
+    await Promise.all([client.waitCompleted(a.id), client.waitCompleted(b.id)]);
+    const starts = async (id: string) =>
+      (await client.simulate.getJobs(["completed"], 0, 1000)).filter((j) => j.id?.startsWith(`${id}.`)).map((j) => j.processedOn ?? 0);
+    const [sa, sb] = await Promise.all([starts(a.id), starts(b.id)]);
+    expect(sa).toHaveLength(40);
+    expect(sb).toHaveLength(6);
+    // FIFO would start every job of the first experiment before any of the second; fair interleaving
+    // starts all of the second while the first still has jobs waiting.
+    expect(Math.max(...sb)).toBeLessThan(Math.max(...sa));
+    expect(sa.filter((t) => t > Math.max(...sb)).length).toBeGreaterThan(5);
+    expect(readFileSync(join(reportsDir, a.id, "report.json"), "utf8")).toBe(embeddedReportJson(big));
+    expect(readFileSync(join(reportsDir, b.id, "report.json"), "utf8")).toBe(embeddedReportJson(small));
+  });
+
+  it("three simulator processes give the same bytes as one", async () => {
+    simulator.kill("SIGTERM");
+    expect((await simulator.exited).code).toBe(0);
+    const prefix3 = uniquePrefix("three");
+    const fleet3 = { prefix: prefix3, reportsDir };
+    const client3 = new FleetClient(prefix3, reportsDir);
+    try {
+      const services = await Promise.all([
+        startService("metrics", serviceEnv(fleet3)),
+        ...[1, 2, 3].map(() => startService("simulator", serviceEnv(fleet3, { SIMULATOR_CONCURRENCY: "1" }))),
+      ]);
+      const spec = await experiment("hetao-weekday", { replications: 12, seed: 11 });
+      const { id } = await client3.submit(spec);
+      await client3.waitCompleted(id);
+      const jobs = await client3.simulate.getJobs(["completed"], 0, 100);
+      const workers = new Set(jobs.map((j) => j.processedBy).filter(Boolean));
+      expect(workers.size).toBeGreaterThan(1);
+      const bytes = readFileSync(join(reportsDir, id, "report.json"), "utf8");
+      expect(bytes).toBe(embeddedReportJson(spec));
+      expect(bytes).toBe(await client.store.report(id));
+      for (const s of services) s.kill("SIGTERM");
+      await Promise.all(services.map((s) => s.exited));
+    } finally {
+      await client3.close();
+      await cleanupPrefix(prefix3);
+    }
+  });
+});
