@@ -72,6 +72,11 @@ describe.skipIf(!reachable)("hetao-sim on the fleet", () => {
     const written = join(fleet.reportsDir, id, "report.json");
     await expect.poll(() => existsSync(written), { timeout: 30_000 }).toBe(true);
     expect(readFileSync(written, "utf8")).toBe(bytes);
+    // Every other file of the bundle is byte-identical too (HTML, Markdown, CSV, Parquet).
+    for (const name of ["report.md", "report.html", "replications.csv", "replications.parquet", "hourly.csv", "hourly.parquet"]) {
+      await expect.poll(() => existsSync(join(fleet.reportsDir, id, name)), { timeout: 30_000 }).toBe(true);
+      expect(readFileSync(join(fleet.reportsDir, id, name)).equals(readFileSync(join(dir, "embedded", name))), name).toBe(true);
+    }
   });
 
   it("REDIS_URL selects the fleet too, and --json prints report.json", () => {

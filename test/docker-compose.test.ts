@@ -51,7 +51,7 @@ describe("docker-compose.yml", () => {
   });
 
   const haveCompose = spawnSync("docker-compose", ["version"], { encoding: "utf8" }).status === 0;
-  it.skipIf(!haveCompose)("passes `docker-compose config`", () => {
+  it.skipIf(!haveCompose && !process.env.CI)("passes `docker-compose config` (never skipped in CI)", () => {
     const r = spawnSync("docker-compose", ["-f", file, "config"], { encoding: "utf8", cwd: ROOT, env: { PATH: process.env.PATH } });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);

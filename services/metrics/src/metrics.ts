@@ -21,7 +21,7 @@ import {
   silentLogger,
   startOpsServer,
 } from "@hetao/messaging";
-import { renderMarkdown } from "@hetao/report";
+import { renderReportFiles } from "@hetao/report";
 import { scenarioDigest } from "@hetao/scenario";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { Counter, Histogram, type Registry } from "prom-client";
@@ -55,12 +55,12 @@ const SPEC_CACHE = 32;
 const FINALIZE_LOCK_MS = 60_000;
 
 /** Writes files into dir: each to a temporary name, then renamed into place (readers never see half a file). */
-async function writeAtomically(dir: string, files: { name: string; content: string }[]): Promise<void> {
+async function writeAtomically(dir: string, files: { name: string; content: string | Uint8Array }[]): Promise<void> {
   await mkdir(dir, { recursive: true });
   const tag = `${process.pid}.${randomBytes(4).toString("hex")}`;
   const temps = files.map((f) => join(dir, `.${f.name}.${tag}.tmp`));
   try {
-    for (let i = 0; i < files.length; i++) await writeFile(temps[i]!, files[i]!.content, "utf8");
+    for (let i = 0; i < files.length; i++) await writeFile(temps[i]!, files[i]!.content);
     for (let i = 0; i < files.length; i++) await rename(temps[i]!, join(dir, files[i]!.name));
   } catch (err) {
     await Promise.all(temps.map((t) => rm(t, { force: true })));
@@ -71,7 +71,8 @@ async function writeAtomically(dir: string, files: { name: string; content: stri
 /**
  * Starts a metrics worker: merges results from the `results` queue into Redis idempotently (HSETNX per
  * (point, replication)), and when the last one is in, builds the report from the results in
- * (point, replication) order, writes REPORTS_DIR/<id>/report.json and report.md atomically, stores the
+ * (point, replication) order, writes every file of renderReportFiles (REPORTS_DIR/<id>/report.json, .md,
+ * .html, CSV and Parquet) atomically, stores the
  * report in Redis and announces completion exactly once.
  */
 export async function startMetrics(config: FleetConfig, options: MetricsOptions = {}): Promise<MetricsService> {
@@ -154,10 +155,10 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
       const report = buildReport(s, results, { scenarioDigest: scenarioDigest(s.scenario), toolVersion: meta.toolVersion });
       const json = reportJson(report);
       const dir = join(config.reportsDir, id);
-      await writeAtomically(dir, [
-        { name: "report.json", content: json },
-        { name: "report.md", content: renderMarkdown(report) },
-      ]);
+      // The same bundle the CLI writes (JSON, Markdown, HTML, CSV, Parquet): one function, both transports.
+      const files = renderReportFiles(report);
+      if (files.find((f) => f.name === "report.json")?.content !== json) throw new Error("report bundle disagrees with report.json");
+      await writeAtomically(dir, files);
       const first = await store.complete(id, json, dir);
       reportSeconds.observe((performance.now() - started) / 1000);
       if (first) {
