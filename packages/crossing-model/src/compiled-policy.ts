@@ -61,6 +61,8 @@ export interface CompiledPolicy {
   readonly routes: readonly CompiledRoute[];
   /** routeOf[combo] = route index, or -1 when no route matches (rejected by validation). */
   readonly routeOf: Int32Array;
+  /** itinerary[combo] = the steps of that combination's route whose `when` matches it, in order. */
+  readonly itinerary: readonly (readonly CompiledStep[])[];
 }
 
 function appliesTable(scenario: ResolvedScenario, when: ResolvedMatch | undefined): Uint8Array {
@@ -161,5 +163,10 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
     const attrs = comboAttributes(scenario, c);
     routeOf[c] = policy.routes.findIndex((r) => matches(r.when, attrs));
   }
-  return { id: policy.id, lanes, checkpoints, routes, routeOf };
+  const itinerary: CompiledStep[][] = [];
+  for (let c = 0; c < n; c++) {
+    const r = routes[routeOf[c]!];
+    itinerary.push(r ? r.steps.filter((st) => st.applies[c] === 1) : []);
+  }
+  return { id: policy.id, lanes, checkpoints, routes, routeOf, itinerary };
 }

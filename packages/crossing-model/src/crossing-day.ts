@@ -160,13 +160,15 @@ export class CrossingDay implements EventHandler {
   private advance(t: number, now: number): void {
     const pop = this.pop;
     const combo = pop.combo[t]!;
-    const route = this.policy.routes[this.policy.routeOf[combo]!];
-    if (route === undefined) throw new Error(`policy ${this.policy.id}: traveller ${t} matches no route`);
-    const steps = route.steps;
+    // The traveller's itinerary: the steps of its route whose `when` it matches, precompiled per
+    // attribute combination, so the loop touches only steps that can apply.
+    const plan = this.policy.itinerary[combo]!;
+    if (plan.length === 0 && this.policy.routeOf[combo]! < 0) {
+      throw new Error(`policy ${this.policy.id}: traveller ${t} matches no route`);
+    }
     const seed = pop.seed[t]!;
-    for (let s = this.stepOf[t]! + 1; s < steps.length; s++) {
-      const step = steps[s]!;
-      if (step.applies[combo] === 0) continue;
+    for (let s = this.stepOf[t]! + 1; s < plan.length; s++) {
+      const step = plan[s]!;
       if (step.probability < 1 && KeyedDraws.uniform(seed, step.drawKey) >= step.probability) continue;
       this.stepOf[t] = s;
       if (step.delay !== null) {
@@ -180,7 +182,7 @@ export class CrossingDay implements EventHandler {
       this.join(t, lane, step.priority, now);
       return;
     }
-    this.stepOf[t] = steps.length;
+    this.stepOf[t] = plan.length;
     this.onCleared(t, now);
   }
 
@@ -223,8 +225,7 @@ export class CrossingDay implements EventHandler {
     while (pool.canStart()) this.startService(pool.startNext(now), laneIndex, now);
 
     if (this.phase[t] === PHASE_MAIN) {
-      const route = this.policy.routes[this.policy.routeOf[this.pop.combo[t]!]!]!;
-      const step = route.steps[this.stepOf[t]!]!;
+      const step = this.policy.itinerary[this.pop.combo[t]!]![this.stepOf[t]!]!;
       if (
         step.fallbackLane >= 0 &&
         step.fallbackLane !== laneIndex &&
