@@ -13,7 +13,7 @@ import {
   SCENARIOS,
   type ServiceProcess,
   cleanupPrefix,
-  redisReachable,
+  requireRedis,
   requireBuilt,
   serviceEnv,
   startService,
@@ -22,9 +22,9 @@ import {
   uniquePrefix,
 } from "./helpers/fleet.js";
 
-const reachable = await redisReachable();
+await requireRedis();
 
-describe.skipIf(!reachable)("hetao-sim on the fleet", () => {
+describe("hetao-sim on the fleet", () => {
   const prefix = uniquePrefix("cli");
   const dir = tempDir("cli");
   const fleet = { prefix, reportsDir: join(dir, "fleet-reports") };

@@ -29,7 +29,7 @@ const compose = parse(readFileSync(file, "utf8")) as { services: Record<string, 
 describe("docker-compose.yml", () => {
   it("has redis, orchestrator, simulator, metrics and dashboard, each with a health check", () => {
     expect(Object.keys(compose.services).sort()).toEqual(["dashboard", "metrics", "orchestrator", "redis", "simulator"]);
-    for (const [name, s] of Object.entries(compose.services)) expect(s.healthcheck?.test, name).toBeDefined();
+    for (const [name, s] of Object.entries(compose.services)) expect(s.healthcheck?.test?.length ?? 0, name).toBeGreaterThan(0);
   });
 
   it("runs Redis with an append-only file and noeviction", () => {
@@ -51,7 +51,8 @@ describe("docker-compose.yml", () => {
   });
 
   const haveCompose = spawnSync("docker-compose", ["version"], { encoding: "utf8" }).status === 0;
-  it.skipIf(!haveCompose && !process.env.CI)("passes `docker-compose config` (never skipped in CI)", () => {
+  it("passes `docker-compose config`", () => {
+    if (!haveCompose) throw new Error("docker-compose is not installed (apt-get install -y docker-compose; `pnpm test` does it through scripts/test-prerequisites.sh)");
     const r = spawnSync("docker-compose", ["-f", file, "config"], { encoding: "utf8", cwd: ROOT, env: { PATH: process.env.PATH } });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);

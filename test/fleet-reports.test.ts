@@ -13,7 +13,7 @@ import {
   cleanupPrefix,
   embeddedReportJson,
   experiment,
-  redisReachable,
+  requireRedis,
   requireBuilt,
   serviceEnv,
   startService,
@@ -22,9 +22,9 @@ import {
   uniquePrefix,
 } from "./helpers/fleet.js";
 
-const reachable = await redisReachable();
+await requireRedis();
 
-describe.skipIf(!reachable)("fleet reports", () => {
+describe("fleet reports", () => {
   const prefix = uniquePrefix("reports");
   const reportsDir = tempDir("reports");
   const fleet = { prefix, reportsDir };

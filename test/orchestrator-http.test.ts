@@ -14,7 +14,7 @@ import {
   cleanupPrefix,
   embeddedReportJson,
   experiment,
-  redisReachable,
+  requireRedis,
   requireBuilt,
   serviceEnv,
   startService,
@@ -23,10 +23,10 @@ import {
   uniquePrefix,
 } from "./helpers/fleet.js";
 
-const reachable = await redisReachable();
+await requireRedis();
 const TOKEN = "test-token-0123456789abcdef";
 
-describe.skipIf(!reachable)("orchestrator HTTP API", () => {
+describe("orchestrator HTTP API", () => {
   const prefix = uniquePrefix("http");
   const reportsDir = tempDir("http");
   const fleet = { prefix, reportsDir };

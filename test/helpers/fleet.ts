@@ -45,22 +45,17 @@ export const MAINS = {
 export type ServiceRole = "simulator" | "metrics" | "orchestrator" | "dashboard";
 
 /**
- * Whether Redis answers. In CI (CI set) an unreachable Redis is a failure, never a skip; locally the
- * suites skip with a message.
+ * Resolves when Redis answers; otherwise fails the suite with a clear message. The fleet tests need a
+ * real Redis and are never skipped (`pnpm test` starts one through scripts/test-prerequisites.sh).
  */
-export async function redisReachable(): Promise<boolean> {
+export async function requireRedis(): Promise<void> {
   const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
   client.on("error", () => {});
   try {
     await client.connect();
     await client.ping();
-    return true;
   } catch (err) {
-    if (process.env.CI) {
-      throw new Error(`Redis is not reachable at ${REDIS_URL} and CI is set: the fleet tests must run (start redis-server first). ${String(err)}`);
-    }
-    console.warn(`[fleet tests] skipped: Redis is not reachable at ${REDIS_URL} (${String(err)}); start redis-server to run them`);
-    return false;
+    throw new Error(`Redis is not reachable at ${REDIS_URL}: the fleet tests need it (start redis-server, or run them through \`pnpm test\`). ${String(err)}`);
   } finally {
     client.disconnect();
   }

@@ -69,7 +69,8 @@ describe("sweep over whitelist coverage on hetao-weekday (property of the model)
   const report = buildReport(spec, results, { ...META, scenarioDigest: digest });
 
   it("has a sweep section aligned with the points, and a per-replication table", () => {
-    expect(ReportSchema.parse(JSON.parse(reportJson(report)))).toBeTruthy();
+    const written = JSON.parse(reportJson(report));
+    expect(ReportSchema.parse(written)).toEqual(written);
     const sweep = report.sweep!;
     expect(sweep.parameters).toEqual([{ path: "travellers.whitelist.coverage", values: coverage }]);
     expect(sweep.points.map((p) => p.values[0])).toEqual(coverage);

@@ -2,8 +2,8 @@
  * Opens the HTML report in headless Chromium (Debian's `chromium`, driven by playwright-core): the
  * default scenario and a sweep over whitelist coverage. Every chart's SVG must be present with visible
  * marks, the page must log no console error and make no network request, and a full-page screenshot
- * goes to test-output/ for a person to look at. In CI (CI=true) a missing Chromium fails the test; on a
- * developer machine it is skipped with a message.
+ * goes to test-output/ for a person to look at. A missing Chromium fails the test, never skips it
+ * (`pnpm test` installs Debian's chromium through scripts/test-prerequisites.sh).
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,6 @@ import { renderHtml } from "../src/index.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const IN_CI = process.env.CI === "true";
 const OUT_DIR = fileURLToPath(new URL("../../../test-output/", import.meta.url));
 const SCENARIO = fileURLToPath(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url));
 
@@ -108,23 +107,12 @@ function checkCharts(check: PageCheck, expected: readonly string[]): void {
   }
 }
 
-const run = HAVE_CHROMIUM ? describe : describe.skip;
-
-if (!HAVE_CHROMIUM) {
-  if (IN_CI) {
-    describe("HTML report in headless Chromium", () => {
-      it("needs Chromium in CI", () => {
-        throw new Error(`Chromium not found at ${CHROMIUM}: CI must install it (apt-get install -y chromium) — this test never skips in CI`);
-      });
-    });
-  } else {
-    console.warn(`html-browser.test: skipped, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-  }
-}
-
-run("HTML report in headless Chromium", () => {
+describe("HTML report in headless Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
+    if (!HAVE_CHROMIUM) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium, which \`pnpm test\` does through scripts/test-prerequisites.sh) or set CHROMIUM_PATH`);
+    }
     mkdirSync(OUT_DIR, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   });
