@@ -8,35 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const MAIN = join(ROOT, "packages/cli/dist/main.js");
 
-const TINY = `
-name: tiny-cli
-title: Two counters vs three counters
-day: { open: "08:00", close: "10:00", end: "12:00" }
-experiment: { replications: 4, seed: 3, baseline: two, compare: [[three, two]] }
-distributions:
-  counter: { kind: lognormal, mean: 20, sd: 10, min: 5 }
-demand:
-  profile: [{ from: "08:00", to: "10:00", ratePerHour: 300 }]
-  southboundShare: 0.5
-travellers:
-  classes:
-    - { id: resident, share: 0.7, whitelistEligible: true }
-    - { id: visitor, share: 0.3, whitelistEligible: false }
-  whitelist: { coverage: 0.5 }
-policies:
-  - id: two
-    title: Two counters
-    lanes:
-      - { id: counter, checkpoint: station, kind: manual, servers: 2, service: counter }
-    routes:
-      - steps:
-          - { checkpoint: station, lanes: counter }
-  - id: three
-    title: Three counters
-    extends: two
-    lanes:
-      - { id: counter, checkpoint: station, kind: manual, servers: 3, service: counter }
-`;
+// The shared preset seeds/scenarios/two-counters.yaml ("Two counters vs three counters").
+const TINY = readFileSync(join(ROOT, "seeds/scenarios/two-counters.yaml"), "utf8");
 
 let dir: string;
 
@@ -54,7 +27,7 @@ function write(name: string, text: string): string {
 beforeAll(() => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx tsc -b)`);
   dir = mkdtempSync(join(tmpdir(), "hetao-cli-"));
-  write("tiny.yaml", TINY);
+  write("two-counters.yaml", TINY);
 });
 
 afterAll(() => {
@@ -66,7 +39,7 @@ describe("hetao-sim run", () => {
     const runs = [
       ["--threads", "1", "--out", "t1"],
       ["--threads", "2", "--out", "t2"],
-    ].map((extra) => cli(["run", "tiny.yaml", "--replications", "5", "--seed", "11", "--quiet", ...extra]));
+    ].map((extra) => cli(["run", "two-counters.yaml", "--replications", "5", "--seed", "11", "--quiet", ...extra]));
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     const t1 = readFileSync(join(dir, "t1/report.json"), "utf8");
     expect(readFileSync(join(dir, "t2/report.json"), "utf8")).toBe(t1);
@@ -86,7 +59,7 @@ describe("hetao-sim run", () => {
   });
 
   it("--json prints report.json to stdout; plain progress lines go to stderr when it is not a terminal", () => {
-    const r = cli(["run", "tiny.yaml", "--replications", "3", "--threads", "2", "--json", "--out", "j"]);
+    const r = cli(["run", "two-counters.yaml", "--replications", "3", "--threads", "2", "--json", "--out", "j"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(readFileSync(join(dir, "j/report.json"), "utf8"));
     expect(JSON.parse(r.stdout).schemaVersion).toBe(1);
@@ -94,10 +67,10 @@ describe("hetao-sim run", () => {
   });
 
   it("defaults --out to reports/<scenario name>", () => {
-    const r = cli(["run", "tiny.yaml", "--replications", "2", "--threads", "1", "--quiet"]);
+    const r = cli(["run", "two-counters.yaml", "--replications", "2", "--threads", "1", "--quiet"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(existsSync(join(dir, "reports/tiny-cli/report.json"))).toBe(true);
-    expect(existsSync(join(dir, "reports/tiny-cli/report.md"))).toBe(true);
+    expect(existsSync(join(dir, "reports/two-counters/report.json"))).toBe(true);
+    expect(existsSync(join(dir, "reports/two-counters/report.md"))).toBe(true);
   });
 
   it("rejects an unknown key with its field path, exit 1 and no output directory", () => {
@@ -120,7 +93,7 @@ describe("hetao-sim run", () => {
   });
 
   it("rejects an unknown policy, naming the valid ones", () => {
-    const r = cli(["run", "tiny.yaml", "--policies", "two,four", "--out", "bad3"]);
+    const r = cli(["run", "two-counters.yaml", "--policies", "two,four", "--out", "bad3"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('"four"');
     expect(r.stderr).toContain("two, three");
@@ -128,7 +101,7 @@ describe("hetao-sim run", () => {
   });
 
   it("rejects bad option values", () => {
-    const r = cli(["run", "tiny.yaml", "--threads", "0", "--out", "bad4"]);
+    const r = cli(["run", "two-counters.yaml", "--threads", "0", "--out", "bad4"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("--threads");
     expect(existsSync(join(dir, "bad4"))).toBe(false);
@@ -137,9 +110,9 @@ describe("hetao-sim run", () => {
 
 describe("hetao-sim validate", () => {
   it("prints ok with a summary for a valid file", () => {
-    const r = cli(["validate", "tiny.yaml"]);
+    const r = cli(["validate", "two-counters.yaml"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ok: tiny-cli \(2 policies: two, three;/);
+    expect(r.stdout).toMatch(/^ok: two-counters \(2 policies: two, three;/);
   });
 
   it("prints the formatted errors and exits 1 for an invalid file", () => {

@@ -2,35 +2,18 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createExperiment, runReplication } from "@hetao/experiment";
-import { loadScenarioText } from "@hetao/scenario";
+import { loadScenarioFile } from "@hetao/scenario";
 
 // The runner starts dist/worker.js, so use the built package.
 const DIST = join(fileURLToPath(new URL("../", import.meta.url)), "dist/index.js");
 const cli = (await import(pathToFileURL(DIST).href)) as typeof import("../src/index.js");
 
-const YAML = `
-name: tiny-runner
-day: { open: "08:00", close: "09:00", end: "10:00" }
-distributions:
-  counter: { kind: exponential, mean: 20 }
-demand:
-  profile: [{ from: "08:00", to: "09:00", ratePerHour: 200 }]
-  southboundShare: 0.5
-travellers:
-  classes: [{ id: anyone, share: 1, whitelistEligible: false }]
-  whitelist: { coverage: 0 }
-policies:
-  - id: one
-    lanes: [{ id: counter, checkpoint: station, servers: 1, service: counter }]
-    routes: [{ steps: [{ checkpoint: station, lanes: counter }] }]
-  - id: two
-    extends: one
-    lanes: [{ id: counter, checkpoint: station, servers: 2, service: counter }]
-`;
+// The shared preset seeds/scenarios/two-counters.yaml; replications and seed are given per test.
+const TWO_COUNTERS = fileURLToPath(new URL("../../../seeds/scenarios/two-counters.yaml", import.meta.url));
 
 describe("EmbeddedRunner", () => {
   it("returns every result once, sorted, equal to in-process runs, and reports progress", async () => {
-    const { scenario } = loadScenarioText(YAML, "tiny.yaml");
+    const { scenario } = await loadScenarioFile(TWO_COUNTERS);
     const spec = createExperiment(scenario, { replications: 5, seed: 2 });
     const progress: number[] = [];
     const runner = new cli.EmbeddedRunner({ threads: 2 });
@@ -45,7 +28,7 @@ describe("EmbeddedRunner", () => {
   });
 
   it("fails with a clear message when a worker cannot run the experiment", async () => {
-    const { scenario } = loadScenarioText(YAML, "tiny.yaml");
+    const { scenario } = await loadScenarioFile(TWO_COUNTERS);
     const spec = createExperiment(scenario, { replications: 3 });
     const tampered = { ...spec, policies: ["nope"] };
     const runner = new cli.EmbeddedRunner({ threads: 2 });

@@ -9,33 +9,8 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const MAIN = join(ROOT, "packages/cli/dist/main.js");
 const BRIDGE = join(ROOT, "seeds/scenarios/hetao-bridge-2026.yaml");
 
-const TINY = `
-name: tiny-sweep
-title: Two counters vs three counters
-day: { open: "08:00", close: "10:00", end: "12:00" }
-experiment: { replications: 3, seed: 3, baseline: two, compare: [[three, two]] }
-distributions:
-  counter: { kind: lognormal, mean: 20, sd: 10, min: 5 }
-demand:
-  profile: [{ from: "08:00", to: "10:00", ratePerHour: 300 }]
-  southboundShare: 0.5
-travellers:
-  classes:
-    - { id: resident, share: 0.7, whitelistEligible: true }
-    - { id: visitor, share: 0.3, whitelistEligible: false }
-  whitelist: { coverage: 0.5 }
-policies:
-  - id: two
-    lanes:
-      - { id: counter, checkpoint: station, kind: manual, servers: 2, service: counter }
-    routes:
-      - steps:
-          - { checkpoint: station, lanes: counter }
-  - id: three
-    extends: two
-    lanes:
-      - { id: counter, checkpoint: station, kind: manual, servers: 3, service: counter }
-`;
+// The shared preset seeds/scenarios/two-counters.yaml; the grid runs pass --replications 3 --seed 3.
+const TINY = readFileSync(join(ROOT, "seeds/scenarios/two-counters.yaml"), "utf8");
 
 let dir: string;
 
@@ -48,7 +23,7 @@ function cli(args: string[]) {
 beforeAll(() => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx tsc -b)`);
   dir = mkdtempSync(join(tmpdir(), "hetao-sweep-"));
-  writeFileSync(join(dir, "tiny.yaml"), TINY);
+  writeFileSync(join(dir, "two-counters.yaml"), TINY);
 });
 
 afterAll(() => {
@@ -57,9 +32,9 @@ afterAll(() => {
 
 describe("hetao-sim run --vary / --trace", () => {
   it("runs a two-parameter grid, writes identical exports on 1 and 2 threads, and a trace", () => {
-    const vary = ["--vary", "policies[id=three].lanes[id=counter].servers=3,4", "--vary", "demand.multiplier=0.5:1:0.5"];
-    const a = cli(["run", "tiny.yaml", ...vary, "--threads", "1", "--out", "s1", "--trace", "s1-trace.csv", "--trace-policy", "three", "--trace-replication", "2", "--quiet"]);
-    const b = cli(["run", "tiny.yaml", ...vary, "--threads", "2", "--out", "s2", "--quiet"]);
+    const vary = ["--vary", "policies[id=three].lanes[id=counter].servers=3,4", "--vary", "demand.multiplier=0.5:1:0.5", "--replications", "3", "--seed", "3"];
+    const a = cli(["run", "two-counters.yaml", ...vary, "--threads", "1", "--out", "s1", "--trace", "s1-trace.csv", "--trace-policy", "three", "--trace-replication", "2", "--quiet"]);
+    const b = cli(["run", "two-counters.yaml", ...vary, "--threads", "2", "--out", "s2", "--quiet"]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
     for (const f of ["report.json", "replications.csv", "replications.parquet", "hourly.csv", "hourly.parquet"]) {
@@ -79,20 +54,20 @@ describe("hetao-sim run --vary / --trace", () => {
   });
 
   it("rejects a bad --vary, a third parameter and a bad --trace before running", () => {
-    const bad = cli(["run", "tiny.yaml", "--vary", "demand.multiplier"]);
+    const bad = cli(["run", "two-counters.yaml", "--vary", "demand.multiplier"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/expected path=v1,v2/);
-    const three = cli(["run", "tiny.yaml", "--vary", "a=1", "--vary", "b=1", "--vary", "c=1"]);
+    const three = cli(["run", "two-counters.yaml", "--vary", "a=1", "--vary", "b=1", "--vary", "c=1"]);
     expect(three.code).toBe(1);
     expect(three.stderr).toMatch(/at most 2 parameters/);
-    const path = cli(["run", "tiny.yaml", "--vary", "demand.nope.x=1,2"]);
+    const path = cli(["run", "two-counters.yaml", "--vary", "demand.nope.x=1,2"]);
     expect(path.code).toBe(1);
     expect(path.stderr).toMatch(/points\[0\]\.overrides/);
-    const trace = cli(["run", "tiny.yaml", "--trace", "t.json", "--out", "never"]);
+    const trace = cli(["run", "two-counters.yaml", "--trace", "t.json", "--out", "never"]);
     expect(trace.code).toBe(1);
     expect(trace.stderr).toMatch(/\.csv or \.parquet/);
     expect(existsSync(join(dir, "never"))).toBe(false);
-    const policy = cli(["run", "tiny.yaml", "--trace", "t.csv", "--trace-policy", "four", "--out", "never"]);
+    const policy = cli(["run", "two-counters.yaml", "--trace", "t.csv", "--trace-policy", "four", "--out", "never"]);
     expect(policy.code).toBe(1);
     expect(policy.stderr).toMatch(/unknown policy "four"/);
   });

@@ -1,38 +1,15 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { type Scenario, loadScenarioText } from "@hetao/scenario";
 
-/** A small two-policy scenario: one station, two vs three counters, about 600 travellers a day. */
-export const TINY_YAML = `
-name: tiny-two-policy
-title: Two counters vs three counters
-day: { open: "08:00", close: "10:00", end: "12:00" }
-experiment: { replications: 6, seed: 3, baseline: two, compare: [[three, two]] }
-distributions:
-  counter: { kind: lognormal, mean: 20, sd: 10, min: 5 }
-demand:
-  tripsPerDay: 600
-  profile:
-    - { from: "08:00", to: "09:00", share: 0.6 }
-    - { from: "09:00", to: "10:00", share: 0.4 }
-  southboundShare: 0.5
-travellers:
-  classes:
-    - { id: resident, share: 0.7, whitelistEligible: true }
-    - { id: visitor, share: 0.3, whitelistEligible: false }
-  whitelist: { coverage: 0.5 }
-policies:
-  - id: two
-    title: Two counters
-    lanes:
-      - { id: counter, checkpoint: station, kind: manual, servers: 2, service: counter }
-    routes:
-      - steps:
-          - { checkpoint: station, lanes: counter }
-  - id: three
-    title: Three counters
-    extends: two
-    lanes:
-      - { id: counter, checkpoint: station, kind: manual, servers: 3, service: counter }
-`;
+/**
+ * A small two-policy scenario: one station, two vs three counters, about 600 travellers a day.
+ * The shared preset seeds/scenarios/two-counters.yaml (6 replications, seed 3), renamed tiny-two-policy.
+ */
+export const TINY_YAML = readFileSync(fileURLToPath(new URL("../../../seeds/scenarios/two-counters.yaml", import.meta.url)), "utf8").replace(
+  /^name: .*$/m,
+  "name: tiny-two-policy",
+);
 
 export function tinyScenario(): { scenario: Scenario; digest: string } {
   const { scenario, digest } = loadScenarioText(TINY_YAML, "tiny.yaml");

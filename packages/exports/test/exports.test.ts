@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { describe, expect, it } from "vitest";
@@ -19,41 +20,20 @@ import { TRACE_COLUMNS, clockOf, csvField, exportFiles, hourlyTable, replication
 const META = { scenarioDigest: "d".repeat(64), toolVersion: "0.0.0-test" };
 const WEEKDAY = fileURLToPath(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url));
 
-const TINY = `
-name: tiny-exports
-title: Two counters vs three counters, "quoted", with commas
-day: { open: "08:00", close: "10:00", end: "12:00" }
-experiment: { replications: 3, seed: 3, baseline: two, compare: [[three, two]] }
-distributions:
-  counter: { kind: lognormal, mean: 20, sd: 10, min: 5 }
-demand:
-  profile: [{ from: "08:00", to: "10:00", ratePerHour: 300 }]
-  southboundShare: 0.5
-travellers:
-  classes:
-    - { id: resident, share: 0.7, whitelistEligible: true }
-    - { id: visitor, share: 0.3, whitelistEligible: false }
-  whitelist: { coverage: 0.5 }
-policies:
-  - id: two
-    lanes:
-      - { id: counter, checkpoint: station, kind: manual, servers: 2, service: counter }
-    routes:
-      - steps:
-          - { checkpoint: station, lanes: counter }
-  - id: three
-    extends: two
-    lanes:
-      - { id: counter, checkpoint: station, kind: manual, servers: 3, service: counter }
-`;
+// The shared preset seeds/scenarios/two-counters.yaml, run with 3 replications and seed 3; its title
+// gets quotes and commas so that the exports must quote it.
+const TWO_COUNTERS = fileURLToPath(new URL("../../../seeds/scenarios/two-counters.yaml", import.meta.url));
+const TINY = readFileSync(TWO_COUNTERS, "utf8").replace(/^title: .*$/m, 'title: Two counters vs three counters, "quoted", with commas');
+const OPTIONS = { replications: 3, seed: 3 };
 
 function runAll(spec: ExperimentSpec): ReplicationResult[] {
   return planReplications(spec).map(({ point, replication }) => runReplication(spec, point, replication));
 }
 
 function sweepReport(): Report {
-  const { scenario, digest } = loadScenarioText(TINY, "tiny.yaml");
+  const { scenario, digest } = loadScenarioText(TINY, "two-counters.yaml");
   const spec = createExperiment(scenario, {
+    ...OPTIONS,
     points: gridPoints([
       { path: "policies[id=three].lanes[id=counter].servers", values: [3, 4] },
       { path: "demand.multiplier", values: [0.5, 1] },
@@ -203,7 +183,7 @@ describe("exportFiles", () => {
   });
 
   it("has no parameter columns without a sweep", () => {
-    const { scenario, digest } = loadScenarioText(TINY, "tiny.yaml");
+    const { scenario, digest } = loadScenarioText(TINY, "two-counters.yaml");
     const spec = createExperiment(scenario, { replications: 2 });
     const r = buildReport(spec, runAll(spec), { ...META, scenarioDigest: digest });
     expect(replicationsTable(r).columns.map((c) => c.name).slice(0, 3)).toEqual(["point", "policy", "replication"]);

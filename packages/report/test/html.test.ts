@@ -1,38 +1,22 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadScenarioText } from "@hetao/scenario";
+import { loadScenarioText, setPath } from "@hetao/scenario";
 import { type Report, buildReport, createExperiment, planReplications, reportJson, runReplication } from "@hetao/experiment";
 import { renderHtml, renderMarkdown, renderReportFiles, renderSweepSection, reproduceCommand, tidySvg } from "../src/index.js";
 
-// Class ids follow the presets, so the Hong Kong pledges apply; "lab-visitor" is no pledge class.
-const YAML = `
-name: tiny-html
-title: Two counters vs three counters
-day: { open: "08:00", close: "10:00", end: "12:00" }
-experiment: { replications: 3, seed: 9, baseline: two, compare: [[three, two]] }
-distributions:
-  counter: { kind: lognormal, mean: 20, sd: 10, min: 5 }
-demand:
-  profile: [{ from: "08:00", to: "10:00", ratePerHour: 300 }]
-  southboundShare: 0.5
-travellers:
-  classes:
-    - { id: hk-resident, share: 0.6, whitelistEligible: true }
-    - { id: foreign, share: 0.4, whitelistEligible: false }
-  whitelist: { coverage: 0.5 }
-policies:
-  - id: two
-    title: Two counters
-    lanes: [{ id: counter, checkpoint: station, kind: manual, servers: 2, service: counter }]
-    routes: [{ steps: [{ checkpoint: station, lanes: counter }] }]
-  - id: three
-    title: Three counters
-    extends: two
-    lanes: [{ id: counter, checkpoint: station, kind: manual, servers: 3, service: counter }]
-`;
+// The shared preset seeds/scenarios/two-counters.yaml, run with 3 replications and seed 9 unless a test says
+// otherwise. Its classes are replaced by ids that follow the presets, so the Hong Kong pledges apply.
+const TWO_COUNTERS = fileURLToPath(new URL("../../../seeds/scenarios/two-counters.yaml", import.meta.url));
+const YAML = readFileSync(TWO_COUNTERS, "utf8");
+const CLASSES = [
+  { id: "hk-resident", share: 0.6, whitelistEligible: true },
+  { id: "foreign", share: 0.4, whitelistEligible: false },
+];
 
 function makeReport(options: Parameters<typeof createExperiment>[1] = {}): Report {
-  const { scenario, digest } = loadScenarioText(YAML, "tiny-html.yaml");
-  const spec = createExperiment(scenario, options);
+  const { scenario, digest } = loadScenarioText(YAML, "two-counters.yaml");
+  const spec = createExperiment(setPath(scenario, "travellers.classes", CLASSES), { replications: 3, seed: 9, ...options });
   const results = planReplications(spec).map(({ point, replication }) => runReplication(spec, point, replication));
   return buildReport(spec, results, { scenarioDigest: digest, toolVersion: "9.9.9" });
 }
@@ -91,7 +75,7 @@ describe("renderHtml", () => {
     expect(html).toContain(report.scenario.digest);
     expect(html).toContain(report.experiment.id);
     expect(html).toContain("hetao-sim 9.9.9");
-    expect(html).toContain("hetao-sim run tiny-html.yaml --replications 3 --seed 9 --policies two,three --value-of-time 400:HKD");
+    expect(html).toContain("hetao-sim run two-counters.yaml --replications 3 --seed 9 --policies two,three --value-of-time 400:HKD");
   });
 
   it("is deterministic: the same bytes for the same report, whatever was rendered before, in memory or read back from report.json", () => {
@@ -121,7 +105,7 @@ describe("renderSweepSection", () => {
 
   it("works from the design points when the report has no sweep section", () => {
     const { sweep: _sweep, ...withoutSweep } = report;
-    expect(_sweep).toBeDefined();
+    expect(_sweep?.parameters.map((x) => x.path)).toEqual(["travellers.whitelist.coverage"]);
     const derived = renderSweepSection(withoutSweep as Report);
     expect(figures(derived).get("sweep-metrics")![0]).toBe(6);
     expect(renderSweepSection(makeReport())).toBe("");

@@ -1,37 +1,16 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "@hetao/scenario";
 import { buildReport, createExperiment, planReplications, runReplication } from "@hetao/experiment";
 import { formatDifference, formatDuration, formatPercent, renderMarkdown, renderSummaryTable } from "../src/index.js";
 
-const YAML = `
-name: tiny-report
-title: Two counters vs three counters
-day: { open: "08:00", close: "10:00", end: "12:00" }
-experiment: { replications: 4, seed: 5, baseline: two, compare: [[three, two]] }
-distributions:
-  counter: { kind: lognormal, mean: 20, sd: 10, min: 5 }
-demand:
-  profile: [{ from: "08:00", to: "10:00", ratePerHour: 300 }]
-  southboundShare: 0.5
-travellers:
-  classes:
-    - { id: resident, share: 0.7, whitelistEligible: true }
-    - { id: visitor, share: 0.3, whitelistEligible: false }
-  whitelist: { coverage: 0.5 }
-policies:
-  - id: two
-    title: Two counters
-    lanes: [{ id: counter, checkpoint: station, kind: manual, servers: 2, service: counter }]
-    routes: [{ steps: [{ checkpoint: station, lanes: counter }] }]
-  - id: three
-    title: Three counters
-    extends: two
-    lanes: [{ id: counter, checkpoint: station, kind: manual, servers: 3, service: counter }]
-`;
+// The shared preset seeds/scenarios/two-counters.yaml, run with 4 replications and seed 5.
+const YAML = readFileSync(fileURLToPath(new URL("../../../seeds/scenarios/two-counters.yaml", import.meta.url)), "utf8");
 
 function makeReport() {
-  const { scenario, digest } = loadScenarioText(YAML, "tiny.yaml");
-  const spec = createExperiment(scenario);
+  const { scenario, digest } = loadScenarioText(YAML, "two-counters.yaml");
+  const spec = createExperiment(scenario, { replications: 4, seed: 5 });
   const results = planReplications(spec).map(({ point, replication }) => runReplication(spec, point, replication));
   return buildReport(spec, results, { scenarioDigest: digest, toolVersion: "9.9.9" });
 }

@@ -20,8 +20,8 @@ const firstRoute = (p: ResolvedPolicy, t: TravellerAttributes) => p.routes.find(
 const isQueue = (s: ResolvedStep): s is ResolvedQueueStep => s.lanes !== undefined;
 
 describe("presets in seeds/scenarios", () => {
-  it("are the three expected files", () => {
-    expect(presets).toEqual(["hetao-bridge-2026.yaml", "hetao-weekday.yaml", "mmc-textbook.yaml"]);
+  it("are the four expected files", () => {
+    expect(presets).toEqual(["hetao-bridge-2026.yaml", "hetao-weekday.yaml", "mmc-textbook.yaml", "two-counters.yaml"]);
   });
 
   for (const file of presets) {
