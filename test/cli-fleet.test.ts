@@ -95,7 +95,7 @@ describe("hetao-sim on the fleet", () => {
     const json = JSON.parse(cli(["status", "--json"], { REDIS_URL }).stdout) as { queues: { queue: string; workers: number }[]; experiments: unknown[] };
     expect(json.queues.map((q) => [q.queue, q.workers])).toEqual([
       ["simulate", 1],
-      ["results", 1],
+      ["reports", 1],
     ]);
     expect(json.experiments).toHaveLength(2);
   });

@@ -1,11 +1,13 @@
 /**
  * Losing or stopping a worker never loses or double-counts a replication: SIGKILL of a simulator
- * mid-experiment, SIGKILL and restart of the metrics worker, SIGTERM of a simulator (drained, or
- * handed back when the shutdown timeout is over). Every report stays byte-identical to the embedded run.
+ * mid-experiment, SIGKILL and restart of the metrics worker (mid-experiment, and while it writes the
+ * report), SIGTERM of a simulator (drained, or handed back when the shutdown timeout is over). Every
+ * report stays byte-identical to the embedded run.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { reportJobId } from "../packages/messaging/dist/index.js";
 import {
   FleetClient,
   cleanupPrefix,
@@ -88,8 +90,9 @@ describe("fleet crash recovery", () => {
     await first.exited;
     const doneAtKill = (await f.client.store.status(id))!.done;
     expect(doneAtKill).toBeLessThan(16);
-    // Results keep arriving in the queue while no metrics worker runs.
-    await sleep(1_500);
+    // Results keep being delivered while no metrics worker runs; the report job waits in the queue.
+    await f.client.waitFor(id, (s) => s.done >= 16);
+    expect(await (await f.client.reports.getJob(reportJobId(id)))?.getState()).toBe("waiting");
     const second = await startService("metrics", serviceEnv(f));
     const status = await f.client.waitCompleted(id, 90_000);
     expect(status).toMatchObject({ done: 16, total: 16, errors: [] });
@@ -97,6 +100,37 @@ describe("fleet crash recovery", () => {
     expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
     // The second worker announced the completion exactly once.
     expect(second.logs.filter((l) => l.msg === "report written; experiment completed" && l.experimentId === id)).toHaveLength(1);
+  });
+
+  it("a metrics worker killed while it writes the report: another one finishes it, announced once", async () => {
+    const f = fleet("metrics-finalize");
+    const [first] = await Promise.all([startService("metrics", serviceEnv(f)), startService("simulator", serviceEnv(f, { SIMULATOR_CONCURRENCY: "2" }))]);
+    const events: { type: string; experimentId: string }[] = [];
+    const sub = f.client.redis.duplicate();
+    await sub.subscribe(f.client.store.keys.events);
+    sub.on("message", (_channel: string, message: string) => events.push(JSON.parse(message) as { type: string; experimentId: string }));
+    const spec = await experiment("hetao-weekday", { replications: 16, seed: 12 });
+    const { id } = await f.client.submit(spec);
+    // Kill it once it holds the finalize lock, i.e. while it loads, checks and renders the report.
+    const lock = f.client.store.keys.finalizeLock(id);
+    const deadline = Date.now() + 60_000;
+    while ((await f.client.redis.exists(lock)) === 0 && Date.now() < deadline) await sleep(2);
+    first.kill("SIGKILL");
+    await first.exited;
+    expect(await f.client.store.getMeta(id)).toMatchObject({ state: "running" });
+    expect(first.logs.filter((l) => l.msg === "report written; experiment completed")).toEqual([]);
+
+    // The new worker takes the stalled report job over once the dead one's locks expire.
+    const second = await startService("metrics", serviceEnv(f));
+    await f.client.waitCompleted(id, 90_000);
+    await sleep(200); // let the completion event arrive
+    await sub.quit();
+    expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
+    expect(second.logs.filter((l) => l.msg === "report written; experiment completed" && l.experimentId === id)).toHaveLength(1);
+    expect(events.filter((e) => e.experimentId === id && e.type === "completed")).toHaveLength(1);
+    expect(await (await f.client.reports.getJob(reportJobId(id)))?.returnvalue).toEqual({ outcome: "written" });
+    // No half-written files: the dead worker's temporary files were cleared when the report was written.
+    expect(readdirSync(join(reportsDir, id)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
 
   it("SIGTERM drains in-flight replications and exits 0", async () => {

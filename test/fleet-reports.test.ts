@@ -1,12 +1,12 @@
 /**
  * The BullMQ fleet gives the embedded run's report.json bytes: with 1 and with 3 simulator processes,
- * for two experiments submitted together, and whatever duplicates (submissions, result deliveries) or
- * malformed jobs come through.
+ * for two experiments submitted together, and whatever duplicates (submissions, result deliveries,
+ * replication re-runs, report jobs) or malformed jobs come through.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { replicationJobId } from "../packages/messaging/dist/index.js";
+import { ExperimentEventSchema, replicationJobId, reportJobId } from "../packages/messaging/dist/index.js";
 import {
   FleetClient,
   type ServiceProcess,
@@ -79,33 +79,58 @@ describe("fleet reports", () => {
     const id = (await client.submit(spec)).id;
     const report = await client.store.report(id);
     const before = await client.store.loadResults(id, [{ point: 0, replication: 3 }]);
-    // The same delivery again, under a fresh job id so BullMQ does not deduplicate it first; and a
-    // re-staged copy of the result, as a simulator re-running the replication after a crash would do.
-    await client.store.stageResult(id, 0, 3, before[0]!);
-    const job = await client.results.add("result", { experimentId: id, point: 0, replication: 3 }, { jobId: `${replicationJobId(id, 0, 3)}.again` });
-    await expect.poll(async () => job.getState(), { timeout: 30_000 }).toBe("completed");
-    const merged = await client.results.getJob(job.id!);
-    expect(merged?.returnvalue).toMatchObject({ added: false, done: 12, total: 12, completed: true });
+    const events: unknown[] = [];
+    const sub = client.redis.duplicate();
+    await sub.subscribe(client.store.keys.events);
+    sub.on("message", (_channel: string, message: string) => events.push(JSON.parse(message)));
+    try {
+      // The same bytes again, as a simulator re-running the replication after a crash would deliver
+      // them, and different bytes: the first delivery wins either way.
+      const duplicate = { outcome: "duplicate", done: 12, total: 12, state: "completed" };
+      expect(await client.store.deliverResult(id, 0, 3, before[0]!)).toEqual(duplicate);
+      expect(await client.store.deliverResult(id, 0, 3, Buffer.from('{"tampered":true}'))).toEqual(duplicate);
+      // The replication run again by a simulator (a fresh job id, so BullMQ does not deduplicate it):
+      // its delivery is a duplicate, and it queues no second report.
+      const rerun = await client.simulate.add("simulate", { experimentId: id, point: 0, replication: 3 }, { jobId: `${replicationJobId(id, 0, 3)}.again` });
+      await expect.poll(async () => rerun.getState(), { timeout: 30_000 }).toBe("completed");
+      expect((await client.simulate.getJob(rerun.id!))?.returnvalue).toEqual({ delivered: "duplicate", done: 12, total: 12 });
+      // And the report job delivered twice: the report is written and announced once.
+      const first = await client.reports.getJob(reportJobId(id));
+      expect(first?.returnvalue).toEqual({ outcome: "written" });
+      const again = await client.reports.add("report", { experimentId: id }, { jobId: `${reportJobId(id)}.again` });
+      await expect.poll(async () => again.getState(), { timeout: 30_000 }).toBe("completed");
+      expect((await client.reports.getJob(again.id!))?.returnvalue).toEqual({ outcome: "already-completed" });
+    } finally {
+      await sub.quit();
+    }
+    expect(events.map((e) => ExperimentEventSchema.parse(e)).filter((e) => e.experimentId === id)).toEqual([]);
     expect(await client.redis.hlen(client.store.keys.results(id))).toBe(12);
-    expect(await client.redis.exists(client.store.keys.staged(id, 0, 3))).toBe(0);
     expect(await client.store.loadResults(id, [{ point: 0, replication: 3 }])).toEqual(before);
     expect(await client.store.report(id)).toBe(report);
+    expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(report);
     expect((await client.store.status(id))?.done).toBe(12);
   });
 
   it("a malformed job fails alone with a readable reason; the workers keep serving", async () => {
     const badSim = await client.simulate.add("simulate", { experimentId: "not-an-id", point: -1 } as never, { jobId: "malformed-1", attempts: 5 });
-    const badResult = await client.results.add("result", { experimentId: "exp-0000000000000000", point: "zero", replication: 0, result: { nope: 1 } } as never, { jobId: "malformed-2", attempts: 5 });
+    const badReport = await client.reports.add("report", { experimentId: "exp-0000000000000000", point: "zero" } as never, { jobId: "malformed-2", attempts: 5 });
     const unknownExp = await client.simulate.add("simulate", { experimentId: "exp-00000000000000ff", point: 0, replication: 0 }, { jobId: "unknown-exp", attempts: 5 });
-    for (const job of [badSim, badResult, unknownExp]) {
+    const unknownReport = await client.reports.add("report", { experimentId: "exp-00000000000000ff" }, { jobId: "unknown-report", attempts: 5 });
+    for (const job of [badSim, badReport, unknownExp, unknownReport]) {
       await expect.poll(async () => job.getState(), { timeout: 30_000 }).toBe("failed");
     }
-    const failed = await Promise.all([client.simulate.getJob("malformed-1"), client.results.getJob("malformed-2"), client.simulate.getJob("unknown-exp")]);
+    const failed = await Promise.all([
+      client.simulate.getJob("malformed-1"),
+      client.reports.getJob("malformed-2"),
+      client.simulate.getJob("unknown-exp"),
+      client.reports.getJob("unknown-report"),
+    ]);
     // Unrecoverable: one attempt, no retries.
-    expect(failed.map((j) => j?.attemptsMade)).toEqual([1, 1, 1]);
+    expect(failed.map((j) => j?.attemptsMade)).toEqual([1, 1, 1, 1]);
     expect(failed[0]?.failedReason).toMatch(/^malformed simulate job: experimentId: .*exp-.*; point: point must be >= 0; replication: /);
-    expect(failed[1]?.failedReason).toMatch(/^malformed result job: .*point: point must be a number.*Unrecognized key/);
+    expect(failed[1]?.failedReason).toMatch(/^malformed report job: .*Unrecognized key.*"point"/);
     expect(failed[2]?.failedReason).toMatch(/unknown experiment exp-00000000000000ff/);
+    expect(failed[3]?.failedReason).toBe("unknown experiment exp-00000000000000ff: no metadata stored");
 
     // Still serving, still identical.
     const spec = await experiment("mmc-textbook", { replications: 8, seed: 5 });

@@ -192,6 +192,6 @@ describe("orchestrator HTTP API", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("<title>Hetao fleet</title>");
     const queues = (await (await fetch(`${url}/api/queues`, { headers: auth })).json()) as { queues: { name: string }[] };
-    expect(queues.queues.map((q) => q.name).sort()).toEqual(["results", "simulate"]);
+    expect(queues.queues.map((q) => q.name).sort()).toEqual(["reports", "simulate"]);
   });
 });

@@ -23,7 +23,7 @@ import {
   TOOL_VERSION,
   configFromEnv,
   createRedis,
-  resultsQueue,
+  reportsQueue,
   simulateQueue,
   submitExperiment,
   Redis,
@@ -221,14 +221,14 @@ export class FleetClient {
   readonly redis: Redis;
   readonly store: ExperimentStore;
   readonly simulate;
-  readonly results;
+  readonly reports;
 
   constructor(prefix: string, reportsDir = tmpdir()) {
     this.config = configFromEnv("client", { REDIS_URL, QUEUE_PREFIX: prefix, REPORTS_DIR: reportsDir });
     this.redis = createRedis(this.config, "producer", "test");
     this.store = new ExperimentStore(this.redis, prefix);
     this.simulate = simulateQueue(this.config);
-    this.results = resultsQueue(this.config);
+    this.reports = reportsQueue(this.config);
   }
 
   submit(spec: ExperimentSpec) {
@@ -252,7 +252,7 @@ export class FleetClient {
 
   async close(): Promise<void> {
     await this.simulate.close();
-    await this.results.close();
+    await this.reports.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -3,8 +3,9 @@ import { type ExperimentSpec, planReplications } from "@hetao/experiment";
 import type { Redis } from "ioredis";
 import { type FleetConfig, redactRedisUrl } from "./config.js";
 import type { Logger } from "./logger.js";
-import { type SimulateQueue, resultsQueue, simulateQueue } from "./queues.js";
+import { type SimulateQueue, reportsQueue, simulateQueue } from "./queues.js";
 import { checkRedis, createRedis } from "./redis.js";
+import { ResultDecodeError, decodeResult } from "./result-codec.js";
 import { ExperimentEventSchema } from "./schemas.js";
 import { ExperimentStore } from "./store.js";
 import { type SubmitResult, submitExperiment } from "./submit.js";
@@ -35,7 +36,7 @@ export class FleetError extends Error {
 /**
  * Runs an experiment on the BullMQ fleet: submits it through the orchestrator path
  * (submitExperiment), follows progress over pub/sub (with polling as a fallback), fetches results
- * as the metrics workers merge them, and returns them in (point, replication) order once all are in,
+ * as the simulators deliver them, and returns them in (point, replication) order once all are in,
  * so the caller builds the very same report as the embedded runner (the metrics worker writes its own
  * copy to REPORTS_DIR at the same time).
  * Implements the CLI's ExperimentRunner contract structurally.
@@ -85,9 +86,9 @@ export class FleetRunner {
     watched = submission.id;
     const pollMs = options.pollMs ?? 1_000;
     const warnAfter = options.noWorkerWarnMs ?? 5_000;
-    const results = resultsQueue(config, "producer");
-    results.on("error", () => {});
-    // Results are fetched and parsed as they are merged, so little is left to do at the end.
+    const reports = reportsQueue(config, "producer");
+    reports.on("error", () => {});
+    // Results are fetched, parsed and validated as they are delivered, so little is left to do at the end.
     const plan = planReplications(spec);
     const collected: (ReplicationResult | undefined)[] = new Array(plan.length);
     let missing = plan.map((_, i) => i);
@@ -97,9 +98,17 @@ export class FleetRunner {
       const still: number[] = [];
       texts.forEach((text, k) => {
         const i = missing[k]!;
-        // Validated against ReplicationResultSchema by the metrics worker when merged.
-        if (text === undefined) still.push(i);
-        else collected[i] = JSON.parse(text) as ReplicationResult;
+        if (text === undefined) {
+          still.push(i);
+          return;
+        }
+        // Decoded and validated where it is consumed, as the metrics worker does for its copy of the report.
+        const { point, replication } = plan[i]!;
+        try {
+          collected[i] = decodeResult(text, point, replication);
+        } catch (err) {
+          throw err instanceof ResultDecodeError ? new FleetError(err.message) : err;
+        }
       });
       missing = still;
     };
@@ -117,7 +126,7 @@ export class FleetRunner {
           onProgress({ done: status.done, total: status.total });
         }
         if (status.state === "completed") this.reportDir = status.reportDir ?? undefined;
-        // Every result merged: done. (The metrics worker writes its copy of the report meanwhile.)
+        // Every result delivered: done. (The metrics worker writes its copy of the report meanwhile.)
         if (status.state === "completed" || status.done >= status.total) {
           await fetchMerged();
           if (missing.length === 0) break;
@@ -133,7 +142,7 @@ export class FleetRunner {
         }
         if (!warned && Date.now() - lastWorkerCheck >= 1_000) {
           lastWorkerCheck = Date.now();
-          const [sims, mets] = await Promise.all([simulate.getWorkersCount(), results.getWorkersCount()]);
+          const [sims, mets] = await Promise.all([simulate.getWorkersCount(), reports.getWorkersCount()]);
           if (sims === 0 || mets === 0) {
             noWorkersSince ??= Date.now();
             if (Date.now() - noWorkersSince >= warnAfter) {
@@ -157,7 +166,7 @@ export class FleetRunner {
         wake = undefined;
       }
     } finally {
-      await results.close().catch(() => {});
+      await reports.close().catch(() => {});
     }
     return collected.map((r, i) => {
       if (r === undefined) throw new FleetError(`result ${plan[i]!.point}:${plan[i]!.replication} of ${submission.id} is missing although every result was merged`);

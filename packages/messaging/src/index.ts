@@ -12,7 +12,7 @@ export {
   type RedisEndpoint,
   type Role,
 } from "./config.js";
-export { QUEUES, keys, parseReplicationJobId, replicationJobId, resultField, type Keys, type QueueName } from "./keys.js";
+export { QUEUES, keys, parseReplicationJobId, replicationJobId, reportJobId, resultField, type Keys, type QueueName } from "./keys.js";
 export { createLogger, silentLogger, type Logger } from "./logger.js";
 export { RedisNotReadyError, checkRedis, createRedis, redisOptions, type ConnectionKind } from "./redis.js";
 export {
@@ -22,28 +22,28 @@ export {
   ExperimentStateSchema,
   ExperimentStatusSchema,
   ReplicationErrorSchema,
-  ResultJobSchema,
+  ReportJobSchema,
   SimulateJobSchema,
   describeZodError,
   type ExperimentEvent,
   type ExperimentState,
   type ExperimentStatus,
   type ReplicationError,
-  type ResultJob,
+  type ReportJob,
   type SimulateJob,
 } from "./schemas.js";
-export { ExperimentStore, type ExperimentMeta } from "./store.js";
+export { ExperimentStore, type Delivery, type ExperimentMeta } from "./store.js";
 export {
   MAX_PRIORITY,
-  RESULTS_RETENTION,
+  REPORTS_RETENTION,
   SIMULATE_RETENTION,
   bullConnection,
   jobOptions,
   queueDepth,
-  resultsQueue,
+  reportsQueue,
   simulateQueue,
   type QueueDepth,
-  type ResultsQueue,
+  type ReportsQueue,
   type SimulateQueue,
 } from "./queues.js";
 export { fairPriorityBase, submitExperiment, type SubmitContext, type SubmitResult } from "./submit.js";
@@ -63,3 +63,4 @@ export { TOOL_VERSION } from "./version.js";
 export { FleetError, FleetRunner, type FleetProgress, type FleetRunnerOptions } from "./fleet-runner.js";
 export { Redis } from "ioredis";
 export { checkResult, resultValidator } from "./result-check.js";
+export { ResultDecodeError, decodeResult, encodeResult } from "./result-codec.js";

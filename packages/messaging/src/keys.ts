@@ -5,8 +5,11 @@
 export const QUEUES = {
   /** One job per (experiment, design point, replication); payload {experimentId, point, replication}. */
   simulate: "simulate",
-  /** One job per replication result, from the simulators to the metrics workers (coordinates only; the result is staged in Redis). */
-  results: "results",
+  /**
+   * One job per experiment whose results are all in, from the simulator that delivered the last one to
+   * the metrics workers: build, write and announce the report. Payload {experimentId}.
+   */
+  reports: "reports",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -17,10 +20,8 @@ export interface Keys {
   spec(id: string): string;
   /** HASH: state, total, submittedAt, completedAt, toolVersion, scenario, reportDir. */
   meta(id: string): string;
-  /** HASH: "<point>:<replication>" → ReplicationResult JSON, merged by the metrics worker (first delivery wins). */
+  /** HASH: "<point>:<replication>" → ReplicationResult JSON, delivered by the simulators (first delivery wins). */
   results(id: string): string;
-  /** STRING: a validated result a simulator staged for the metrics worker to merge (deleted once merged). */
-  staged(id: string, point: number, replication: number): string;
   /** HASH: job id → reason, for replications that failed for good. */
   errors(id: string): string;
   /** STRING: the report's canonical JSON once complete. */
@@ -37,7 +38,6 @@ export function keys(prefix: string): Keys {
     spec: (id) => `${prefix}:experiment:${id}`,
     meta: (id) => `${prefix}:experiment:${id}:meta`,
     results: (id) => `${prefix}:experiment:${id}:results`,
-    staged: (id, point, replication) => `${prefix}:experiment:${id}:staged:${point}:${replication}`,
     errors: (id) => `${prefix}:experiment:${id}:errors`,
     report: (id) => `${prefix}:experiment:${id}:report`,
     finalizeLock: (id) => `${prefix}:experiment:${id}:finalize-lock`,
@@ -52,6 +52,11 @@ export function keys(prefix: string): Keys {
  */
 export function replicationJobId(experimentId: string, point: number, replication: number): string {
   return `${experimentId}.${point}.${replication}`;
+}
+
+/** Deterministic BullMQ job id of an experiment's report job: adding it twice adds one job. */
+export function reportJobId(experimentId: string): string {
+  return `${experimentId}.report`;
 }
 
 /** Field of a result in the results hash. */

@@ -2,7 +2,7 @@ import { type ConnectionOptions, type DefaultJobOptions, Queue } from "bullmq";
 import type { FleetConfig } from "./config.js";
 import { QUEUES } from "./keys.js";
 import { type ConnectionKind, redisOptions } from "./redis.js";
-import type { ResultJob, SimulateJob } from "./schemas.js";
+import type { ReportJob, SimulateJob } from "./schemas.js";
 
 /** BullMQ's highest priority number (lowest urgency). */
 export const MAX_PRIORITY = 2_097_151;
@@ -16,13 +16,13 @@ export const SIMULATE_RETENTION = {
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
 } as const;
-/** Result payloads are larger; once merged they are only kept briefly. */
-export const RESULTS_RETENTION = {
-  removeOnComplete: { age: 3600, count: 1_000 },
+/** One report job per experiment: kept a week (at most 1 000), so the dashboard shows recent reports. */
+export const REPORTS_RETENTION = {
+  removeOnComplete: { age: 7 * 24 * 3600, count: 1_000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
 } as const;
 
-export function jobOptions(config: Pick<FleetConfig, "jobAttempts" | "backoffMs">, retention: typeof SIMULATE_RETENTION | typeof RESULTS_RETENTION): DefaultJobOptions {
+export function jobOptions(config: Pick<FleetConfig, "jobAttempts" | "backoffMs">, retention: typeof SIMULATE_RETENTION | typeof REPORTS_RETENTION): DefaultJobOptions {
   return {
     attempts: config.jobAttempts,
     backoff: { type: "exponential", delay: config.backoffMs },
@@ -32,7 +32,7 @@ export function jobOptions(config: Pick<FleetConfig, "jobAttempts" | "backoffMs"
 }
 
 export type SimulateQueue = Queue<SimulateJob>;
-export type ResultsQueue = Queue<ResultJob>;
+export type ReportsQueue = Queue<ReportJob>;
 
 /** Connection options for a BullMQ Queue/Worker/QueueEvents (BullMQ creates its own clients). */
 export function bullConnection(config: FleetConfig, kind: ConnectionKind, name: string): ConnectionOptions {
@@ -47,11 +47,11 @@ export function simulateQueue(config: FleetConfig, kind: ConnectionKind = "produ
   });
 }
 
-export function resultsQueue(config: FleetConfig, kind: ConnectionKind = "worker"): ResultsQueue {
-  return new Queue<ResultJob>(QUEUES.results, {
-    connection: bullConnection(config, kind, "results-queue"),
+export function reportsQueue(config: FleetConfig, kind: ConnectionKind = "worker"): ReportsQueue {
+  return new Queue<ReportJob>(QUEUES.reports, {
+    connection: bullConnection(config, kind, "reports-queue"),
     prefix: config.queuePrefix,
-    defaultJobOptions: jobOptions(config, RESULTS_RETENTION),
+    defaultJobOptions: jobOptions(config, REPORTS_RETENTION),
   });
 }
 

@@ -14,17 +14,14 @@ export const SimulateJobSchema = z.strictObject({
 export type SimulateJob = z.infer<typeof SimulateJobSchema>;
 
 /**
- * Payload of a `results` job: the coordinates of a replication whose result a simulator has validated
- * (in its thread) and staged in Redis (`<prefix>:experiment:<id>:staged:<point>:<replication>`). The
- * metrics worker merges the staged text into the experiment's results inside Redis, so the ~70 KB
- * result crosses the network once and is parsed only when the report is built.
+ * Payload of a `reports` job: an experiment whose results are all in the results hash. The simulator
+ * that delivered the last result adds it (job id `<experimentId>.report`, so at most one is queued); a
+ * metrics worker then builds, writes and announces the report.
  */
-export const ResultJobSchema = z.strictObject({
+export const ReportJobSchema = z.strictObject({
   experimentId: ExperimentIdSchema,
-  point: index("point"),
-  replication: index("replication"),
 });
-export type ResultJob = z.infer<typeof ResultJobSchema>;
+export type ReportJob = z.infer<typeof ReportJobSchema>;
 
 export const EXPERIMENT_STATES = ["running", "completed", "failed"] as const;
 export const ExperimentStateSchema = z.enum(EXPERIMENT_STATES);

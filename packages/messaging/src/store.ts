@@ -22,22 +22,32 @@ export interface ExperimentMeta {
 }
 
 /**
- * Merges a staged result into the results hash inside Redis: returns [1, count] when merged now,
- * [0, count] when it was merged before (a duplicate delivery), [-1, count] when nothing is staged and
- * nothing merged. The staged copy is deleted either way. Atomic.
+ * Delivers one replication result into the experiment's results hash (HSETNX: the first delivery
+ * wins, a duplicate changes nothing) and, when it was new, publishes the progress event. Returns
+ * [added (1|0), results now in, total, state]; [-1, 0, 0, ''] when the experiment is unknown (nothing
+ * written). KEYS: meta, results, events. ARGV: field, result JSON, experiment id as a JSON string.
  */
-const MERGE_STAGED_LUA = `
-local n = redis.call('HLEN', KEYS[1])
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
-  redis.call('DEL', KEYS[2])
-  return { 0, n }
+const DELIVER_LUA = `
+local meta = redis.call('HMGET', KEYS[1], 'total', 'state')
+if not meta[1] then return { -1, 0, 0, '' } end
+local added = redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+local n = redis.call('HLEN', KEYS[2])
+if added == 1 then
+  redis.call('PUBLISH', KEYS[3], '{"type":"progress","experimentId":' .. ARGV[3] .. ',"done":' .. n .. ',"total":' .. meta[1] .. '}')
 end
-local staged = redis.call('GET', KEYS[2])
-if not staged then return { -1, n } end
-redis.call('HSET', KEYS[1], ARGV[1], staged)
-redis.call('DEL', KEYS[2])
-return { 1, n + 1 }
+return { added, n, tonumber(meta[1]), meta[2] or 'running' }
 `;
+
+/** What a delivery did: see DELIVER_LUA. */
+export interface Delivery {
+  outcome: "added" | "duplicate" | "unknown-experiment";
+  /** Results in the hash after this delivery. */
+  done: number;
+  /** Results the experiment expects. */
+  total: number;
+  /** The experiment's state after this delivery (a delivery does not change it). */
+  state: ExperimentState | undefined;
+}
 
 /**
  * Marks an experiment completed once: stores the report, sets state and completedAt and publishes the
@@ -59,6 +69,12 @@ if redis.call('HGET', KEYS[1], 'state') == 'running' then
 end
 redis.call('PUBLISH', KEYS[3], ARGV[3])
 return added
+`;
+
+/** Extends a lock's expiry only if we still hold it. */
+const RENEW_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
 `;
 
 /** Releases a lock only if we still hold it. */
@@ -132,15 +148,38 @@ export class ExperimentStore {
     return toMeta(id, await this.redis.hgetall(this.keys.meta(id)));
   }
 
-  /** Stages a validated result for the metrics worker (the simulator side of a delivery). */
-  async stageResult(id: string, point: number, replication: number, resultJson: string): Promise<void> {
-    await this.redis.set(this.keys.staged(id, point, replication), resultJson);
+  /**
+   * Delivers a replication result (the simulator side), encoded by encodeResult: idempotent and atomic,
+   * see DELIVER_LUA. The bytes are stored as they are; whoever reads them decodes and validates them
+   * (decodeResult).
+   */
+  async deliverResult(id: string, point: number, replication: number, encoded: Uint8Array): Promise<Delivery> {
+    const k = this.keys;
+    // EVALSHA of a script defined once per connection (falls back to EVAL when Redis lost its cache).
+    const redis = this.redis as Redis & { hetaoDeliverResult?: (...args: (string | Buffer)[]) => Promise<[number, number, number, string]> };
+    if (redis.hetaoDeliverResult === undefined) redis.defineCommand("hetaoDeliverResult", { numberOfKeys: 3, lua: DELIVER_LUA });
+    // A Buffer view (no copy): ioredis sends Buffers as binary-safe bulk strings.
+    const bytes = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+    const [added, done, total, state] = await redis.hetaoDeliverResult!(k.meta(id), k.results(id), k.events, resultField(point, replication), bytes, JSON.stringify(id));
+    if (added === -1) return { outcome: "unknown-experiment", done, total, state: undefined };
+    return { outcome: added === 1 ? "added" : "duplicate", done, total, state: ExperimentStateSchema.catch("running").parse(state) };
   }
 
-  /** Idempotent merge of a staged result; see MERGE_STAGED_LUA. */
-  async mergeStaged(id: string, point: number, replication: number): Promise<{ outcome: "merged" | "duplicate" | "missing"; done: number }> {
-    const [code, done] = (await this.redis.eval(MERGE_STAGED_LUA, 2, this.keys.results(id), this.keys.staged(id, point, replication), resultField(point, replication))) as [number, number];
-    return { outcome: code === 1 ? "merged" : code === 0 ? "duplicate" : "missing", done };
+  /**
+   * What a simulator checks before it runs a replication (one round trip): the experiment's state
+   * (undefined when unknown) and whether this replication's result is in already.
+   */
+  async replicationState(id: string, point: number, replication: number): Promise<{ state: string | undefined; delivered: boolean; done: number; total: number }> {
+    const replies = await this.redis
+      .pipeline()
+      .hmget(this.keys.meta(id), "state", "total")
+      .hexists(this.keys.results(id), resultField(point, replication))
+      .hlen(this.keys.results(id))
+      .exec();
+    if (replies === null) throw new Error("Redis pipeline aborted");
+    for (const [err] of replies) if (err) throw err;
+    const [state, total] = replies[0]![1] as [string | null, string | null];
+    return { state: state ?? undefined, delivered: replies[1]![1] === 1, done: replies[2]![1] as number, total: Number(total ?? 0) };
   }
 
   async resultCount(id: string): Promise<number> {
@@ -164,13 +203,13 @@ export class ExperimentStore {
     return out;
   }
 
-  /** Result JSON texts for the given pairs, in the given order (undefined where missing). */
-  async loadResults(id: string, pairs: readonly { point: number; replication: number }[]): Promise<(string | undefined)[]> {
-    const out: (string | undefined)[] = [];
+  /** Encoded results (see decodeResult) for the given pairs, in the given order (undefined where missing). */
+  async loadResults(id: string, pairs: readonly { point: number; replication: number }[]): Promise<(Buffer | undefined)[]> {
+    const out: (Buffer | undefined)[] = [];
     const chunk = 200;
     for (let i = 0; i < pairs.length; i += chunk) {
       const fields = pairs.slice(i, i + chunk).map((p) => resultField(p.point, p.replication));
-      const values = await this.redis.hmget(this.keys.results(id), ...fields);
+      const values = await this.redis.hmgetBuffer(this.keys.results(id), ...fields);
       for (const v of values) out.push(v ?? undefined);
     }
     return out;
@@ -211,6 +250,11 @@ export class ExperimentStore {
     const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
     const ok = await this.redis.set(this.keys.finalizeLock(id), token, "PX", ttlMs, "NX");
     return ok === "OK" ? token : undefined;
+  }
+
+  /** Extends the finalize lock to `ttlMs` from now; false when it expired or someone else holds it. */
+  async renewFinalize(id: string, token: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.eval(RENEW_LUA, 1, this.keys.finalizeLock(id), token, String(ttlMs))) === 1;
   }
 
   async unlockFinalize(id: string, token: string): Promise<void> {

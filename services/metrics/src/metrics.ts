@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { ReplicationResult } from "@hetao/crossing-model";
@@ -10,12 +10,13 @@ import {
   type HttpServer,
   type Logger,
   QUEUES,
-  RESULTS_RETENTION,
-  type ResultJob,
+  REPORTS_RETENTION,
+  type ReportJob,
+  ReportJobSchema,
   bullConnection,
   createRedis,
-  ResultJobSchema,
-  checkResult,
+  ResultDecodeError,
+  decodeResult,
   describeZodError,
   serviceRegistry,
   silentLogger,
@@ -35,26 +36,39 @@ export interface MetricsOptions {
 }
 
 export interface MetricsService {
-  worker: Worker<ResultJob>;
+  worker: Worker<ReportJob>;
   registry: Registry;
   port: number | undefined;
-  /** Builds and writes the report if every result is in and it is not written yet. True if this call completed it. */
-  finalize(experimentId: string): Promise<boolean>;
+  /** Builds and writes the report if every result is in and it is not written yet; says what it did. */
+  finalize(experimentId: string): Promise<FinalizeOutcome>;
   close(): Promise<void>;
 }
 
-export interface MergeReturn {
-  added: boolean;
-  done: number;
-  total: number;
-  completed: boolean;
+/**
+ * What a report job (or the sweep) found: `written` when this call wrote and announced the report;
+ * `already-completed` when it was done before; `locked` (the sweep only) when another metrics worker
+ * is writing it;
+ * `invalid-result` when a delivered result fails ReplicationResultSchema (the experiment fails).
+ */
+export type FinalizeOutcome = "written" | "already-completed" | "locked" | "invalid-result";
+
+export interface ReportReturn {
+  outcome: FinalizeOutcome;
 }
 
 const SPEC_CACHE = 32;
-/** How long the finalize lock is held at most if its holder dies (the sweep then finishes the job). */
-const FINALIZE_LOCK_MS = 60_000;
 
-/** Writes files into dir: each to a temporary name, then renamed into place (readers never see half a file). */
+/** The experiment is unknown or not all its results are in. */
+class NotReady extends Error {
+  override readonly name = "NotReady";
+}
+/** How often a report job waiting for another worker's finalize lock looks again. */
+const LOCK_POLL_MS = 200;
+
+/**
+ * Writes files into dir: each to a temporary name, then renamed into place (readers never see half a
+ * file). Temporary files another writer of these names left behind (it died mid-write) are removed.
+ */
 async function writeAtomically(dir: string, files: { name: string; content: string | Uint8Array }[]): Promise<void> {
   await mkdir(dir, { recursive: true });
   const tag = `${process.pid}.${randomBytes(4).toString("hex")}`;
@@ -66,14 +80,21 @@ async function writeAtomically(dir: string, files: { name: string; content: stri
     await Promise.all(temps.map((t) => rm(t, { force: true })));
     throw err;
   }
+  const ours = new Set(files.map((f) => f.name));
+  const stale = (await readdir(dir)).filter((entry) => {
+    const m = /^\.(.+)\.\d+\.[0-9a-f]{8}\.tmp$/.exec(entry);
+    return m !== null && ours.has(m[1]!);
+  });
+  await Promise.all(stale.map((entry) => rm(join(dir, entry), { force: true })));
 }
 
 /**
- * Starts a metrics worker: merges results from the `results` queue into Redis idempotently (HSETNX per
- * (point, replication)), and when the last one is in, builds the report from the results in
- * (point, replication) order, writes every file of renderReportFiles (REPORTS_DIR/<id>/report.json, .md,
- * .html, CSV and Parquet) atomically, stores the
- * report in Redis and announces completion exactly once.
+ * Starts a metrics worker: takes `reports` jobs (one per experiment whose results are all delivered),
+ * validates every result, builds the report from them in (point, replication) order, writes every
+ * file of renderReportFiles (REPORTS_DIR/<id>/report.json, .md, .html, CSV and Parquet) atomically,
+ * stores the report in Redis and announces completion exactly once. The results themselves are
+ * delivered into Redis by the simulators (an atomic first-delivery-wins script), so a metrics worker
+ * holds no state of its own and a restart loses nothing.
  */
 export async function startMetrics(config: FleetConfig, options: MetricsOptions = {}): Promise<MetricsService> {
   const log = (options.log ?? silentLogger()).child({ component: "metrics" });
@@ -82,9 +103,9 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
   const store = new ExperimentStore(redis, config.queuePrefix);
 
   const registry = serviceRegistry("metrics");
-  const merged = new Counter({
-    name: "hetao_metrics_results_total",
-    help: "Result deliveries by outcome (merged, duplicate, rejected).",
+  const jobs = new Counter({
+    name: "hetao_metrics_report_jobs_total",
+    help: "Report jobs by outcome (written, already_completed, locked, invalid_result, rejected).",
     labelNames: ["outcome"],
     registers: [registry],
   });
@@ -107,50 +128,53 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
     return s;
   }
 
-  // The total of an experiment never changes and "completed" is final: read each once.
-  const totals = new Map<string, number>();
-  const completedIds = new Set<string>();
-  async function metaOf(id: string): Promise<{ total: number; state: "running" | "completed" | "failed" } | undefined> {
-    if (completedIds.has(id)) return { total: totals.get(id)!, state: "completed" };
-    const total = totals.get(id);
-    if (total !== undefined) return { total, state: "running" };
-    const meta = await store.getMeta(id);
-    if (!meta) return undefined;
-    totals.set(id, meta.total);
-    if (totals.size > 10_000) totals.delete(totals.keys().next().value!);
-    if (meta.state === "completed") completedIds.add(id);
-    return { total: meta.total, state: meta.state };
-  }
-
-  async function finalize(id: string): Promise<boolean> {
+  /**
+   * Builds, writes and announces the report. The finalize lock (expiring after LOCK_DURATION_MS, renewed
+   * while held) keeps two workers from doing the same work; it is not needed for correctness, since
+   * the files are the same bytes written atomically and completion is announced once. With `wait`, a
+   * report job waits for a lock someone else holds (if they die, it expires and this one takes over);
+   * without, the sweep leaves it to them. Throws NotReady when the experiment is unknown or some
+   * results are missing.
+   */
+  async function finalize(id: string, wait = false): Promise<FinalizeOutcome> {
     const flog = log.child({ experimentId: id });
     const meta = await store.getMeta(id);
-    if (!meta || meta.state === "completed") return false;
-    const token = await store.lockFinalize(id, FINALIZE_LOCK_MS);
-    if (!token) {
-      flog.debug("another metrics worker is building the report");
-      return false;
+    if (!meta) throw new NotReady(`unknown experiment ${id}: no metadata stored`);
+    if (meta.state === "completed") return "already-completed";
+    const ttl = config.lockDurationMs;
+    let token = await store.lockFinalize(id, ttl);
+    if (!token && wait) flog.info("another metrics worker is writing the report; waiting for it, or for its lock to expire");
+    while (!token && wait) {
+      await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+      if ((await store.getMeta(id))?.state === "completed") return "already-completed";
+      token = await store.lockFinalize(id, ttl);
     }
+    if (!token) return "locked";
+    const held = token;
+    const renewal = setInterval(() => {
+      void store.renewFinalize(id, held, ttl).catch((err: unknown) => flog.warn({ err: String(err) }, "could not renew the finalize lock"));
+    }, Math.max(100, Math.floor(ttl / 3)));
     try {
       const s = await spec(id);
       if (!s) throw new Error(`experiment ${id} has metadata but no spec`);
       const started = performance.now();
       const plan = planReplications(s);
-      const texts = await store.loadResults(id, plan);
-      // loadResults returns them in plan order: (point, replication). Checked again here, where the
-      // report consumes them (the compiled validator: about half a millisecond each).
-      if (texts.some((t) => t === undefined)) return false;
+      const encoded = await store.loadResults(id, plan);
+      // loadResults returns them in plan order: (point, replication). Each is decoded and validated
+      // here, where the report consumes it (about a millisecond each).
+      const missing = encoded.filter((b) => b === undefined).length;
+      if (missing > 0) throw new NotReady(`experiment ${id} has ${encoded.length - missing} of ${encoded.length} results; nothing to report yet`);
       const results: ReplicationResult[] = [];
-      for (let i = 0; i < texts.length; i++) {
+      for (let i = 0; i < encoded.length; i++) {
         const { point, replication } = plan[i]!;
-        const value: unknown = JSON.parse(texts[i]!);
-        const problem = checkResult(value, point, replication);
-        if (problem !== undefined) {
-          flog.error({ point, replication, problem }, "a stored result is invalid; the experiment fails");
-          await store.recordFailure(id, `${id}.${point}.${replication}`, `stored result is invalid: ${problem}`);
-          return false;
+        try {
+          results.push(decodeResult(encoded[i]!, point, replication));
+        } catch (err) {
+          if (!(err instanceof ResultDecodeError)) throw err;
+          flog.error({ point, replication, problem: err.message }, "a delivered result is invalid; the experiment fails");
+          await store.recordFailure(id, `${id}.${point}.${replication}`, err.message);
+          return "invalid-result";
         }
-        results.push(value as ReplicationResult);
       }
       const report = buildReport(s, results, { scenarioDigest: scenarioDigest(s.scenario), toolVersion: meta.toolVersion });
       const json = reportJson(report);
@@ -161,81 +185,63 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
       await writeAtomically(dir, files);
       const first = await store.complete(id, json, dir);
       reportSeconds.observe((performance.now() - started) / 1000);
-      if (first) {
-        reports.inc();
-        flog.info({ reportDir: dir, replications: results.length }, "report written; experiment completed");
-      }
-      return first;
+      if (!first) return "already-completed";
+      reports.inc();
+      flog.info({ reportDir: dir, replications: results.length }, "report written; experiment completed");
+      return "written";
     } finally {
-      await store.unlockFinalize(id, token).catch(() => {});
+      clearInterval(renewal);
+      await store.unlockFinalize(id, held).catch(() => {});
     }
   }
 
-  async function process(job: Job<ResultJob>): Promise<MergeReturn> {
-    const parsed = ResultJobSchema.safeParse(job.data);
+  async function process(job: Job<ReportJob>): Promise<ReportReturn> {
+    const parsed = ReportJobSchema.safeParse(job.data);
     if (!parsed.success) {
-      merged.inc({ outcome: "rejected" });
-      throw new UnrecoverableError(`malformed result job: ${describeZodError(parsed.error)}`);
+      jobs.inc({ outcome: "rejected" });
+      throw new UnrecoverableError(`malformed report job: ${describeZodError(parsed.error)}`);
     }
-    const { experimentId: id, point, replication } = parsed.data;
-    const jlog = log.child({ experimentId: id, jobId: job.id });
-    const [s, meta] = await Promise.all([spec(id), metaOf(id)]);
-    if (!s || !meta) throw new UnrecoverableError(`unknown experiment ${id}: no spec stored`);
-    if (!s.points.some((p) => p.index === point) || replication >= s.replications) {
-      throw new UnrecoverableError(`result for point ${point}, replication ${replication} is not part of experiment ${id}`);
+    try {
+      const outcome = await finalize(parsed.data.experimentId, true);
+      jobs.inc({ outcome: outcome.replace("-", "_") });
+      return { outcome };
+    } catch (err) {
+      if (!(err instanceof NotReady)) throw err;
+      // Only a simulator that saw every result in queues this job: anything else is not ours to retry.
+      jobs.inc({ outcome: "rejected" });
+      throw new UnrecoverableError(err.message);
     }
-    // The merge happens inside Redis (staged → results hash, HSETNX semantics): exactly once in effect.
-    const { outcome, done } = await store.mergeStaged(id, point, replication);
-    if (outcome === "missing") {
-      merged.inc({ outcome: "rejected" });
-      throw new UnrecoverableError(`no result staged for point ${point}, replication ${replication} of ${id} (and none merged)`);
-    }
-    const added = outcome === "merged";
-    merged.inc({ outcome: added ? "merged" : "duplicate" });
-    if (added) {
-      jlog.debug({ point, replication, done, total: meta.total }, "result merged");
-      await store.publish({ type: "progress", experimentId: id, done, total: meta.total });
-    } else {
-      jlog.info({ point, replication }, "duplicate result ignored");
-    }
-    let completed = meta.state === "completed";
-    if (done >= meta.total && !completed) {
-      completed = (await finalize(id)) || (await store.getMeta(id))?.state === "completed";
-      if (completed) {
-        completedIds.add(id);
-        if (completedIds.size > 10_000) completedIds.delete(completedIds.values().next().value!);
-      }
-    }
-    return { added, done, total: meta.total, completed };
   }
 
-  const worker = new Worker<ResultJob, MergeReturn>(QUEUES.results, process, {
-    connection: bullConnection(config, "worker", "results-worker"),
+  const worker = new Worker<ReportJob, ReportReturn>(QUEUES.reports, process, {
+    connection: bullConnection(config, "worker", "reports-worker"),
     prefix: config.queuePrefix,
     name: `metrics@${hostname()}:${globalThis.process.pid}`,
     concurrency: config.metricsConcurrency,
     lockDuration: config.lockDurationMs,
     stalledInterval: config.stalledIntervalMs,
     maxStalledCount: 3,
-    removeOnComplete: { ...RESULTS_RETENTION.removeOnComplete },
-    removeOnFail: { ...RESULTS_RETENTION.removeOnFail },
+    removeOnComplete: { ...REPORTS_RETENTION.removeOnComplete },
+    removeOnFail: { ...REPORTS_RETENTION.removeOnFail },
     autorun: false,
   });
   worker.on("error", (err) => log.error({ err: err.message }, "worker error"));
-  worker.on("stalled", (jobId) => log.warn({ jobId }, "result job stalled; put back in the queue"));
+  worker.on("stalled", (jobId) => log.warn({ jobId }, "report job stalled; put back in the queue"));
   worker.on("failed", (job, err) => {
     const final = !job || err.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
-    log[final ? "error" : "warn"]({ jobId: job?.id, err: err.message }, final ? "result job failed for good" : "result job failed; will retry");
+    log[final ? "error" : "warn"]({ jobId: job?.id, err: err.message }, final ? "report job failed for good" : "report job failed; will retry");
   });
 
-  // Finishes experiments whose last result was merged by a worker that died before writing the report.
+  // Finishes experiments whose report job was lost: a simulator died between delivering the last result
+  // and queueing the job (its re-run queues it too), or the finalize lock's holder died.
   let sweeping = false;
   async function sweep(): Promise<void> {
     if (sweeping) return;
     sweeping = true;
     try {
       for (const meta of await store.unfinished()) {
-        if ((await store.resultCount(meta.id)) >= meta.total) await finalize(meta.id);
+        if (meta.state !== "running" || (await store.resultCount(meta.id)) < meta.total) continue;
+        await finalize(meta.id).catch((err: unknown) => log.warn({ experimentId: meta.id, err: String(err) }, "sweep could not finish the report"));
       }
     } catch (err) {
       log.warn({ err: String(err) }, "sweep failed");
@@ -271,7 +277,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
       closed ??= (async () => {
         closing = true;
         clearInterval(sweepTimer);
-        // Merging is quick; give in-flight jobs the timeout, then leave the rest to the stalled-job check.
+        // Give an in-flight report the timeout, then leave it to the stalled-job check (another worker redoes it).
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), config.shutdownTimeoutMs)));
         const outcome = await Promise.race([worker.close().then(() => "closed" as const), timedOut]);

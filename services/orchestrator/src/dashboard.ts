@@ -9,7 +9,7 @@ import {
   type Logger,
   createRedis,
   listen,
-  resultsQueue,
+  reportsQueue,
   sendJson,
   silentLogger,
   simulateQueue,
@@ -26,21 +26,21 @@ function digest(s: string): Buffer {
 }
 
 /**
- * The bull-board dashboard for the `simulate` and `results` queues, on its own port (default 3001).
+ * The bull-board dashboard for the `simulate` and `reports` queues, on its own port (default 3001).
  * With API_TOKEN set it asks for HTTP Basic credentials (any user name, the token as password) or a
  * bearer token; /healthz stays open for container health checks.
  */
 export async function startDashboard(config: FleetConfig, options: { log?: Logger } = {}): Promise<DashboardService> {
   const log = (options.log ?? silentLogger()).child({ component: "dashboard" });
   const simulate = simulateQueue(config, "producer");
-  const results = resultsQueue(config, "producer");
+  const reports = reportsQueue(config, "producer");
   const redis = createRedis(config, "producer", "dashboard-health");
-  for (const c of [simulate, results, redis]) c.on("error", (err: Error) => log.warn({ err: err.message }, "redis error"));
+  for (const c of [simulate, reports, redis]) c.on("error", (err: Error) => log.warn({ err: err.message }, "redis error"));
 
   const adapter = new ExpressAdapter();
   adapter.setBasePath("/");
   createBullBoard({
-    queues: [new BullMQAdapter(simulate), new BullMQAdapter(results)],
+    queues: [new BullMQAdapter(simulate), new BullMQAdapter(reports)],
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: "Hetao fleet" } },
   });
@@ -87,7 +87,7 @@ export async function startDashboard(config: FleetConfig, options: { log?: Logge
     async close() {
       await server.close();
       await simulate.close();
-      await results.close();
+      await reports.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -11,7 +11,7 @@ import {
   createRedis,
   listen,
   queueDepth,
-  resultsQueue,
+  reportsQueue,
   sendJson,
   sendMetrics,
   serviceRegistry,
@@ -109,9 +109,9 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
   const store = new ExperimentStore(redis, config.queuePrefix);
   const simulate = simulateQueue(config, "producer");
-  const results = resultsQueue(config, "producer");
+  const reports = reportsQueue(config, "producer");
   simulate.on("error", (err) => log.warn({ err: err.message }, "simulate queue error"));
-  results.on("error", (err) => log.warn({ err: err.message }, "results queue error"));
+  reports.on("error", (err) => log.warn({ err: err.message }, "reports queue error"));
   const expected = config.apiToken === undefined ? undefined : tokenDigest(config.apiToken);
 
   const registry = serviceRegistry("orchestrator");
@@ -133,7 +133,7 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
     labelNames: ["queue", "state"],
     registers: [registry],
     async collect() {
-      for (const q of [simulate, results]) {
+      for (const q of [simulate, reports]) {
         const d = await queueDepth(q);
         for (const state of ["waiting", "prioritized", "active", "delayed", "completed", "failed"] as const) this.set({ queue: d.queue, state }, d[state]);
       }
@@ -141,11 +141,11 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
   });
   new Gauge({
     name: "hetao_queue_workers",
-    help: "Workers connected per queue (simulate = simulator processes, results = metrics processes).",
+    help: "Workers connected per queue (simulate = simulator processes, reports = metrics processes).",
     labelNames: ["queue"],
     registers: [registry],
     async collect() {
-      for (const q of [simulate, results]) this.set({ queue: q.name }, await q.getWorkersCount());
+      for (const q of [simulate, reports]) this.set({ queue: q.name }, await q.getWorkersCount());
     },
   });
 
@@ -278,7 +278,7 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
     async close() {
       await server.close();
       await simulate.close();
-      await results.close();
+      await reports.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -15,7 +15,7 @@ export class ReplicationFailure extends Error {
   }
   /** Deterministic failures: running the same job again fails the same way. */
   get permanent(): boolean {
-    return this.kind === "invalid-spec" || this.kind === "bad-coordinates" || this.kind === "simulation" || this.kind === "invalid-result";
+    return this.kind === "invalid-spec" || this.kind === "bad-coordinates" || this.kind === "simulation";
   }
 }
 
@@ -25,7 +25,7 @@ interface Task {
   specJson: string;
   point: number;
   replication: number;
-  resolve(resultJson: string): void;
+  resolve(result: Uint8Array): void;
   reject(err: Error): void;
   signal: AbortSignal | undefined;
   onAbort?: () => void;
@@ -120,7 +120,7 @@ export class ReplicationPool {
     }
     slot.task = undefined;
     this.#finish(task);
-    if (reply.ok) task.resolve(reply.resultJson);
+    if (reply.ok) task.resolve(reply.result);
     else task.reject(new ReplicationFailure(reply.kind as PoolFailureKind, reply.error));
     this.#dispatch();
   }
@@ -147,13 +147,13 @@ export class ReplicationPool {
   }
 
   /**
-   * Runs one replication in a thread; resolves with the result's JSON text. Rejects with ReplicationFailure: `permanent` ones are the
+   * Runs one replication in a thread; resolves with the encoded result (encodeResult). Rejects with ReplicationFailure: `permanent` ones are the
    * model's or the spec's fault; `thread-crashed` is worth a retry; `aborted` when the signal fired.
    */
-  run(experimentId: string, specJson: string, point: number, replication: number, signal?: AbortSignal): Promise<string> {
+  run(experimentId: string, specJson: string, point: number, replication: number, signal?: AbortSignal): Promise<Uint8Array> {
     if (this.#closed) return Promise.reject(new ReplicationFailure("closed", "the replication pool is closed"));
     if (signal?.aborted) return Promise.reject(new ReplicationFailure("aborted", `aborted: ${String(signal.reason)}`));
-    return new Promise<string>((resolve, reject) => {
+    return new Promise<Uint8Array>((resolve, reject) => {
       const task: Task = { taskId: this.#nextTaskId++, experimentId, specJson, point, replication, resolve, reject, signal };
       if (signal) {
         task.onAbort = () => this.#abort(task, String(signal.reason ?? "aborted"));

@@ -15,10 +15,9 @@ export type FailureKind =
   /** Point or replication outside the experiment. */
   | "bad-coordinates"
   /** The model threw (deterministic: retrying gives the same). */
-  | "simulation"
-  /** The model returned something ReplicationResultSchema rejects. */
-  | "invalid-result";
+  | "simulation";
 
 export type ThreadReply =
-  | { taskId: number; ok: true; resultJson: string }
+  /** `result`: the ReplicationResult encoded by encodeResult (@hetao/messaging/result-codec). */
+  | { taskId: number; ok: true; result: Uint8Array }
   | { taskId: number; ok: false; kind: FailureKind; error: string };

@@ -4,11 +4,8 @@
  */
 import { parentPort } from "node:worker_threads";
 import { type ExperimentSpec, parseExperimentSpec, runReplication } from "@hetao/experiment";
-import { checkResult, resultValidator } from "@hetao/messaging/result-check";
+import { encodeResult } from "@hetao/messaging/result-codec";
 import type { ThreadReply, ThreadRequest } from "./protocol.js";
-
-// Compile the result validator while the thread starts, not on the first replication.
-resultValidator();
 
 const MAX_SPECS = 8;
 const specs = new Map<string, ExperimentSpec>();
@@ -31,21 +28,18 @@ function handle(msg: ThreadRequest): ThreadReply {
   }
   if (spec === undefined) return { taskId: msg.taskId, ok: false, kind: "need-spec", error: "spec not loaded" };
   remember(msg.experimentId, spec);
-  let result: unknown;
   try {
-    result = runReplication(spec, msg.point, msg.replication);
+    // Encoded here, off the main thread. Results are validated once, where they are consumed: whoever
+    // builds a report decodes and checks every one against ReplicationResultSchema (decodeResult).
+    return { taskId: msg.taskId, ok: true, result: encodeResult(runReplication(spec, msg.point, msg.replication)) };
   } catch (err) {
     const kind = err instanceof RangeError ? "bad-coordinates" : "simulation";
     return { taskId: msg.taskId, ok: false, kind, error: err instanceof Error ? err.message : String(err) };
   }
-  // Validated here, where it is produced and in parallel with the other threads: ReplicationResultSchema
-  // compiled to a fast validator (the zod schema words any rejection). The metrics worker then merges
-  // the staged text without parsing it again.
-  const problem = checkResult(result, msg.point, msg.replication);
-  if (problem !== undefined) return { taskId: msg.taskId, ok: false, kind: "invalid-result", error: `the model returned an invalid result: ${problem}` };
-  return { taskId: msg.taskId, ok: true, resultJson: JSON.stringify(result) };
 }
 
 parentPort!.on("message", (msg: ThreadRequest) => {
-  parentPort!.postMessage(handle(msg));
+  const reply = handle(msg);
+  // The encoded result's buffer is its own: hand it over instead of copying it.
+  parentPort!.postMessage(reply, reply.ok ? [reply.result.buffer as ArrayBuffer] : []);
 });

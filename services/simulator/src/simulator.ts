@@ -11,9 +11,8 @@ import {
   bullConnection,
   createRedis,
   describeZodError,
-  replicationJobId,
-  resultField,
-  resultsQueue,
+  reportJobId,
+  reportsQueue,
   serviceRegistry,
   silentLogger,
   startOpsServer,
@@ -41,9 +40,14 @@ export interface SimulatorService {
 }
 
 export interface SimulateReturn {
-  /** Id of the job that carries the result to the metrics workers. */
-  resultJobId?: string;
-  skipped?: "experiment-completed" | "already-merged";
+  /** added: this job delivered the result; duplicate: another run of the replication delivered it first. */
+  delivered?: "added" | "duplicate";
+  /** Results in after this job, of total. */
+  done?: number;
+  total?: number;
+  /** Set when this job found the experiment's results complete and queued its report job. */
+  reportJobId?: string;
+  skipped?: "experiment-completed" | "already-delivered";
 }
 
 const SPEC_CACHE = 32;
@@ -51,22 +55,24 @@ const SPEC_CACHE = 32;
 /**
  * Starts a simulator: a BullMQ worker on the `simulate` queue whose jobs run in a pool of worker
  * threads (concurrency = SIMULATOR_CONCURRENCY, default the number of cores). Each result is
- * validated against ReplicationResultSchema and serialised in its thread, staged in Redis, and
- * announced on the `results` queue under the replication's job id.
+ * encoded in its thread (MessagePack, see result-codec) and delivered into the experiment's results hash by one atomic script
+ * (first delivery wins); the job that completes the set queues the experiment's `reports` job.
+ * Per replication that is two round trips to Redis besides BullMQ's own, and no work for the metrics
+ * workers, whose load is one job per experiment however many simulators run.
  */
 export async function startSimulator(config: FleetConfig, options: SimulatorOptions = {}): Promise<SimulatorService> {
   const log = (options.log ?? silentLogger()).child({ component: "simulator" });
   const redis = createRedis(config, "worker", "simulator-store");
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
   const store = new ExperimentStore(redis, config.queuePrefix);
-  const results = resultsQueue(config, "worker");
-  results.on("error", (err) => log.warn({ err: err.message }, "results queue error"));
+  const reports = reportsQueue(config, "worker");
+  reports.on("error", (err) => log.warn({ err: err.message }, "reports queue error"));
   const pool = new ReplicationPool(config.simulatorConcurrency, options.threadFile);
 
   const registry = serviceRegistry("simulator");
   const replications = new Counter({
     name: "hetao_simulator_replications_total",
-    help: "Replication jobs by outcome (completed, failed, retried, handed_back, skipped).",
+    help: "Replication jobs by outcome (completed, duplicate, failed, retried, handed_back, skipped).",
     labelNames: ["outcome"],
     registers: [registry],
   });
@@ -105,22 +111,26 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
     }
     const { experimentId, point, replication } = parsed.data;
     const jlog = log.child({ experimentId, jobId: job.id });
-    const [spec, state, merged] = await Promise.all([
-      specText(experimentId),
-      redis.hget(store.keys.meta(experimentId), "state"),
-      redis.hexists(store.keys.results(experimentId), resultField(point, replication)),
-    ]);
+    const spec = await specText(experimentId);
     if (spec === undefined) throw new UnrecoverableError(`unknown experiment ${experimentId}: no spec stored at ${store.keys.spec(experimentId)}`);
-    if (state === "completed" || merged === 1) {
-      // A re-run after a crash, or a resubmission: the result is in already, nothing to do.
-      jlog.debug({ state, merged }, "result already merged; skipping");
-      replications.inc({ outcome: "skipped" });
-      return { skipped: state === "completed" ? "experiment-completed" : "already-merged" };
+    // A job run before (it stalled when its worker died, failed, or was handed back) may have delivered
+    // its result already: look first. A first run goes straight to work, since its delivery is
+    // idempotent anyway; that saves a round trip to Redis per replication.
+    if (job.attemptsStarted > 1 || job.attemptsMade > 0 || job.stalledCounter > 0) {
+      const before = await store.replicationState(experimentId, point, replication);
+      if (before.state === undefined) throw new UnrecoverableError(`unknown experiment ${experimentId}: no metadata stored`);
+      if (before.state === "completed" || before.delivered) {
+        // If the crash came between delivering the last result and queueing the report job, queue it now.
+        jlog.info({ state: before.state, delivered: before.delivered }, "result already delivered; skipping");
+        replications.inc({ outcome: "skipped" });
+        const report = before.state === "running" && before.done >= before.total ? await requestReport(experimentId) : undefined;
+        return { skipped: before.state === "completed" ? "experiment-completed" : "already-delivered", ...(report && { reportJobId: report }) };
+      }
     }
     const started = performance.now();
-    let resultJson: string;
+    let result: Uint8Array;
     try {
-      resultJson = await pool.run(experimentId, spec, point, replication, signal);
+      result = await pool.run(experimentId, spec, point, replication, signal);
     } catch (err) {
       if (err instanceof ReplicationFailure) {
         if (err.kind === "aborted" || err.kind === "closed") {
@@ -135,14 +145,21 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
       throw err;
     }
     duration.observe((performance.now() - started) / 1000);
-    // Stage the validated result, then tell the metrics workers (the job carries coordinates only).
-    // Both steps are idempotent: a re-run after a crash stages the same bytes under the same key.
-    const resultJobId = replicationJobId(experimentId, point, replication);
-    await store.stageResult(experimentId, point, replication, resultJson);
-    await results.add("result", { experimentId, point, replication }, { jobId: resultJobId });
-    jlog.debug({ point, replication, ms: Math.round(performance.now() - started) }, "replication done");
-    replications.inc({ outcome: "completed" });
-    return { resultJobId };
+    // One atomic, idempotent step: a re-run after a crash delivers the same bytes and changes nothing.
+    const delivery = await store.deliverResult(experimentId, point, replication, result);
+    if (delivery.outcome === "unknown-experiment") throw new UnrecoverableError(`experiment ${experimentId} was removed while replication ${replication} of point ${point} ran`);
+    replications.inc({ outcome: delivery.outcome === "added" ? "completed" : "duplicate" });
+    jlog.debug({ point, replication, delivered: delivery.outcome, done: delivery.done, total: delivery.total, ms: Math.round(performance.now() - started) }, "replication done");
+    const report = delivery.state === "running" && delivery.done >= delivery.total ? await requestReport(experimentId) : undefined;
+    return { delivered: delivery.outcome, done: delivery.done, total: delivery.total, ...(report && { reportJobId: report }) };
+  }
+
+  /** Queues the experiment's report job (its id is fixed, so a second request adds nothing). */
+  async function requestReport(experimentId: string): Promise<string> {
+    const jobId = reportJobId(experimentId);
+    await reports.add("report", { experimentId }, { jobId });
+    log.info({ experimentId, jobId }, "all results delivered; report requested");
+    return jobId;
   }
 
   const worker = new Worker<SimulateJob, SimulateReturn>(QUEUES.simulate, process, {
@@ -218,7 +235,7 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
           clearTimeout(timer);
         }
         await pool.close();
-        await results.close();
+        await reports.close();
         await redis.quit().catch(() => redis.disconnect());
         await http?.close();
       })();

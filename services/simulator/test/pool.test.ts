@@ -1,5 +1,6 @@
 import { canonicalJson, loadScenarioFile } from "@hetao/scenario";
 import { createExperiment, experimentId, runReplication } from "@hetao/experiment";
+import { decodeResult } from "@hetao/messaging/result-codec";
 import { afterAll, describe, expect, it } from "vitest";
 import { ReplicationFailure, ReplicationPool } from "../src/pool.js";
 
@@ -13,8 +14,8 @@ describe("the replication thread pool", () => {
   afterAll(() => pool.close());
 
   it("runs replications in threads with the same result as in-process", async () => {
-    const texts = await Promise.all([0, 1, 2, 3].map((r) => pool.run(id, specJson, 0, r)));
-    texts.forEach((text, r) => expect(text).toBe(JSON.stringify(runReplication(spec, 0, r))));
+    const encoded = await Promise.all([0, 1, 2, 3].map((r) => pool.run(id, specJson, 0, r)));
+    encoded.forEach((bytes, r) => expect(JSON.stringify(decodeResult(bytes, 0, r))).toBe(JSON.stringify(runReplication(spec, 0, r))));
   });
 
   it("fails permanently for coordinates outside the experiment and for an invalid spec", async () => {
@@ -33,6 +34,6 @@ describe("the replication thread pool", () => {
     const err = await running.catch((e: unknown) => e);
     expect((err as ReplicationFailure).kind).toBe("aborted");
     expect((err as ReplicationFailure).permanent).toBe(false);
-    expect(await pool.run(id, specJson, 0, 2)).toBe(JSON.stringify(runReplication(spec, 0, 2)));
+    expect(JSON.stringify(decodeResult(await pool.run(id, specJson, 0, 2), 0, 2))).toBe(JSON.stringify(runReplication(spec, 0, 2)));
   });
 });

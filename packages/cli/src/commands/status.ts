@@ -24,7 +24,7 @@ export async function statusCommand(options: StatusOptions): Promise<void> {
   const url = fleetUrl(options.redis);
   if (url === undefined) throw new CliError("hetao-sim status: give --redis <url> or set REDIS_URL", 2);
   const config = fleetConfig("client", url);
-  const { ExperimentStore, RedisNotReadyError, checkRedis, createRedis, queueDepth, redactRedisUrl, resultsQueue, simulateQueue } = await import("@hetao/messaging");
+  const { ExperimentStore, RedisNotReadyError, checkRedis, createRedis, queueDepth, redactRedisUrl, reportsQueue, simulateQueue } = await import("@hetao/messaging");
   try {
     await checkRedis({ ...config, startupTimeoutMs: 5_000 });
   } catch (err) {
@@ -33,13 +33,13 @@ export async function statusCommand(options: StatusOptions): Promise<void> {
   }
   const redis = createRedis(config, "producer", "status");
   const simulate = simulateQueue(config);
-  const results = resultsQueue(config);
+  const reports = reportsQueue(config);
   try {
     const store = new ExperimentStore(redis, config.queuePrefix);
     const [experiments, depths, workers] = await Promise.all([
       store.list(options.limit ?? 20),
-      Promise.all([queueDepth(simulate), queueDepth(results)]),
-      Promise.all([simulate.getWorkersCount(), results.getWorkersCount()]),
+      Promise.all([queueDepth(simulate), queueDepth(reports)]),
+      Promise.all([simulate.getWorkersCount(), reports.getWorkersCount()]),
     ]);
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ redis: redactRedisUrl(config.redisUrl), prefix: config.queuePrefix, queues: depths.map((d, i) => ({ ...d, workers: workers[i] })), experiments }, null, 2)}\n`);
@@ -65,7 +65,7 @@ export async function statusCommand(options: StatusOptions): Promise<void> {
     );
   } finally {
     await simulate.close();
-    await results.close();
+    await reports.close();
     await redis.quit().catch(() => redis.disconnect());
   }
 }
