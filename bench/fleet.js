@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Fleet benchmarks (BullMQ on the real Redis at REDIS_URL, default redis://127.0.0.1:6379):
 //
-//   1. replications/s with 1 and with 2 simulator processes (one replication thread each), and the
-//      scaling efficiency  rate(2) / (2 × rate(1))                        target ≥ 85 %
+//   1. replications/s with 1 and with 2 simulator processes (one replication thread each, default
+//      prefetch), and the scaling efficiency  rate(2) / (2 × rate(1))    target ≥ 85 %
+//      with, for reference, the same ratio for a plain replication loop in 1 and 2 processes (what the
+//      machine allows) and the CPU per replication of each part of the fleet;
 //   2. the BullMQ path against the embedded path for the same 200-replication experiment:
 //      overhead = time(fleet) / time(embedded) − 1                          target ≤ 10 %
 //      embedded = EmbeddedRunner (2 threads) + buildReport, as `hetao-sim run`;
@@ -53,7 +55,7 @@ async function reachable() {
 
 function startService(role, env) {
   const main = join(ROOT, `services/${role}/dist/main.js`);
-  const proc = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean), main], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   proc.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
   const exited = new Promise((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
@@ -79,6 +81,30 @@ function startService(role, env) {
       await exited;
     },
   };
+}
+
+/**
+ * Runs `processes` plain Node processes at once, each doing `n` hetao-weekday replications in a loop
+ * after a warm-up; resolves with the mean milliseconds per replication.
+ */
+async function replicationLoops(processes, n) {
+  const script = `
+    const { loadScenarioFile } = await import(${JSON.stringify(join(ROOT, "packages/scenario/dist/index.js"))});
+    const { createExperiment, runReplication } = await import(${JSON.stringify(join(ROOT, "packages/experiment/dist/index.js"))});
+    const { scenario } = await loadScenarioFile(${JSON.stringify(SCENARIO)});
+    const spec = createExperiment(scenario, { replications: ${n} + 16, seed: 77 });
+    for (let i = 0; i < 16; i++) runReplication(spec, 0, ${n} + i);
+    const t0 = performance.now();
+    for (let i = 0; i < ${n}; i++) runReplication(spec, 0, i);
+    process.stdout.write(String((performance.now() - t0) / ${n}));`;
+  const runs = Array.from({ length: processes }, () => {
+    const proc = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    proc.stdout.setEncoding("utf8").on("data", (d) => (out += d));
+    return new Promise((resolve, reject) => proc.once("exit", (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`replication loop exited with ${code}`)))));
+  });
+  const ms = await Promise.all(runs);
+  return ms.reduce((a, b) => a + b, 0) / ms.length;
 }
 
 /** CPU seconds (user + system) a process has used so far (Linux /proc). */
@@ -154,17 +180,17 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
     await metrics.ready;
 
     // 1. Scaling: 1 then 2 simulator processes, one replication thread each.
-    const n = quick ? 24 : 80;
+    const n = quick ? 24 : 100;
     const sim1 = startService("simulator", { ...env, SIMULATOR_CONCURRENCY: "1" });
     services.push(sim1);
     await sim1.ready;
     await timeFleet(16); // warm-up: thread start, JIT
     // Rounds alternate 1 and 2 processes (the second one started fresh and warmed up each round) and
     // the best of each counts: the figure is about the fleet, not about other load on the machine.
-    const rounds = quick ? 1 : 3;
+    const rounds = quick ? 1 : 5;
     let t1 = Infinity;
     let t2 = Infinity;
-    let cpu = { simulators: NaN, metrics: NaN, redis: NaN };
+    let cpu = { simulators: NaN, redis: NaN };
     for (let r = 0; r < rounds; r++) {
       log(`fleet: ${n} replications on 1 simulator process (round ${r + 1}/${rounds}) …`);
       t1 = Math.min(t1, await timeFleet(n));
@@ -173,7 +199,8 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
       await sim2.ready;
       await timeFleet(16);
       log(`fleet: ${n} replications on 2 simulator processes (round ${r + 1}/${rounds}) …`);
-      const pids = [sim1.pid, sim2.pid, metrics.pid];
+      // The metrics worker is left out: it works once per experiment (the report), after the replications.
+      const pids = [sim1.pid, sim2.pid];
       const c0 = pids.map(cpuSeconds);
       const r0 = await redisCpuSeconds(redis);
       let c1;
@@ -184,7 +211,7 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
       });
       if (t < t2) {
         t2 = t;
-        cpu = { simulators: (c1[0] - c0[0] + c1[1] - c0[1]) / n, metrics: (c1[2] - c0[2]) / n, redis: (r1 - r0) / n };
+        cpu = { simulators: (c1[0] - c0[0] + c1[1] - c0[1]) / n, redis: (r1 - r0) / n };
       }
       await sim2.stop();
     }
@@ -204,30 +231,21 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
       { figure: "scaling efficiency 1 → 2 processes", value: efficiency, unit: "%", target: EFFICIENCY_TARGET },
       { figure: "CPU per replication: the replication alone", value: pureCpu * 1000, unit: "ms (in-process, warm)" },
       { figure: "CPU per replication: simulator processes", value: cpu.simulators * 1000, unit: "ms (threads + main thread)" },
-      { figure: "CPU per replication: metrics + Redis", value: (cpu.metrics + cpu.redis) * 1000, unit: `ms (${(cpu.metrics * 1000).toFixed(1)} + ${(cpu.redis * 1000).toFixed(1)}; shares the 2 cores here)` },
+      { figure: "CPU per replication: Redis", value: cpu.redis * 1000, unit: "ms (shares the 2 cores here)" },
       {
-        figure: "efficiency bound, control plane on other cores",
+        figure: "share of simulator CPU in the replication itself",
         value: (100 * pureCpu) / cpu.simulators,
-        unit: "% (replication CPU / simulator-process CPU)",
+        unit: "% (the rest: encoding, hand-offs, BullMQ, delivery, V8 helper threads)",
       },
     );
     await sim1.stop();
 
-    // The same measure for the embedded runner (1 vs 2 threads), right after: what this machine allows.
-    let e1 = Infinity;
-    let e2 = Infinity;
-    for (let r = 0; r < rounds; r++) {
-      log(`fleet: embedded baseline, ${n} replications on 1 and on 2 threads (round ${r + 1}/${rounds}) …`);
-      for (const threads of [1, 2]) {
-        const s = spec(n);
-        const t0 = performance.now();
-        await new EmbeddedRunner({ threads }).run(s, () => {});
-        const t = (performance.now() - t0) / 1000;
-        if (threads === 1) e1 = Math.min(e1, t);
-        else e2 = Math.min(e2, t);
-      }
-    }
-    rows.push({ figure: "baseline: embedded efficiency 1 → 2 threads", value: (100 * e1) / (2 * e2), unit: `% (${(n / e1).toFixed(1)} → ${(n / e2).toFixed(1)} rep/s)` });
+    // What this machine allows for this work: the same replications in a loop in one plain process,
+    // then in two at once (no queue, no Redis, no threads).
+    log(`fleet: hardware baseline, ${n} replications in 1 and in 2 plain processes …`);
+    const loop1 = await replicationLoops(1, n);
+    const loop2 = await replicationLoops(2, n);
+    rows.push({ figure: "baseline: 2 plain processes vs 1 (same loop)", value: (100 * loop1) / loop2, unit: `% (what the machine allows: ${(1000 / loop1).toFixed(1)} → ${(2000 / loop2).toFixed(1)} rep/s)` });
 
     // 2. Overhead: the same 200-replication experiment, embedded vs the BullMQ path.
     const reps = quick ? 60 : 200;

@@ -139,6 +139,8 @@ describe("fleet crash recovery", () => {
     const spec = await experiment("hetao-weekday", { replications: 10, seed: 9 });
     const { id } = await f.client.submit(spec);
     await f.client.waitFor(id, (s) => s.done >= 1);
+    // Two threads plus one prefetched job (SIMULATOR_PREFETCH defaults to 1): three jobs held at once.
+    await expect.poll(() => f.client.simulate.getActiveCount(), { timeout: 10_000, interval: 2 }).toBe(3);
     sim.kill("SIGTERM");
     expect(await sim.exited).toEqual({ code: 0, signal: null });
     expect(sim.logs.some((l) => l.msg === "stopped")).toBe(true);

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ReplicationResult } from "@hetao/crossing-model";
 import { type ExperimentSpec, type PlannedReplication, ResultCollector, planReplications } from "@hetao/experiment";
+import { decodeResult } from "@hetao/messaging/result-codec";
 import { type ExperimentRunner, type ProgressListener, RunnerError } from "./runner.js";
 import type { FromWorker, ToWorker, WorkerInit } from "./worker-protocol.js";
 
@@ -21,8 +22,9 @@ function jobLabel(point: number | null, replication: number | null): string {
 
 /**
  * Runs the replications in worker threads of this process (the embedded transport). Jobs are handed
- * out on demand; results arrive as JSON strings and are validated and deduplicated by a
- * ResultCollector, which sorts them, so the outcome does not depend on the number of threads.
+ * out on demand; results arrive encoded as on the BullMQ path, are decoded and validated
+ * (decodeResult) and deduplicated by a ResultCollector, which sorts them, so the outcome does not
+ * depend on the number of threads.
  */
 export class EmbeddedRunner implements ExperimentRunner {
   readonly threads: number;
@@ -92,7 +94,7 @@ export class EmbeddedRunner implements ExperimentRunner {
               inFlight.n--;
               let added: boolean;
               try {
-                added = collector.add(JSON.parse(msg.result));
+                added = collector.addValidated(decodeResult(msg.result, msg.point, msg.replication));
               } catch (err) {
                 finish(
                   new RunnerError(`invalid result for ${jobLabel(msg.point, msg.replication)}: ${err instanceof Error ? err.message : String(err)}`, {

@@ -10,6 +10,6 @@ export type ToWorker = { type: "job"; point: number; replication: number };
 
 export type FromWorker =
   | { type: "ready" }
-  /** `result` is the ReplicationResult as a JSON string: the embedded path serialises exactly like Redis. */
-  | { type: "result"; point: number; replication: number; result: string }
+  /** `result` is the ReplicationResult encoded by encodeResult, the same bytes the BullMQ path stores in Redis. */
+  | { type: "result"; point: number; replication: number; result: Uint8Array }
   | { type: "error"; point: number | null; replication: number | null; message: string; stack?: string };

@@ -1,9 +1,11 @@
 /**
  * Worker thread of the embedded runner: validates the experiment spec once, then runs each
- * replication job it is sent and posts the result back as a JSON string.
+ * replication job it is sent and posts the result back encoded as the BullMQ path stores it
+ * (encodeResult: MessagePack), handing its buffer over rather than copying it.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type ExperimentSpec, parseExperimentSpec, runReplication } from "@hetao/experiment";
+import { encodeResult } from "@hetao/messaging/result-codec";
 import type { FromWorker, ToWorker, WorkerInit } from "./worker-protocol.js";
 
 const port = parentPort;
@@ -29,8 +31,8 @@ try {
 port.on("message", (job: ToWorker) => {
   if (job.type !== "job" || spec === undefined) return;
   try {
-    const result = runReplication(spec, job.point, job.replication);
-    post({ type: "result", point: job.point, replication: job.replication, result: JSON.stringify(result) });
+    const result = encodeResult(runReplication(spec, job.point, job.replication));
+    port.postMessage({ type: "result", point: job.point, replication: job.replication, result } satisfies FromWorker, [result.buffer as ArrayBuffer]);
   } catch (err) {
     post({ type: "error", point: job.point, replication: job.replication, ...describeError(err) });
   }

@@ -25,20 +25,27 @@ export class ResultCollector {
    * one that lacks a policy of the experiment.
    */
   add(result: unknown): boolean {
-    const parsed = ReplicationResultSchema.parse(result);
-    const k = key(parsed.point, parsed.replication);
+    return this.addValidated(ReplicationResultSchema.parse(result));
+  }
+
+  /**
+   * As `add`, for a result already checked against ReplicationResultSchema (by the compiled validator
+   * of @hetao/messaging's decodeResult, say): the plan, duplicates and policies are still checked.
+   */
+  addValidated(result: ReplicationResult): boolean {
+    const k = key(result.point, result.replication);
     if (!this.#planned.has(k)) {
       throw new RangeError(
-        `result for point ${parsed.point}, replication ${parsed.replication} is not part of the experiment ` +
+        `result for point ${result.point}, replication ${result.replication} is not part of the experiment ` +
           `(points ${this.spec.points.map((p) => p.index).join(", ")}; replications 0..${this.spec.replications - 1})`,
       );
     }
     if (this.#results.has(k)) return false;
-    const missing = this.spec.policies.filter((p) => !Object.hasOwn(parsed.policies, p));
+    const missing = this.spec.policies.filter((p) => !Object.hasOwn(result.policies, p));
     if (missing.length > 0) {
-      throw new Error(`result for point ${parsed.point}, replication ${parsed.replication} lacks policies: ${missing.join(", ")}`);
+      throw new Error(`result for point ${result.point}, replication ${result.replication} lacks policies: ${missing.join(", ")}`);
     }
-    this.#results.set(k, parsed);
+    this.#results.set(k, result);
     return true;
   }
 

@@ -151,6 +151,16 @@ describe("ResultCollector", () => {
     expect(c.size).toBe(1);
   });
 
+  it("addValidated trusts the schema check done elsewhere but still checks plan, duplicates and policies", () => {
+    const c = new ResultCollector(spec);
+    expect(c.addValidated(results[1]!)).toBe(true);
+    expect(c.addValidated(results[1]!)).toBe(false);
+    expect(() => c.addValidated({ ...results[0]!, replication: 7 })).toThrow(/replication 7 is not part of the experiment/);
+    const [kept] = spec.policies;
+    expect(() => c.addValidated({ ...results[0]!, policies: { [kept!]: results[0]!.policies[kept!]! } })).toThrow(/lacks policies: /);
+    expect(c.size).toBe(1);
+  });
+
   it("is order-independent: shuffled delivery with duplicates gives byte-identical reports", () => {
     const inOrder = new ResultCollector(spec);
     for (const r of results) inOrder.add(r);

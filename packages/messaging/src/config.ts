@@ -33,6 +33,8 @@ export interface FleetConfig {
   queuePrefix: string;
   logLevel: LogLevel;
   simulatorConcurrency: number;
+  /** Jobs a simulator holds beyond its threads, so a thread that finishes starts the next at once. */
+  simulatorPrefetch: number;
   metricsConcurrency: number;
   reportsDir: string;
   httpHost: string;
@@ -136,6 +138,7 @@ const EnvSchema = z.object({
     z.enum(LOG_LEVELS, { error: (iss) => `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got "${String(iss.input)}")` }).default("info"),
   ),
   SIMULATOR_CONCURRENCY: intVar("SIMULATOR_CONCURRENCY", 1, 256),
+  SIMULATOR_PREFETCH: intVar("SIMULATOR_PREFETCH", 0, 256),
   METRICS_CONCURRENCY: intVar("METRICS_CONCURRENCY", 1, 64),
   REPORTS_DIR: z.preprocess(emptyToUndefined, z.string().default("reports")),
   HTTP_HOST: z.preprocess(emptyToUndefined, z.string().default("127.0.0.1")),
@@ -182,6 +185,7 @@ export function configFromEnv(role: Role, env: NodeJS.ProcessEnv = process.env):
     queuePrefix: e.QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
     simulatorConcurrency: e.SIMULATOR_CONCURRENCY ?? Math.max(1, availableParallelism()),
+    simulatorPrefetch: e.SIMULATOR_PREFETCH ?? 1,
     metricsConcurrency: e.METRICS_CONCURRENCY ?? 4,
     reportsDir: resolve(e.REPORTS_DIR),
     httpHost: e.HTTP_HOST,

@@ -8,6 +8,7 @@ describe("configFromEnv", () => {
     const c = configFromEnv("simulator", base);
     expect(c).toMatchObject({ queuePrefix: "{hetao}", logLevel: "info", httpHost: "127.0.0.1", httpPort: 9101, apiToken: undefined, maxBodyBytes: 1048576, maxReplications: 10000 });
     expect(c.simulatorConcurrency).toBeGreaterThanOrEqual(1);
+    expect(c.simulatorPrefetch).toBe(1);
     expect(configFromEnv("orchestrator", base).httpPort).toBe(3000);
     expect(configFromEnv("dashboard", base).httpPort).toBe(3001);
   });

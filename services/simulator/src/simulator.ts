@@ -54,7 +54,8 @@ const SPEC_CACHE = 32;
 
 /**
  * Starts a simulator: a BullMQ worker on the `simulate` queue whose jobs run in a pool of worker
- * threads (concurrency = SIMULATOR_CONCURRENCY, default the number of cores). Each result is
+ * threads (concurrency = SIMULATOR_CONCURRENCY, default the number of cores; SIMULATOR_PREFETCH more
+ * jobs, default 1, wait in the pool so no thread idles between jobs). Each result is
  * encoded in its thread (MessagePack, see result-codec) and delivered into the experiment's results hash by one atomic script
  * (first delivery wins); the job that completes the set queues the experiment's `reports` job.
  * Per replication that is two round trips to Redis besides BullMQ's own, and no work for the metrics
@@ -166,7 +167,9 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
     connection: bullConnection(config, "worker", "simulate-worker"),
     prefix: config.queuePrefix,
     name: `simulator@${hostname()}:${globalThis.process.pid}`,
-    concurrency: config.simulatorConcurrency,
+    // Threads plus prefetch: the pool queues the extra jobs, so while one result is delivered and the
+    // job completed (two round trips to Redis) the thread is already running the next replication.
+    concurrency: config.simulatorConcurrency + config.simulatorPrefetch,
     lockDuration: config.lockDurationMs,
     stalledInterval: config.stalledIntervalMs,
     // A job whose worker died is put back up to 3 times before it is failed.
@@ -214,7 +217,7 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
   }
   void worker.run().catch((err: unknown) => log.error({ err: String(err) }, "worker stopped"));
   await worker.waitUntilReady();
-  log.info({ concurrency: config.simulatorConcurrency, prefix: config.queuePrefix, port: http?.port, host: http?.host }, "simulator ready");
+  log.info({ concurrency: config.simulatorConcurrency, prefetch: config.simulatorPrefetch, prefix: config.queuePrefix, port: http?.port, host: http?.host }, "simulator ready");
 
   let closed: Promise<void> | undefined;
   return {

@@ -28,7 +28,7 @@ export interface RunOptions extends SweepTraceOptions {
 
 /**
  * Chooses the transport. Embedded worker threads today; the fleet adds `--redis <url>` / REDIS_URL here
- * and returns its BullMQ runner (same ExperimentRunner contract, results as JSON strings).
+ * and returns its BullMQ runner (same ExperimentRunner contract, results encoded as in the embedded run).
  */
 export function selectRunner(options: RunOptions): ExperimentRunner {
   const fleet = fleetRunnerFor(options);
