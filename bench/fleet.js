@@ -180,11 +180,11 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
     await metrics.ready;
 
     // 1. Scaling: 1 then 2 simulator processes, one replication thread each.
-    const n = quick ? 24 : 100;
+    const n = quick ? 24 : 200;
     const sim1 = startService("simulator", { ...env, SIMULATOR_CONCURRENCY: "1" });
     services.push(sim1);
     await sim1.ready;
-    await timeFleet(16); // warm-up: thread start, JIT
+    await timeFleet(quick ? 16 : 100); // warm-up: thread start, JIT
     // Rounds alternate 1 and 2 processes (the second one started fresh and warmed up each round) and
     // the best of each counts: the figure is about the fleet, not about other load on the machine.
     const rounds = quick ? 1 : 5;
@@ -197,7 +197,9 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
       const sim2 = startService("simulator", { ...env, SIMULATOR_CONCURRENCY: "1" });
       services.push(sim2);
       await sim2.ready;
-      await timeFleet(16);
+      // A fresh process runs its first replications slowly (threads start, the JIT tiers up): warm the
+      // new one on its own share of 160 replications, or the 2-process figure measures a cold process.
+      await timeFleet(quick ? 16 : 160);
       log(`fleet: ${n} replications on 2 simulator processes (round ${r + 1}/${rounds}) …`);
       // The metrics worker is left out: it works once per experiment (the report), after the replications.
       const pids = [sim1.pid, sim2.pid];
