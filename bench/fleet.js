@@ -3,6 +3,7 @@
 //
 //   1. replications/s with 1 and with 2 simulator processes (one replication thread each, default
 //      prefetch), and the scaling efficiency  rate(2) / (2 × rate(1))    target ≥ 85 %
+//      (median over rounds, each 2-process time paired with the 1-process times around it)
 //      with, for reference, the same ratio for a plain replication loop in 1 and 2 processes (what the
 //      machine allows) and the CPU per replication of each part of the fleet;
 //   2. the BullMQ path against the embedded path for the same 200-replication experiment:
@@ -19,7 +20,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EmbeddedRunner } from "../packages/cli/dist/index.js";
-import { buildReport, createExperiment, experimentId, reportJson, runReplication } from "../packages/experiment/dist/index.js";
+import { buildReport, createExperiment, experimentId, reportJson } from "../packages/experiment/dist/index.js";
 import {
   ExperimentStore,
   FleetRunner,
@@ -185,15 +186,21 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
     services.push(sim1);
     await sim1.ready;
     await timeFleet(quick ? 16 : 100); // warm-up: thread start, JIT
-    // Rounds alternate 1 and 2 processes (the second one started fresh and warmed up each round) and
-    // the best of each counts: the figure is about the fleet, not about other load on the machine.
+    // Rounds alternate 1 and 2 processes: t1, t2, t1, t2, …, t1 (the second process started fresh and
+    // warmed up each round). This machine's speed drifts by 10-20 % within minutes, so each 2-process
+    // time is paired with the 1-process times just before and after it, and the efficiency is the median
+    // of those per-round ratios; the rates shown are medians too.
     const rounds = quick ? 1 : 5;
-    let t1 = Infinity;
-    let t2 = Infinity;
+    const t1s = [];
+    const t2s = [];
     let cpu = { simulators: NaN, redis: NaN };
+    let fastest2 = Infinity;
+    const measure1 = async (label) => {
+      log(`fleet: ${n} replications on 1 simulator process (${label}) …`);
+      t1s.push(await timeFleet(n));
+    };
+    await measure1("round 1");
     for (let r = 0; r < rounds; r++) {
-      log(`fleet: ${n} replications on 1 simulator process (round ${r + 1}/${rounds}) …`);
-      t1 = Math.min(t1, await timeFleet(n));
       const sim2 = startService("simulator", { ...env, SIMULATOR_CONCURRENCY: "1" });
       services.push(sim2);
       await sim2.ready;
@@ -211,35 +218,21 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
         c1 = pids.map(cpuSeconds);
         r1 = await redisCpuSeconds(redis);
       });
-      if (t < t2) {
-        t2 = t;
+      t2s.push(t);
+      if (t < fastest2) {
+        fastest2 = t;
         cpu = { simulators: (c1[0] - c0[0] + c1[1] - c0[1]) / n, redis: (r1 - r0) / n };
       }
       await sim2.stop();
+      await measure1(r + 1 < rounds ? `round ${r + 2}` : "closing");
     }
-    // The replication alone, in this process, warm: what a simulator process cannot go below.
-    const pure = spec(24);
-    for (let i = 0; i < 8; i++) runReplication(pure, 0, 16 + i);
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < 16; i++) runReplication(pure, 0, i);
-    const du = process.cpuUsage(c0);
-    const pureCpu = (du.user + du.system) / 1e6 / 16;
-    const rate1 = n / t1;
-    const rate2 = n / t2;
-    const efficiency = (100 * rate2) / (2 * rate1);
-    rows.push(
-      { figure: "replications/s, 1 simulator process", value: rate1, unit: `rep/s (${n} reps, hetao-weekday)` },
-      { figure: "replications/s, 2 simulator processes", value: rate2, unit: "rep/s" },
-      { figure: "scaling efficiency 1 → 2 processes", value: efficiency, unit: "%", target: EFFICIENCY_TARGET },
-      { figure: "CPU per replication: the replication alone", value: pureCpu * 1000, unit: "ms (in-process, warm)" },
-      { figure: "CPU per replication: simulator processes", value: cpu.simulators * 1000, unit: "ms (threads + main thread)" },
-      { figure: "CPU per replication: Redis", value: cpu.redis * 1000, unit: "ms (shares the 2 cores here)" },
-      {
-        figure: "share of simulator CPU in the replication itself",
-        value: (100 * pureCpu) / cpu.simulators,
-        unit: "% (the rest: encoding, hand-offs, BullMQ, delivery, V8 helper threads)",
-      },
-    );
+    const median = (xs) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      const mid = Math.floor(sorted.length / 2);
+      return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    };
+    // rate2 / (2 rate1) = t1 / (2 t2), with t1 the mean of the 1-process times around this t2.
+    const ratios = t2s.map((t2, r) => (100 * (t1s[r] + t1s[r + 1])) / 2 / (2 * t2));
     await sim1.stop();
 
     // What this machine allows for this work: the same replications in a loop in one plain process,
@@ -247,7 +240,19 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
     log(`fleet: hardware baseline, ${n} replications in 1 and in 2 plain processes …`);
     const loop1 = await replicationLoops(1, n);
     const loop2 = await replicationLoops(2, n);
-    rows.push({ figure: "baseline: 2 plain processes vs 1 (same loop)", value: (100 * loop1) / loop2, unit: `% (what the machine allows: ${(1000 / loop1).toFixed(1)} → ${(2000 / loop2).toFixed(1)} rep/s)` });
+    const rate1 = median(t1s.map((t) => n / t));
+    const rate2 = median(t2s.map((t) => n / t));
+    const efficiency = median(ratios);
+    const spread = ratios.length > 1 ? `; rounds ${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)} %` : "";
+    rows.push(
+      { figure: "replications/s, 1 simulator process", value: rate1, unit: `rep/s (median; ${n} reps, hetao-weekday)` },
+      { figure: "replications/s, 2 simulator processes", value: rate2, unit: "rep/s (median)" },
+      { figure: "scaling efficiency 1 → 2 processes", value: efficiency, unit: `% (median of ${ratios.length} paired rounds${spread})`, target: EFFICIENCY_TARGET },
+      { figure: "CPU per replication: the replication alone", value: loop1, unit: "ms (a plain process, warm)" },
+      { figure: "CPU per replication: simulator processes", value: cpu.simulators * 1000, unit: "ms (threads + main thread; fastest 2-process round)" },
+      { figure: "CPU per replication: Redis", value: cpu.redis * 1000, unit: "ms (shares the 2 cores here)" },
+      { figure: "baseline: 2 plain processes vs 1 (same loop)", value: (100 * loop1) / loop2, unit: `% (what the machine allows: ${(1000 / loop1).toFixed(1)} → ${(2000 / loop2).toFixed(1)} rep/s)` },
+    );
 
     // 2. Overhead: the same 200-replication experiment, embedded vs the BullMQ path.
     const reps = quick ? 60 : 200;
