@@ -4,7 +4,7 @@
  * report), SIGTERM of a simulator (drained, or handed back when the shutdown timeout is over). Every
  * report stays byte-identical to the embedded run.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { reportJobId } from "../packages/messaging/dist/index.js";
@@ -92,7 +92,8 @@ describe("fleet crash recovery", () => {
     expect(doneAtKill).toBeLessThan(16);
     // Results keep being delivered while no metrics worker runs; the report job waits in the queue.
     await f.client.waitFor(id, (s) => s.done >= 16);
-    expect(await (await f.client.reports.getJob(reportJobId(id)))?.getState()).toBe("waiting");
+    // The simulator queues the report job just after the last delivery: wait for it to show.
+    await expect.poll(async () => (await f.client.reports.getJob(reportJobId(id)))?.getState(), { timeout: 10_000 }).toBe("waiting");
     const second = await startService("metrics", serviceEnv(f));
     const status = await f.client.waitCompleted(id, 90_000);
     expect(status).toMatchObject({ done: 16, total: 16, errors: [] });
@@ -102,7 +103,7 @@ describe("fleet crash recovery", () => {
     expect(second.logs.filter((l) => l.msg === "report written; experiment completed" && l.experimentId === id)).toHaveLength(1);
   });
 
-  it("a metrics worker killed while it writes the report: another one finishes it, announced once", async () => {
+  it("a metrics worker killed while it builds the report: another one finishes it, announced once", async () => {
     const f = fleet("metrics-finalize");
     const [first] = await Promise.all([startService("metrics", serviceEnv(f)), startService("simulator", serviceEnv(f, { SIMULATOR_CONCURRENCY: "2" }))]);
     const events: { type: string; experimentId: string }[] = [];
@@ -116,9 +117,24 @@ describe("fleet crash recovery", () => {
     const deadline = Date.now() + 60_000;
     while ((await f.client.redis.exists(lock)) === 0 && Date.now() < deadline) await sleep(2);
     first.kill("SIGKILL");
+    expect(await f.client.redis.exists(lock), "the worker held the finalize lock when it was killed").toBe(1);
     await first.exited;
     expect(await f.client.store.getMeta(id)).toMatchObject({ state: "running" });
     expect(first.logs.filter((l) => l.msg === "report written; experiment completed")).toEqual([]);
+
+    // Temporary files as a writer leaves them when it dies mid-write: one older than the lock (a dead
+    // writer's, removed when the report is written) and one being written (a live writer's, kept; its
+    // time is set ahead so that it is still fresh when the new worker gets there).
+    const dir = join(reportsDir, id);
+    mkdirSync(dir, { recursive: true });
+    const dead = join(dir, ".report.html.4242.0badf00d.tmp");
+    const live = join(dir, ".report.md.4343.00c0ffee.tmp");
+    writeFileSync(dead, "half a file");
+    writeFileSync(live, "half a file");
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const hourAhead = new Date(Date.now() + 3_600_000);
+    utimesSync(dead, hourAgo, hourAgo);
+    utimesSync(live, hourAhead, hourAhead);
 
     // The new worker takes the stalled report job over once the dead one's locks expire.
     const second = await startService("metrics", serviceEnv(f));
@@ -129,14 +145,14 @@ describe("fleet crash recovery", () => {
     expect(second.logs.filter((l) => l.msg === "report written; experiment completed" && l.experimentId === id)).toHaveLength(1);
     expect(events.filter((e) => e.experimentId === id && e.type === "completed")).toHaveLength(1);
     expect(await (await f.client.reports.getJob(reportJobId(id)))?.returnvalue).toEqual({ outcome: "written" });
-    // No half-written files: the dead worker's temporary files were cleared when the report was written.
-    expect(readdirSync(join(reportsDir, id)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    expect(existsSync(dead)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.endsWith(".tmp"))).toEqual([".report.md.4343.00c0ffee.tmp"]);
   });
 
   it("SIGTERM drains in-flight replications and exits 0", async () => {
     const f = fleet("sigterm-drain");
     const [, sim] = await Promise.all([startService("metrics", serviceEnv(f)), startService("simulator", serviceEnv(f, { SIMULATOR_CONCURRENCY: "2" }))]);
-    const spec = await experiment("hetao-weekday", { replications: 10, seed: 9 });
+    const spec = await experiment("hetao-weekday", { replications: 40, seed: 9 });
     const { id } = await f.client.submit(spec);
     await f.client.waitFor(id, (s) => s.done >= 1);
     // Two threads plus one prefetched job (SIMULATOR_PREFETCH defaults to 1): three jobs held at once.

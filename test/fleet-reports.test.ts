@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ExperimentEventSchema, replicationJobId, reportJobId } from "../packages/messaging/dist/index.js";
+import { ExperimentEventSchema, TOOL_VERSION, encodeResult, replicationJobId, reportJobId } from "../packages/messaging/dist/index.js";
+import { planReplications, runReplication } from "../packages/experiment/dist/index.js";
 import {
   FleetClient,
   type ServiceProcess,
@@ -100,6 +101,9 @@ describe("fleet reports", () => {
       const again = await client.reports.add("report", { experimentId: id }, { jobId: `${reportJobId(id)}.again` });
       await expect.poll(async () => again.getState(), { timeout: 30_000 }).toBe("completed");
       expect((await client.reports.getJob(again.id!))?.returnvalue).toEqual({ outcome: "already-completed" });
+      // A marker on the same channel: once it arrives, any event published before it has arrived too.
+      await client.redis.publish(client.store.keys.events, JSON.stringify({ type: "submitted", experimentId: "exp-ffffffffffffffff", total: 0 }));
+      await expect.poll(() => events.some((e) => (e as { experimentId?: string }).experimentId === "exp-ffffffffffffffff"), { timeout: 5_000 }).toBe(true);
     } finally {
       await sub.quit();
     }
@@ -109,6 +113,31 @@ describe("fleet reports", () => {
     expect(await client.store.report(id)).toBe(report);
     expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(report);
     expect((await client.store.status(id))?.done).toBe(12);
+  });
+
+  it("an invalid delivered result fails its experiment and is removed; resubmitting reruns just that replication", async () => {
+    const spec = await experiment("mmc-textbook", { replications: 6, seed: 66 });
+    const plan = planReplications(spec);
+    // Stored and delivered by hand (no simulate jobs), replication 2 broken as a faulty model would.
+    const { id } = await client.store.create(spec, plan.length, TOOL_VERSION);
+    for (const { point, replication } of plan) {
+      const result = runReplication(spec, point, replication);
+      const encoded = encodeResult(replication === 2 ? { ...result, travellers: -1 } : result);
+      await client.store.deliverResult(id, point, replication, encoded);
+    }
+    await client.reports.add("report", { experimentId: id }, { jobId: reportJobId(id) });
+    const failed = await client.waitFor(id, (s) => s.state === "failed");
+    expect(failed.errors).toEqual([{ jobId: replicationJobId(id, 0, 2), error: expect.stringMatching(/^the result of point 0, replication 2 is invalid: travellers: /) as unknown as string }]);
+    expect((await client.reports.getJob(reportJobId(id)))?.returnvalue).toEqual({ outcome: "invalid-result" });
+    expect(await client.redis.hexists(client.store.keys.results(id), "0:2")).toBe(0);
+    expect(await client.redis.hlen(client.store.keys.results(id))).toBe(5);
+
+    // Resubmitted: one job, for the removed replication; the report job runs again; same bytes as embedded.
+    const again = await client.submit(spec);
+    expect(again).toMatchObject({ id, created: false, pending: 1, state: "running" });
+    const status = await client.waitCompleted(id);
+    expect(status).toMatchObject({ done: 6, total: 6, errors: [] });
+    expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
   });
 
   it("a malformed job fails alone with a readable reason; the workers keep serving", async () => {

@@ -25,21 +25,25 @@ describe("operations documentation", () => {
     });
   }
 
-  it("states the defaults the configuration applies", () => {
-    const c = configFromEnv("simulator", { REDIS_URL: "redis://127.0.0.1:6379" });
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-    const row = (name: string) => readme.split("\n").find((l) => l.startsWith(`| \`${name}\` |`)) ?? "";
-    expect(row("QUEUE_PREFIX")).toContain(`\`${c.queuePrefix}\``);
-    expect(row("LOG_LEVEL")).toContain(`\`${c.logLevel}\``);
-    expect(row("SIMULATOR_PREFETCH")).toContain(`\`${c.simulatorPrefetch}\``);
-    expect(row("METRICS_CONCURRENCY")).toContain(`\`${c.metricsConcurrency}\``);
-    expect(row("MAX_BODY_BYTES")).toContain(`\`${c.maxBodyBytes}\``);
-    expect(row("MAX_REPLICATIONS")).toContain(`\`${c.maxReplications}\``);
-    expect(row("JOB_ATTEMPTS")).toContain(`\`${c.jobAttempts}\``);
-    expect(row("JOB_BACKOFF_MS")).toContain(`\`${c.backoffMs}\``);
-    expect(row("LOCK_DURATION_MS")).toContain(`\`${c.lockDurationMs}\``);
-    expect(row("SHUTDOWN_TIMEOUT_MS")).toContain(`\`${c.shutdownTimeoutMs}\``);
-    expect(row("STARTUP_TIMEOUT_MS")).toContain(`\`${c.startupTimeoutMs}\``);
-    expect(row("HTTP_PORT")).toContain(String(c.httpPort));
-  });
+  for (const file of ["README.md", "docs/operations.md"]) {
+    it(`${file} states the defaults the configuration applies`, () => {
+      const c = configFromEnv("simulator", { REDIS_URL: "redis://127.0.0.1:6379" });
+      const lines = readFileSync(join(ROOT, file), "utf8").split("\n");
+      const defaultOf = (name: string) => lines.find((l) => l.startsWith(`| \`${name}\` |`))?.split("|")[2] ?? "";
+      expect(defaultOf("QUEUE_PREFIX")).toContain(`\`${c.queuePrefix}\``);
+      expect(defaultOf("LOG_LEVEL")).toContain(`\`${c.logLevel}\``);
+      expect(defaultOf("SIMULATOR_PREFETCH")).toContain(`\`${c.simulatorPrefetch}\``);
+      expect(defaultOf("METRICS_CONCURRENCY")).toContain(`\`${c.metricsConcurrency}\``);
+      expect(defaultOf("MAX_BODY_BYTES")).toContain(`\`${c.maxBodyBytes}\``);
+      expect(defaultOf("MAX_REPLICATIONS")).toContain(`\`${c.maxReplications}\``);
+      expect(defaultOf("JOB_ATTEMPTS")).toContain(`\`${c.jobAttempts}\``);
+      expect(defaultOf("JOB_BACKOFF_MS")).toContain(`\`${c.backoffMs}\``);
+      expect(defaultOf("LOCK_DURATION_MS")).toContain(`\`${c.lockDurationMs}\``);
+      expect(defaultOf("SHUTDOWN_TIMEOUT_MS")).toContain(`\`${c.shutdownTimeoutMs}\``);
+      expect(defaultOf("STARTUP_TIMEOUT_MS")).toContain(`\`${c.startupTimeoutMs}\``);
+      expect(defaultOf("HTTP_HOST")).toContain(`\`${c.httpHost}\``);
+      expect(defaultOf("HTTP_PORT")).toContain(String(c.httpPort));
+      expect(defaultOf("REPORTS_DIR")).toContain("reports");
+    });
+  }
 });

@@ -20,7 +20,7 @@ export interface Keys {
   spec(id: string): string;
   /** HASH: state, total, submittedAt, completedAt, toolVersion, scenario, reportDir. */
   meta(id: string): string;
-  /** HASH: "<point>:<replication>" → ReplicationResult JSON, delivered by the simulators (first delivery wins). */
+  /** HASH: "<point>:<replication>" → ReplicationResult as MessagePack (encodeResult), delivered by the simulators (first delivery wins). */
   results(id: string): string;
   /** HASH: job id → reason, for replications that failed for good. */
   errors(id: string): string;

@@ -25,7 +25,8 @@ export interface ExperimentMeta {
  * Delivers one replication result into the experiment's results hash (HSETNX: the first delivery
  * wins, a duplicate changes nothing) and, when it was new, publishes the progress event. Returns
  * [added (1|0), results now in, total, state]; [-1, 0, 0, ''] when the experiment is unknown (nothing
- * written). KEYS: meta, results, events. ARGV: field, result JSON, experiment id as a JSON string.
+ * written). KEYS: meta, results, events. ARGV: field, encoded result (encodeResult), experiment id as
+ * a JSON string.
  */
 const DELIVER_LUA = `
 local meta = redis.call('HMGET', KEYS[1], 'total', 'state')
@@ -180,6 +181,14 @@ export class ExperimentStore {
     for (const [err] of replies) if (err) throw err;
     const [state, total] = replies[0]![1] as [string | null, string | null];
     return { state: state ?? undefined, delivered: replies[1]![1] === 1, done: replies[2]![1] as number, total: Number(total ?? 0) };
+  }
+
+  /**
+   * Removes a delivered result that failed validation, so that the replication can run again. Safe
+   * without a compare: a delivery never overwrites a field, so the bytes cannot have changed.
+   */
+  async discardResult(id: string, point: number, replication: number): Promise<void> {
+    await this.redis.hdel(this.keys.results(id), resultField(point, replication));
   }
 
   async resultCount(id: string): Promise<number> {

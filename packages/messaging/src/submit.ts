@@ -49,10 +49,14 @@ export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec,
     return { id, created, total: plan.length, pending: 0, state: "completed" };
   }
   if (meta?.state === "failed") {
-    // A resubmission retries the replications that failed for good.
+    // A resubmission retries the replications that failed for good. A replication whose job completed
+    // but whose result the metrics worker found invalid (and removed) has its finished job removed, so
+    // that the job added below for its missing result is not taken for a duplicate.
     for (const { jobId } of await ctx.store.errors(id)) {
       const job = await ctx.simulate.getJob(jobId);
-      if (job && (await job.getState()) === "failed") await job.retry("failed");
+      const state = job ? await job.getState() : undefined;
+      if (state === "failed") await job!.retry("failed");
+      else if (state === "completed") await job!.remove();
     }
     await ctx.store.clearFailures(id);
   }

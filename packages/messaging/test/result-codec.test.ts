@@ -1,6 +1,6 @@
 import { createExperiment, runReplication } from "@hetao/experiment";
 import { loadScenarioFile } from "@hetao/scenario";
-import { pack } from "msgpackr";
+import { Unpackr, pack } from "msgpackr";
 import { describe, expect, it } from "vitest";
 import { ResultDecodeError, decodeResult, encodeResult } from "../src/result-codec.js";
 
@@ -13,6 +13,14 @@ describe("the result codec", () => {
     for (const [r, result] of results.entries()) {
       const decoded = decodeResult(encodeResult(result), 0, r);
       expect(JSON.stringify(decoded)).toBe(JSON.stringify(result));
+    }
+  });
+
+  it("carries its own record definitions: a fresh decoder reads any message, in any order", () => {
+    const encoded = results.map((r) => encodeResult(r));
+    for (const i of [2, 0, 1]) {
+      const decoded: unknown = new Unpackr({ mapsAsObjects: true }).unpack(encoded[i]!);
+      expect(JSON.stringify(decoded)).toBe(JSON.stringify(results[i]));
     }
   });
 

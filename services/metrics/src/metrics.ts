@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { ReplicationResult } from "@hetao/crossing-model";
@@ -17,6 +17,7 @@ import {
   createRedis,
   ResultDecodeError,
   decodeResult,
+  replicationJobId,
   describeZodError,
   serviceRegistry,
   silentLogger,
@@ -47,10 +48,11 @@ export interface MetricsService {
 /**
  * What a report job (or the sweep) found: `written` when this call wrote and announced the report;
  * `already-completed` when it was done before; `locked` (the sweep only) when another metrics worker
- * is writing it;
- * `invalid-result` when a delivered result fails ReplicationResultSchema (the experiment fails).
+ * is writing it; `invalid-result` when delivered results fail ReplicationResultSchema (they are
+ * removed and the experiment fails; resubmitting it runs those replications again);
+ * `experiment-failed` when the experiment had failed already (nothing to report).
  */
-export type FinalizeOutcome = "written" | "already-completed" | "locked" | "invalid-result";
+export type FinalizeOutcome = "written" | "already-completed" | "locked" | "invalid-result" | "experiment-failed";
 
 export interface ReportReturn {
   outcome: FinalizeOutcome;
@@ -64,12 +66,15 @@ class NotReady extends Error {
 }
 /** How often a report job waiting for another worker's finalize lock looks again. */
 const LOCK_POLL_MS = 200;
+/** Results decoded between two yields to the event loop (so lock renewals keep running). */
+const DECODE_BATCH = 64;
 
 /**
  * Writes files into dir: each to a temporary name, then renamed into place (readers never see half a
- * file). Temporary files another writer of these names left behind (it died mid-write) are removed.
+ * file). Temporary files of these names older than `staleMs` were left by a writer that died (a live
+ * one renames within seconds, and holds the finalize lock, which expires after `staleMs`): removed.
  */
-async function writeAtomically(dir: string, files: { name: string; content: string | Uint8Array }[]): Promise<void> {
+async function writeAtomically(dir: string, files: { name: string; content: string | Uint8Array }[], staleMs: number): Promise<void> {
   await mkdir(dir, { recursive: true });
   const tag = `${process.pid}.${randomBytes(4).toString("hex")}`;
   const temps = files.map((f) => join(dir, `.${f.name}.${tag}.tmp`));
@@ -81,11 +86,16 @@ async function writeAtomically(dir: string, files: { name: string; content: stri
     throw err;
   }
   const ours = new Set(files.map((f) => f.name));
-  const stale = (await readdir(dir)).filter((entry) => {
+  const leftovers = (await readdir(dir)).filter((entry) => {
     const m = /^\.(.+)\.\d+\.[0-9a-f]{8}\.tmp$/.exec(entry);
     return m !== null && ours.has(m[1]!);
   });
-  await Promise.all(stale.map((entry) => rm(join(dir, entry), { force: true })));
+  const now = Date.now();
+  for (const entry of leftovers) {
+    const path = join(dir, entry);
+    const info = await stat(path).catch(() => undefined);
+    if (info && now - info.mtimeMs > staleMs) await rm(path, { force: true });
+  }
 }
 
 /**
@@ -141,12 +151,15 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
     const meta = await store.getMeta(id);
     if (!meta) throw new NotReady(`unknown experiment ${id}: no metadata stored`);
     if (meta.state === "completed") return "already-completed";
+    if (meta.state === "failed") return "experiment-failed";
     const ttl = config.lockDurationMs;
     let token = await store.lockFinalize(id, ttl);
     if (!token && wait) flog.info("another metrics worker is writing the report; waiting for it, or for its lock to expire");
     while (!token && wait) {
       await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
-      if ((await store.getMeta(id))?.state === "completed") return "already-completed";
+      const state = (await store.getMeta(id))?.state;
+      if (state === "completed") return "already-completed";
+      if (state === "failed") return "experiment-failed";
       token = await store.lockFinalize(id, ttl);
     }
     if (!token) return "locked";
@@ -165,16 +178,28 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
       const missing = encoded.filter((b) => b === undefined).length;
       if (missing > 0) throw new NotReady(`experiment ${id} has ${encoded.length - missing} of ${encoded.length} results; nothing to report yet`);
       const results: ReplicationResult[] = [];
+      const invalid: { point: number; replication: number; problem: string }[] = [];
       for (let i = 0; i < encoded.length; i++) {
+        // Yield now and then: a large experiment takes seconds to decode, and the lock renewal (and
+        // BullMQ's own) must keep running meanwhile.
+        if (i > 0 && i % DECODE_BATCH === 0) await new Promise((r) => setImmediate(r));
         const { point, replication } = plan[i]!;
         try {
           results.push(decodeResult(encoded[i]!, point, replication));
         } catch (err) {
           if (!(err instanceof ResultDecodeError)) throw err;
-          flog.error({ point, replication, problem: err.message }, "a delivered result is invalid; the experiment fails");
-          await store.recordFailure(id, `${id}.${point}.${replication}`, err.message);
-          return "invalid-result";
+          invalid.push({ point, replication, problem: err.message });
         }
+      }
+      if (invalid.length > 0) {
+        // Remove the bad results (a resubmission then runs those replications again) and fail the
+        // experiment, naming each one.
+        for (const bad of invalid) {
+          flog.error(bad, "a delivered result is invalid; it is removed and the experiment fails");
+          await store.discardResult(id, bad.point, bad.replication);
+          await store.recordFailure(id, replicationJobId(id, bad.point, bad.replication), bad.problem);
+        }
+        return "invalid-result";
       }
       const report = buildReport(s, results, { scenarioDigest: scenarioDigest(s.scenario), toolVersion: meta.toolVersion });
       const json = reportJson(report);
@@ -182,7 +207,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
       // The same bundle the CLI writes (JSON, Markdown, HTML, CSV, Parquet): one function, both transports.
       const files = renderReportFiles(report);
       if (files.find((f) => f.name === "report.json")?.content !== json) throw new Error("report bundle disagrees with report.json");
-      await writeAtomically(dir, files);
+      await writeAtomically(dir, files, config.lockDurationMs);
       const first = await store.complete(id, json, dir);
       reportSeconds.observe((performance.now() - started) / 1000);
       if (!first) return "already-completed";
@@ -283,7 +308,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
         const outcome = await Promise.race([worker.close().then(() => "closed" as const), timedOut]);
         clearTimeout(timer);
         if (outcome === "timeout") {
-          log.warn("shutdown timeout: closing without waiting; unfinished result jobs will be retried by another worker");
+          log.warn("shutdown timeout: closing without waiting; an unfinished report job will be taken over by another worker");
           await worker.close(true);
         }
         await redis.quit().catch(() => redis.disconnect());

@@ -58,8 +58,9 @@ const SPEC_CACHE = 32;
  * jobs, default 1, wait in the pool so no thread idles between jobs). Each result is
  * encoded in its thread (MessagePack, see result-codec) and delivered into the experiment's results hash by one atomic script
  * (first delivery wins); the job that completes the set queues the experiment's `reports` job.
- * Per replication that is two round trips to Redis besides BullMQ's own, and no work for the metrics
- * workers, whose load is one job per experiment however many simulators run.
+ * Per replication that is one round trip to Redis besides BullMQ's own (the job's completion, which
+ * also fetches the next job), and no work for the metrics workers, whose load is one job per
+ * experiment however many simulators run.
  */
 export async function startSimulator(config: FleetConfig, options: SimulatorOptions = {}): Promise<SimulatorService> {
   const log = (options.log ?? silentLogger()).child({ component: "simulator" });
@@ -155,10 +156,19 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
     return { delivered: delivery.outcome, done: delivery.done, total: delivery.total, ...(report && { reportJobId: report }) };
   }
 
-  /** Queues the experiment's report job (its id is fixed, so a second request adds nothing). */
+  /**
+   * Queues the experiment's report job. Its id is fixed, so a second request adds nothing while one is
+   * queued or running; one that already finished (an earlier attempt of a resubmitted experiment) is
+   * replaced.
+   */
   async function requestReport(experimentId: string): Promise<string> {
     const jobId = reportJobId(experimentId);
-    await reports.add("report", { experimentId }, { jobId });
+    const job = await reports.add("report", { experimentId }, { jobId });
+    const state = await job.getState();
+    if (state === "completed" || state === "failed") {
+      await job.remove().catch((err: unknown) => log.warn({ experimentId, jobId, err: String(err) }, "could not remove the finished report job"));
+      await reports.add("report", { experimentId }, { jobId });
+    }
     log.info({ experimentId, jobId }, "all results delivered; report requested");
     return jobId;
   }
