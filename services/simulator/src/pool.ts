@@ -33,7 +33,12 @@ interface Task {
 
 interface Slot {
   worker: Worker;
-  task: Task | undefined;
+  /**
+   * Tasks posted to this thread and not answered yet, in the order posted. The thread runs them one at
+   * a time in that order, so the first is the one running (a "need-spec" answer puts a task back at
+   * the end).
+   */
+  tasks: Task[];
   /** Experiments whose spec this thread has been sent (it may have evicted some: it then asks again). */
   specs: Set<string>;
 }
@@ -52,6 +57,8 @@ export function defaultThreadFile(): URL {
  */
 export class ReplicationPool {
   readonly size: number;
+  /** Tasks posted to a thread at most: 1 runs, the others wait in the thread's own message queue. */
+  readonly depth: number;
   readonly #file: URL;
   readonly #slots: Slot[] = [];
   readonly #waiting: Task[] = [];
@@ -59,9 +66,17 @@ export class ReplicationPool {
   #closed = false;
   #crashes = 0;
 
-  constructor(size: number, file: URL = defaultThreadFile()) {
+  /**
+   * @param size threads
+   * @param file thread entry (default: the compiled replication-thread.js)
+   * @param depth tasks posted to a thread at most (default 1). Above 1, a thread that finishes starts
+   *   its next replication at once, without waiting for the main thread to be scheduled and answer.
+   */
+  constructor(size: number, file: URL = defaultThreadFile(), depth = 1) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size must be a positive integer, got ${size}`);
+    if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`pool depth must be a positive integer, got ${depth}`);
     this.size = size;
+    this.depth = depth;
     this.#file = file;
     for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
   }
@@ -71,13 +86,14 @@ export class ReplicationPool {
     return this.#crashes;
   }
 
+  /** Threads running a replication. */
   get busy(): number {
-    return this.#slots.filter((s) => s.task !== undefined).length;
+    return this.#slots.filter((s) => s.tasks.length > 0).length;
   }
 
   #spawn(): Slot {
     const worker = new Worker(this.#file, { name: "hetao-replication" });
-    const slot: Slot = { worker, task: undefined, specs: new Set() };
+    const slot: Slot = { worker, tasks: [], specs: new Set() };
     worker.on("message", (reply: ThreadReply) => this.#onReply(slot, reply));
     worker.on("error", (err) => this.#onDeath(slot, `replication thread crashed: ${err.message}`));
     worker.on("exit", (code) => this.#onDeath(slot, `replication thread exited with code ${code}`));
@@ -99,26 +115,29 @@ export class ReplicationPool {
 
   #onDeath(slot: Slot, message: string): void {
     if (!this.#slots.includes(slot)) return;
-    const task = slot.task;
-    slot.task = undefined;
-    if (task) {
+    const [running, ...queued] = slot.tasks.splice(0);
+    if (running) {
       this.#crashes++;
-      this.#finish(task);
-      task.reject(new ReplicationFailure(this.#closed ? "closed" : "thread-crashed", message));
+      this.#finish(running);
+      running.reject(new ReplicationFailure(this.#closed ? "closed" : "thread-crashed", message));
     }
+    // Tasks that were only waiting in the dead thread's queue never started: run them elsewhere.
+    this.#waiting.unshift(...queued);
     this.#replace(slot);
     this.#dispatch();
   }
 
   #onReply(slot: Slot, reply: ThreadReply): void {
-    const task = slot.task;
-    if (!task || task.taskId !== reply.taskId) return;
+    const index = slot.tasks.findIndex((t) => t.taskId === reply.taskId);
+    if (index === -1) return; // an aborted task's late answer
+    const task = slot.tasks[index]!;
     if (!reply.ok && reply.kind === "need-spec") {
+      slot.tasks.splice(index, 1);
       slot.specs.delete(task.experimentId);
       this.#send(slot, task);
       return;
     }
-    slot.task = undefined;
+    slot.tasks.splice(index, 1);
     this.#finish(task);
     if (reply.ok) task.resolve(reply.result);
     else task.reject(new ReplicationFailure(reply.kind as PoolFailureKind, reply.error));
@@ -135,14 +154,17 @@ export class ReplicationPool {
       msg.specJson = task.specJson;
       slot.specs.add(task.experimentId);
     }
-    slot.task = task;
+    slot.tasks.push(task);
     slot.worker.postMessage(msg);
   }
 
+  /** Idle threads first, then threads whose queue is shortest, up to `depth` tasks each. */
   #dispatch(): void {
-    for (const slot of this.#slots) {
-      if (this.#waiting.length === 0) return;
-      if (slot.task === undefined) this.#send(slot, this.#waiting.shift()!);
+    for (let load = 0; load < this.depth; load++) {
+      for (const slot of this.#slots) {
+        if (this.#waiting.length === 0) return;
+        if (slot.tasks.length === load) this.#send(slot, this.#waiting.shift()!);
+      }
     }
   }
 
@@ -171,11 +193,15 @@ export class ReplicationPool {
       task.reject(new ReplicationFailure("aborted", `aborted: ${reason}`));
       return;
     }
-    const slot = this.#slots.find((s) => s.task === task);
+    const slot = this.#slots.find((s) => s.tasks.includes(task));
     if (!slot) return;
-    slot.task = undefined;
+    const index = slot.tasks.indexOf(task);
+    slot.tasks.splice(index, 1);
     task.reject(new ReplicationFailure("aborted", `aborted: ${reason}`));
-    // A replication cannot be interrupted cooperatively: stop its thread and start a fresh one.
+    if (index > 0) return; // it had not started; the thread's answer to it will be ignored
+    // A replication cannot be interrupted cooperatively: stop its thread and start a fresh one; the
+    // tasks waiting in that thread's queue go back to the pool's.
+    this.#waiting.unshift(...slot.tasks.splice(0));
     this.#replace(slot);
     this.#dispatch();
   }
@@ -191,9 +217,7 @@ export class ReplicationPool {
     const slots = [...this.#slots];
     await Promise.all(
       slots.map(async (slot) => {
-        const task = slot.task;
-        slot.task = undefined;
-        if (task) {
+        for (const task of slot.tasks.splice(0)) {
           this.#finish(task);
           task.reject(new ReplicationFailure("closed", "the replication pool is closed"));
         }

@@ -69,7 +69,10 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
   const store = new ExperimentStore(redis, config.queuePrefix);
   const reports = reportsQueue(config, "worker");
   reports.on("error", (err) => log.warn({ err: err.message }, "reports queue error"));
-  const pool = new ReplicationPool(config.simulatorConcurrency, options.threadFile);
+  // Prefetched jobs are posted to the threads ahead (each thread's own queue), so a thread that
+  // finishes starts the next replication without waiting for this main thread to be scheduled.
+  const depth = 1 + Math.ceil(config.simulatorPrefetch / config.simulatorConcurrency);
+  const pool = new ReplicationPool(config.simulatorConcurrency, options.threadFile, depth);
 
   const registry = serviceRegistry("simulator");
   const replications = new Counter({
@@ -177,8 +180,8 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
     connection: bullConnection(config, "worker", "simulate-worker"),
     prefix: config.queuePrefix,
     name: `simulator@${hostname()}:${globalThis.process.pid}`,
-    // Threads plus prefetch: the pool queues the extra jobs, so while one result is delivered and the
-    // job completed (two round trips to Redis) the thread is already running the next replication.
+    // Threads plus prefetch: the extra jobs wait in the threads' queues, so while one result is
+    // delivered and its job completed (two round trips to Redis) the thread runs the next replication.
     concurrency: config.simulatorConcurrency + config.simulatorPrefetch,
     lockDuration: config.lockDurationMs,
     stalledInterval: config.stalledIntervalMs,

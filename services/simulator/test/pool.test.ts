@@ -37,3 +37,36 @@ describe("the replication thread pool", () => {
     expect(JSON.stringify(decodeResult(await pool.run(id, specJson, 0, 2), 0, 2))).toBe(JSON.stringify(runReplication(spec, 0, 2)));
   });
 });
+
+describe("the replication thread pool with tasks queued in the threads (depth 2)", () => {
+  const pool = new ReplicationPool(1, undefined, 2);
+  afterAll(() => pool.close());
+  const expected = (r: number) => JSON.stringify(runReplication(spec, 0, r));
+  const decoded = async (p: Promise<Uint8Array>, r: number) => JSON.stringify(decodeResult(await p, 0, r));
+
+  it("posts a second task to a busy thread and answers each with its own result", async () => {
+    const runs = [0, 1, 2, 3].map((r) => pool.run(id, specJson, 0, r));
+    expect(pool.busy).toBe(1);
+    for (const [r, run] of runs.entries()) expect(await decoded(run, r)).toBe(expected(r));
+  });
+
+  it("aborting a task that waits in a thread's queue rejects it alone", async () => {
+    const controller = new AbortController();
+    const running = pool.run(id, specJson, 0, 1);
+    const waiting = pool.run(id, specJson, 0, 2, controller.signal);
+    controller.abort("shutdown");
+    const err = await waiting.catch((e: unknown) => e);
+    expect((err as ReplicationFailure).kind).toBe("aborted");
+    expect(await decoded(running, 1)).toBe(expected(1));
+    expect(await decoded(pool.run(id, specJson, 0, 3), 3)).toBe(expected(3));
+  });
+
+  it("aborting the running task replaces the thread; the task queued behind it runs on the new one", async () => {
+    const controller = new AbortController();
+    const running = pool.run(id, specJson, 0, 0, controller.signal);
+    const behind = pool.run(id, specJson, 0, 3);
+    controller.abort("shutdown");
+    expect(((await running.catch((e: unknown) => e)) as ReplicationFailure).kind).toBe("aborted");
+    expect(await decoded(behind, 3)).toBe(expected(3));
+  });
+});
