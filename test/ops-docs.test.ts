@@ -30,19 +30,23 @@ describe("operations documentation", () => {
       const c = configFromEnv("simulator", { REDIS_URL: "redis://127.0.0.1:6379" });
       const lines = readFileSync(join(ROOT, file), "utf8").split("\n");
       const defaultOf = (name: string) => lines.find((l) => l.startsWith(`| \`${name}\` |`))?.split("|")[2] ?? "";
-      expect(defaultOf("QUEUE_PREFIX")).toContain(`\`${c.queuePrefix}\``);
-      expect(defaultOf("LOG_LEVEL")).toContain(`\`${c.logLevel}\``);
-      expect(defaultOf("SIMULATOR_PREFETCH")).toContain(`\`${c.simulatorPrefetch}\``);
-      expect(defaultOf("METRICS_CONCURRENCY")).toContain(`\`${c.metricsConcurrency}\``);
-      expect(defaultOf("MAX_BODY_BYTES")).toContain(`\`${c.maxBodyBytes}\``);
-      expect(defaultOf("MAX_REPLICATIONS")).toContain(`\`${c.maxReplications}\``);
-      expect(defaultOf("JOB_ATTEMPTS")).toContain(`\`${c.jobAttempts}\``);
-      expect(defaultOf("JOB_BACKOFF_MS")).toContain(`\`${c.backoffMs}\``);
-      expect(defaultOf("LOCK_DURATION_MS")).toContain(`\`${c.lockDurationMs}\``);
-      expect(defaultOf("SHUTDOWN_TIMEOUT_MS")).toContain(`\`${c.shutdownTimeoutMs}\``);
-      expect(defaultOf("STARTUP_TIMEOUT_MS")).toContain(`\`${c.startupTimeoutMs}\``);
-      expect(defaultOf("HTTP_HOST")).toContain(`\`${c.httpHost}\``);
-      expect(defaultOf("HTTP_PORT")).toContain(String(c.httpPort));
+      const code = (v: string | number) => `\`${v}\``;
+      const stated: [string, string][] = [
+        ["QUEUE_PREFIX", code(c.queuePrefix)],
+        ["LOG_LEVEL", code(c.logLevel)],
+        ["SIMULATOR_PREFETCH", code(c.simulatorPrefetch)],
+        ["METRICS_CONCURRENCY", code(c.metricsConcurrency)],
+        ["MAX_BODY_BYTES", code(c.maxBodyBytes)],
+        ["MAX_REPLICATIONS", code(c.maxReplications)],
+        ["JOB_ATTEMPTS", code(c.jobAttempts)],
+        ["JOB_BACKOFF_MS", code(c.backoffMs)],
+        ["LOCK_DURATION_MS", code(c.lockDurationMs)],
+        ["SHUTDOWN_TIMEOUT_MS", code(c.shutdownTimeoutMs)],
+        ["STARTUP_TIMEOUT_MS", code(c.startupTimeoutMs)],
+        ["HTTP_HOST", code(c.httpHost)],
+        ["HTTP_PORT", String(c.httpPort)],
+      ];
+      for (const [name, value] of stated) expect(defaultOf(name), name).toContain(value);
       expect(defaultOf("REPORTS_DIR")).toContain("reports");
     });
   }
