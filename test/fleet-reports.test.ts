@@ -140,6 +140,22 @@ describe("fleet reports", () => {
     expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
   });
 
+  it("resubmitting a failed experiment whose results are all in requests its report at once", async () => {
+    const spec = await experiment("mmc-textbook", { replications: 4, seed: 67 });
+    const plan = planReplications(spec);
+    const { id } = await client.store.create(spec, plan.length, TOOL_VERSION);
+    for (const { point, replication } of plan) await client.store.deliverResult(id, point, replication, encodeResult(runReplication(spec, point, replication)));
+    // Failed although every result is in (say a job failed for good after its result was delivered),
+    // and no report job queued: before, only the metrics sweep would have noticed.
+    await client.store.recordFailure(id, replicationJobId(id, 0, 1), "lost its lock");
+    expect(await client.reports.getJob(reportJobId(id))).toBeUndefined();
+    const again = await client.submit(spec);
+    expect(again).toMatchObject({ id, pending: 0, state: "running" });
+    expect(await client.reports.getJob(reportJobId(id))).toBeDefined();
+    await client.waitCompleted(id, 10_000);
+    expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
+  });
+
   it("a malformed job fails alone with a readable reason; the workers keep serving", async () => {
     const badSim = await client.simulate.add("simulate", { experimentId: "not-an-id", point: -1 } as never, { jobId: "malformed-1", attempts: 5 });
     const badReport = await client.reports.add("report", { experimentId: "exp-0000000000000000", point: "zero" } as never, { jobId: "malformed-2", attempts: 5 });

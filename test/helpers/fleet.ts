@@ -232,7 +232,7 @@ export class FleetClient {
   }
 
   submit(spec: ExperimentSpec) {
-    return submitExperiment({ store: this.store, simulate: this.simulate }, spec, TOOL_VERSION);
+    return submitExperiment({ store: this.store, simulate: this.simulate, reports: this.reports }, spec, TOOL_VERSION);
   }
 
   async waitFor(id: string, predicate: (s: ExperimentStatus) => boolean, timeoutMs = 90_000): Promise<ExperimentStatus> {

@@ -81,13 +81,16 @@ export class FleetRunner {
     });
     await sub.subscribe(store.keys.events);
 
-    const submission = await submitExperiment({ store, simulate, ...(options.log ? { log: options.log } : {}) }, spec, options.toolVersion ?? TOOL_VERSION);
+    const reports = reportsQueue(config, "producer");
+    reports.on("error", () => {});
+    const submission = await submitExperiment({ store, simulate, reports, ...(options.log ? { log: options.log } : {}) }, spec, options.toolVersion ?? TOOL_VERSION).catch(async (err: unknown) => {
+      await reports.close().catch(() => {});
+      throw err;
+    });
     this.submission = submission;
     watched = submission.id;
     const pollMs = options.pollMs ?? 1_000;
     const warnAfter = options.noWorkerWarnMs ?? 5_000;
-    const reports = reportsQueue(config, "producer");
-    reports.on("error", () => {});
     // Results are fetched, parsed and validated as they are delivered, so little is left to do at the end.
     const plan = planReplications(spec);
     const collected: (ReplicationResult | undefined)[] = new Array(plan.length);

@@ -47,6 +47,7 @@ export {
   type SimulateQueue,
 } from "./queues.js";
 export { fairPriorityBase, submitExperiment, type SubmitContext, type SubmitResult } from "./submit.js";
+export { requestReport } from "./report-request.js";
 export {
   listen,
   runMain,

@@ -1,13 +1,19 @@
 import { type ExperimentSpec, planReplications } from "@hetao/experiment";
 import { replicationJobId } from "./keys.js";
 import type { Logger } from "./logger.js";
-import { MAX_PRIORITY, type SimulateQueue } from "./queues.js";
+import { MAX_PRIORITY, type ReportsQueue, type SimulateQueue } from "./queues.js";
+import { requestReport } from "./report-request.js";
 import type { ExperimentStore } from "./store.js";
 import { TOOL_VERSION } from "./version.js";
 
 export interface SubmitContext {
   store: ExperimentStore;
   simulate: SimulateQueue;
+  /**
+   * When given, a resubmission that finds every result in (a failed experiment whose replications all
+   * delivered) requests the report at once rather than leaving it to the metrics sweep.
+   */
+  reports?: ReportsQueue;
   log?: Logger;
 }
 
@@ -73,6 +79,7 @@ export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec,
     });
   }
   for (let i = 0; i < jobs.length; i += 500) await ctx.simulate.addBulk(jobs.slice(i, i + 500));
+  if (jobs.length === 0 && ctx.reports) await requestReport(ctx.reports, id);
   if (created) await ctx.store.publish({ type: "submitted", experimentId: id, total: plan.length });
   log?.info({ created, total: plan.length, pending: jobs.length, priorityBase: base }, created ? "experiment submitted" : "experiment resubmitted");
   return { id, created, total: plan.length, pending: jobs.length, state: "running" };

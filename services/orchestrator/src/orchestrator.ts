@@ -187,7 +187,7 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
       if (method === "POST") {
         const text = await readBody(req, config.maxBodyBytes);
         const spec = specFromBody(text, bodyFormat(req.headers["content-type"]), queryOptions(url.searchParams), config.maxReplications);
-        const outcome = await submitExperiment({ store, simulate, log }, spec, TOOL_VERSION);
+        const outcome = await submitExperiment({ store, simulate, reports, log }, spec, TOOL_VERSION);
         submitted.inc({ created: String(outcome.created) });
         const status = outcome.state === "completed" ? 200 : 202;
         return sendJson(

@@ -11,8 +11,8 @@ import {
   bullConnection,
   createRedis,
   describeZodError,
-  reportJobId,
   reportsQueue,
+  requestReport as queueReport,
   serviceRegistry,
   silentLogger,
   startOpsServer,
@@ -159,19 +159,8 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
     return { delivered: delivery.outcome, done: delivery.done, total: delivery.total, ...(report && { reportJobId: report }) };
   }
 
-  /**
-   * Queues the experiment's report job. Its id is fixed, so a second request adds nothing while one is
-   * queued or running; one that already finished (an earlier attempt of a resubmitted experiment) is
-   * replaced.
-   */
   async function requestReport(experimentId: string): Promise<string> {
-    const jobId = reportJobId(experimentId);
-    const job = await reports.add("report", { experimentId }, { jobId });
-    const state = await job.getState();
-    if (state === "completed" || state === "failed") {
-      await job.remove().catch((err: unknown) => log.warn({ experimentId, jobId, err: String(err) }, "could not remove the finished report job"));
-      await reports.add("report", { experimentId }, { jobId });
-    }
+    const jobId = await queueReport(reports, experimentId);
     log.info({ experimentId, jobId }, "all results delivered; report requested");
     return jobId;
   }
