@@ -1,4 +1,4 @@
-export { canonicalJson } from "./canonical-json.js";
+export { canonicalJson, stableJson } from "./canonical-json.js";
 export {
   DISTRIBUTION_KINDS,
   DistributionSchema,
