@@ -1,5 +1,5 @@
 import { capacityTimeline, createDistribution, hashString, mix2, type CapacityTimeline, type Distribution } from "@hetao/sim-core";
-import { matches, type ResolvedMatch, type ResolvedPolicy, type ResolvedScenario } from "@hetao/scenario";
+import { DIRECTIONS, matches, type ResolvedMatch, type ResolvedPolicy, type ResolvedScenario } from "@hetao/scenario";
 import { comboAttributes, comboCount } from "./traveller.js";
 
 /** A lane (通道): a server pool at a checkpoint, ready to simulate. */
@@ -15,6 +15,46 @@ export interface CompiledLane {
   readonly timeline: CapacityTimeline;
   /** Highest step priority routed here, plus one: the number of priority classes of its pool. */
   priorities: number;
+  /** Waiting travellers are diverted when the lane closes (`onClose: divert`). */
+  readonly divertOnClose: boolean;
+  /** Automated lane (gate-hours), not officer-operated (officer-hours). */
+  readonly automated: boolean;
+  /** Mean service plus overhead (seconds): the expected-wait estimate of lane choice and reserves. */
+  readonly meanService: number;
+  /** Index of the reserve that can open servers here, or -1. */
+  reserve: number;
+}
+
+/** Reserve officers (dynamic staffing) compiled to lane indices and seconds. */
+export interface CompiledReserve {
+  readonly id: string;
+  readonly officers: number;
+  readonly lanes: Int32Array;
+  readonly openAt: number;
+  readonly closeAt: number;
+  readonly minOpen: number;
+}
+
+/** A pledge compiled against one policy's checkpoints. */
+export interface CompiledPledge {
+  readonly id: string;
+  /** Index into the policy's controls. */
+  readonly control: number;
+  readonly queueOnly: boolean;
+  /** applies[class] = 1 when the pledge covers the class. */
+  readonly classes: Uint8Array;
+  /** applies[direction] = 1 when the pledge covers the direction. */
+  readonly directions: Uint8Array;
+  readonly threshold: number;
+}
+
+/**
+ * A named control (group of checkpoints) compiled to this policy's accumulator slots: slot
+ * 2 × checkpoint + 1 for automated lanes, 2 × checkpoint for officer lanes.
+ */
+export interface CompiledControl {
+  readonly id: string;
+  readonly slots: Int32Array;
 }
 
 export interface CompiledChoice {
@@ -39,7 +79,15 @@ export interface CompiledStep {
   readonly fallbackLane: number;
   readonly fallbackProbability: number;
   readonly fallbackKey: number;
+  /** Fallback route index (continue along that route), or -1. */
+  readonly fallbackRoute: number;
+  /** 0 = share, 1 = shortest-queue, 2 = least-expected-wait. */
+  readonly choose: number;
 }
+
+export const CHOOSE_SHARE = 0;
+export const CHOOSE_SHORTEST_QUEUE = 1;
+export const CHOOSE_LEAST_EXPECTED_WAIT = 2;
 
 export interface CompiledRoute {
   readonly id: string;
@@ -63,6 +111,13 @@ export interface CompiledPolicy {
   readonly routeOf: Int32Array;
   /** itinerary[combo] = the steps of that combination's route whose `when` matches it, in order. */
   readonly itinerary: readonly (readonly CompiledStep[])[];
+  /** routeItinerary[route][combo]: the same for any route (fallback routes). */
+  readonly routeItinerary: readonly (readonly (readonly CompiledStep[])[])[];
+  /** checkpointHasLane[cp] = 1 for real controls (not walks). */
+  readonly checkpointHasLane: Uint8Array;
+  readonly reserves: readonly CompiledReserve[];
+  readonly controls: readonly CompiledControl[];
+  readonly pledges: readonly CompiledPledge[];
 }
 
 function appliesTable(scenario: ResolvedScenario, when: ResolvedMatch | undefined): Uint8Array {
@@ -104,6 +159,10 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
       overheadKey: l.overhead ? mix2(hashString(`overhead:${l.overhead}`), hashString(l.checkpoint)) : 0,
       timeline: capacityTimeline(l.schedule, l.outages),
       priorities: 1,
+      divertOnClose: l.onClose === "divert",
+      automated: l.staff === "automated",
+      meanService: dist(l.service).mean + (l.overhead ? dist(l.overhead).mean : 0),
+      reserve: -1,
     };
   });
   const lane = (id: string): CompiledLane => {
@@ -112,6 +171,11 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
     return lanes[i]!;
   };
 
+  const routeIndex = (id: string): number => {
+    const i = policy.routes.findIndex((r) => r.id === id);
+    if (i < 0) throw new Error(`policy ${policy.id}: unknown route "${id}"`);
+    return i;
+  };
   const routes: CompiledRoute[] = policy.routes.map((r) => ({
     id: r.id,
     steps: r.steps.map((s): CompiledStep => {
@@ -132,6 +196,8 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
           fallbackLane: -1,
           fallbackProbability: 0,
           fallbackKey: 0,
+          fallbackRoute: -1,
+          choose: CHOOSE_SHARE,
         };
       }
       const choices = s.lanes.map((c) => {
@@ -140,7 +206,9 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
         return { lane: l.index, applies: appliesTable(scenario, c.when), share: c.share, drawKey: hashString(`choice:${c.draw}`) };
       });
       let fallbackLane = -1;
-      if (s.fallback) {
+      let fallbackRoute = -1;
+      if (s.fallback?.route !== undefined) fallbackRoute = routeIndex(s.fallback.route);
+      if (s.fallback?.lane !== undefined) {
         const f = lane(s.fallback.lane);
         f.priorities = Math.max(f.priorities, s.priority + 1);
         fallbackLane = f.index;
@@ -153,6 +221,8 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
         fallbackLane,
         fallbackProbability: s.fallback?.probability ?? 0,
         fallbackKey: s.fallback ? hashString(`fallback:${s.fallback.draw}`) : 0,
+        fallbackRoute,
+        choose: s.choose === "shortest-queue" ? CHOOSE_SHORTEST_QUEUE : s.choose === "least-expected-wait" ? CHOOSE_LEAST_EXPECTED_WAIT : CHOOSE_SHARE,
       };
     }),
   }));
@@ -163,10 +233,38 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
     const attrs = comboAttributes(scenario, c);
     routeOf[c] = policy.routes.findIndex((r) => matches(r.when, attrs));
   }
-  const itinerary: CompiledStep[][] = [];
-  for (let c = 0; c < n; c++) {
-    const r = routes[routeOf[c]!];
-    itinerary.push(r ? r.steps.filter((st) => st.applies[c] === 1) : []);
-  }
-  return { id: policy.id, lanes, checkpoints, routes, routeOf, itinerary };
+  const routeItinerary = routes.map((r) => {
+    const byCombo: CompiledStep[][] = [];
+    for (let c = 0; c < n; c++) byCombo.push(r.steps.filter((st) => st.applies[c] === 1));
+    return byCombo;
+  });
+  const itinerary: (readonly CompiledStep[])[] = [];
+  for (let c = 0; c < n; c++) itinerary.push(routeOf[c]! >= 0 ? routeItinerary[routeOf[c]!]![c]! : []);
+
+  const reserves: CompiledReserve[] = policy.reserves.map((r, k) => {
+    const idx = Int32Array.from(r.lanes.map((id) => lane(id).index));
+    for (const i of idx) lanes[i]!.reserve = k;
+    return { id: r.id, officers: r.officers, lanes: idx, openAt: r.openAt, closeAt: r.closeAt, minOpen: r.minOpen };
+  });
+  const hasLane = new Uint8Array(checkpoints.length);
+  for (const l of lanes) hasLane[l.checkpoint] = 1;
+  const controls: CompiledControl[] = scenario.controls.map((c) => ({
+    id: c.id,
+    slots: Int32Array.from(
+      c.checkpoints
+        .map((label) => checkpoints.indexOf(label))
+        .filter((i) => i >= 0 && hasLane[i] === 1)
+        .flatMap((i) => (c.staff === "any" ? [2 * i, 2 * i + 1] : c.staff === "automated" ? [2 * i + 1] : [2 * i])),
+    ),
+  }));
+  const classIds = scenario.travellers.classes.map((c) => c.id);
+  const pledges: CompiledPledge[] = scenario.pledges.map((p) => ({
+    id: p.id,
+    control: scenario.controls.findIndex((c) => c.id === p.control),
+    queueOnly: p.measure === "queue",
+    classes: Uint8Array.from(classIds.map((id) => (p.classes === null || p.classes.includes(id) ? 1 : 0))),
+    directions: Uint8Array.from(DIRECTIONS.map((d) => (p.directions === null || p.directions.includes(d) ? 1 : 0))),
+    threshold: p.thresholdSeconds,
+  }));
+  return { id: policy.id, lanes, checkpoints, routes, routeOf, itinerary, routeItinerary, checkpointHasLane: hasLane, reserves, controls, pledges };
 }

@@ -1,9 +1,17 @@
 import { Environment, KeyedDraws, ServerPool, type EventHandler } from "@hetao/sim-core";
 import { LogHistogram } from "@hetao/stats";
 import { DIRECTIONS, type ResolvedScenario } from "@hetao/scenario";
-import type { CompiledPolicy, CompiledStep } from "./compiled-policy.js";
+import { CHOOSE_LEAST_EXPECTED_WAIT, CHOOSE_SHARE, CHOOSE_SHORTEST_QUEUE, type CompiledPolicy, type CompiledStep } from "./compiled-policy.js";
 import type { Population } from "./population.js";
-import type { CheckpointResult, GroupResult, LaneResult, PolicyDayResult } from "./replication-result.js";
+import type {
+  CheckpointResult,
+  ControlResult,
+  GroupResult,
+  LaneResult,
+  PledgeResult,
+  PolicyDayResult,
+  ReserveResult,
+} from "./replication-result.js";
 import { TraceEvent, type TraceSink } from "./trace.js";
 
 /**
@@ -19,24 +27,38 @@ const EV_ARRIVAL = 0;
 const EV_SERVICE_END = 1;
 const EV_DELAY_END = 2;
 const EV_CAPACITY = 3;
+const EV_RESERVE_CHECK = 4;
 
 const PHASE_MAIN = 0;
 const PHASE_FALLBACK = 1;
 
+/** Where a traveller inside the crossing is. */
+const AT_NONE = 0;
+const AT_QUEUE = 1;
+const AT_SERVICE = 2;
+
+const STATUS_WAITING = 0;
+const STATUS_INSIDE = 1;
+const STATUS_CLEARED = 2;
+
 class GroupAccumulator {
   arrived = 0;
   cleared = 0;
+  censored = 0;
   within15 = 0;
   within30 = 0;
   readonly clearance = new LogHistogram(HISTOGRAM_OPTIONS);
+  readonly crossing = new LogHistogram(HISTOGRAM_OPTIONS);
   readonly wait = new LogHistogram(HISTOGRAM_OPTIONS);
   toJSON(): GroupResult {
     return {
       arrived: this.arrived,
       cleared: this.cleared,
+      censored: this.censored,
       within15: this.within15,
       within30: this.within30,
       clearance: this.clearance.toJSON(),
+      crossing: this.crossing.toJSON(),
       wait: this.wait.toJSON(),
     };
   }
@@ -50,9 +72,15 @@ function hourOf(t: number): number {
 /**
  * One operating day under one clearance policy: the Hetao crossing as a
  * network of lanes. Each traveller follows the first route its attributes
- * match; at each step it joins the first applicable lane option, is served
- * (service + overhead), may be diverted to a fallback lane, then moves on.
- * Clearance time runs from arrival at the first control to leaving the last.
+ * match; at each step it picks an applicable open lane option (by share or
+ * by the queues it sees), is served (service + overhead), may fall back to a
+ * lane or a route, then moves on. Arrivals stop at close; the day runs until
+ * the crossing is empty or the hard stop, where whoever is still inside is
+ * censored: counted with the time elapsed so far.
+ *
+ * Three times per traveller: crossing (door to door, walks included),
+ * clearance (first control joined to last control left) and time at each
+ * control (queue plus service there), which is what service pledges govern.
  *
  * All per-traveller state lives in typed arrays indexed by traveller; events
  * carry (traveller, lane) integers; nothing is allocated per event.
@@ -61,20 +89,73 @@ export class CrossingDay implements EventHandler {
   private readonly env = new Environment(256);
   private readonly draws = new KeyedDraws();
   private readonly pools: ServerPool[];
+  private readonly cpCount: number;
+  private readonly slots: number;
+  // Per traveller.
+  private readonly routeOf: Int16Array;
   private readonly stepOf: Int32Array;
   private readonly phase: Uint8Array;
+  private readonly laneOf: Int16Array;
+  private readonly where: Uint8Array;
   private readonly joinedAt: Float64Array;
   private readonly waited: Float64Array;
-  /** 0 = not yet arrived, 1 = inside the controls, 2 = cleared. */
+  private readonly firstJoin: Float64Array;
+  private readonly lastLeave: Float64Array;
+  /**
+   * [traveller × slot], slot = 2 × checkpoint + (automated lane ? 1 : 0): time at the control (queue +
+   * service) and queue alone; visited flags.
+   */
+  private readonly timeAt: Float64Array;
+  private readonly queueAt: Float64Array;
+  private readonly visited: Uint8Array;
   private readonly status: Uint8Array;
+  /** Scratch list of travellers withdrawn from a closing lane (sized to the population once). */
+  private readonly scratch: Int32Array;
 
   private arrived = 0;
   private cleared = 0;
+  private censored = 0;
   private fallbacks = 0;
+  private diverted = 0;
+  private emptiedAt = 0;
   private readonly byClass: GroupAccumulator[];
   private readonly byDirection: GroupAccumulator[];
   private readonly checkpointWait: LogHistogram[];
+  private readonly checkpointTime: LogHistogram[];
   private readonly checkpointVisits: Int32Array;
+  /** Total queue per checkpoint (all its lanes), its maximum and hourly maxima and snapshots. */
+  private readonly cpQueued: Int32Array;
+  private readonly cpMaxQueue: Int32Array;
+  private readonly cpHourlyMax: Int32Array;
+  private readonly cpQueueAtHour: Int32Array;
+  private nextHourMark = 0;
+  private readonly laneDiverted: Int32Array;
+  private readonly controlTime: LogHistogram[];
+  private readonly controlQueue: LogHistogram[];
+  private readonly controlTravellers: Int32Array;
+  private readonly controlCensored: Int32Array;
+  private readonly controlSumT: Float64Array;
+  private readonly controlSumQ: Float64Array;
+  private readonly controlHit: Uint8Array;
+  private readonly pledgeValue: LogHistogram[];
+  private readonly pledgeCovered: Int32Array;
+  private readonly pledgeWithin: Int32Array;
+  private readonly pledgeCensored: Int32Array;
+  // Reserves.
+  private readonly reserveFree: Int32Array;
+  private readonly reserveOpen: Int32Array;
+  private readonly reserveMaxOpen: Int32Array;
+  private readonly reserveOpenings: Int32Array;
+  private readonly reserveArea: Float64Array;
+  private readonly reserveLast: Float64Array;
+  private readonly reserveServed: Int32Array;
+  private readonly reserveOver: Int32Array;
+  /** Per reserve, a stack of (lane, opened at) of its open officers. */
+  private readonly reserveStackLane: Int32Array[];
+  private readonly reserveStackAt: Float64Array[];
+  /** Per lane: reserve servers open there, and the rostered count. */
+  private readonly laneExtra: Int32Array;
+  private readonly laneRostered: Int32Array;
   private readonly hourlyArrivals = new Int32Array(HOURS);
   private readonly hourlyCleared = new Int32Array(HOURS);
   private readonly hourlyClearance: LogHistogram[];
@@ -89,15 +170,58 @@ export class CrossingDay implements EventHandler {
       (l) => new ServerPool({ priorities: l.priorities, servers: 0, binStart: 0, binWidth: 3600, binCount: HOURS }),
     );
     const n = pop.size;
+    const C = (this.cpCount = policy.checkpoints.length);
+    this.routeOf = new Int16Array(n);
     this.stepOf = new Int32Array(n);
     this.phase = new Uint8Array(n);
+    this.laneOf = new Int16Array(n).fill(-1);
+    this.where = new Uint8Array(n);
     this.joinedAt = new Float64Array(n);
     this.waited = new Float64Array(n);
+    this.firstJoin = new Float64Array(n).fill(-1);
+    this.lastLeave = new Float64Array(n);
+    this.slots = 2 * C;
+    this.timeAt = new Float64Array(n * this.slots);
+    this.queueAt = new Float64Array(n * this.slots);
+    this.visited = new Uint8Array(n * this.slots);
     this.status = new Uint8Array(n);
+    this.scratch = new Int32Array(Math.max(1, n));
     this.byClass = scenario.travellers.classes.map(() => new GroupAccumulator());
     this.byDirection = DIRECTIONS.map(() => new GroupAccumulator());
     this.checkpointWait = policy.checkpoints.map(() => new LogHistogram(HISTOGRAM_OPTIONS));
-    this.checkpointVisits = new Int32Array(policy.checkpoints.length);
+    this.checkpointTime = policy.checkpoints.map(() => new LogHistogram(HISTOGRAM_OPTIONS));
+    this.checkpointVisits = new Int32Array(C);
+    this.cpQueued = new Int32Array(C);
+    this.cpMaxQueue = new Int32Array(C);
+    this.cpHourlyMax = new Int32Array(C * HOURS);
+    this.cpQueueAtHour = new Int32Array(C * (HOURS + 1));
+    this.laneDiverted = new Int32Array(policy.lanes.length);
+    const G = policy.controls.length;
+    this.controlTime = policy.controls.map(() => new LogHistogram(HISTOGRAM_OPTIONS));
+    this.controlQueue = policy.controls.map(() => new LogHistogram(HISTOGRAM_OPTIONS));
+    this.controlTravellers = new Int32Array(G);
+    this.controlCensored = new Int32Array(G);
+    this.controlSumT = new Float64Array(G);
+    this.controlSumQ = new Float64Array(G);
+    this.controlHit = new Uint8Array(G);
+    const P = policy.pledges.length;
+    this.pledgeValue = policy.pledges.map(() => new LogHistogram(HISTOGRAM_OPTIONS));
+    this.pledgeCovered = new Int32Array(P);
+    this.pledgeWithin = new Int32Array(P);
+    this.pledgeCensored = new Int32Array(P);
+    const R = policy.reserves.length;
+    this.reserveFree = Int32Array.from(policy.reserves.map((r) => r.officers));
+    this.reserveOpen = new Int32Array(R);
+    this.reserveMaxOpen = new Int32Array(R);
+    this.reserveOpenings = new Int32Array(R);
+    this.reserveArea = new Float64Array(R);
+    this.reserveLast = new Float64Array(R);
+    this.reserveServed = new Int32Array(R);
+    this.reserveOver = new Int32Array(R);
+    this.reserveStackLane = policy.reserves.map((r) => new Int32Array(r.officers));
+    this.reserveStackAt = policy.reserves.map((r) => new Float64Array(r.officers));
+    this.laneExtra = new Int32Array(policy.lanes.length);
+    this.laneRostered = new Int32Array(policy.lanes.length);
     this.hourlyClearance = Array.from({ length: HOURS }, () => new LogHistogram(HISTOGRAM_OPTIONS));
   }
 
@@ -111,15 +235,20 @@ export class CrossingDay implements EventHandler {
     const env = this.env;
     this.policy.lanes.forEach((lane, i) => {
       const tl = lane.timeline;
+      this.laneRostered[i] = tl.servers[0]!;
       this.pools[i]!.setServers(tl.servers[0]!, 0);
       for (let k = 1; k < tl.times.length; k++) env.at(tl.times[k]!, EV_CAPACITY, i, k);
     });
     if (this.pop.size > 0) env.at(this.pop.arrivalTime[0]!, EV_ARRIVAL, 0);
-    env.run(this, this.scenario.day.end);
+    const end = this.scenario.day.end;
+    env.run(this, end);
+    this.markHours(end);
+    this.censorAll(end);
     return this.result();
   }
 
   handle(kind: number, a: number, b: number, now: number): void {
+    if (now >= this.nextHourMark) this.markHours(now);
     switch (kind) {
       case EV_ARRIVAL:
         this.onArrival(a, now);
@@ -133,8 +262,21 @@ export class CrossingDay implements EventHandler {
       case EV_CAPACITY:
         this.onCapacity(a, b, now);
         break;
+      case EV_RESERVE_CHECK:
+        this.reserveRelease(a, now);
+        break;
       default:
         throw new Error(`CrossingDay: unknown event kind ${kind}`);
+    }
+  }
+
+  /** Snapshot every checkpoint's total queue at each hour boundary up to `now` (state is constant between events). */
+  private markHours(now: number): void {
+    const C = this.cpCount;
+    while (this.nextHourMark <= now && this.nextHourMark <= HOURS * 3600) {
+      const h = this.nextHourMark / 3600;
+      for (let c = 0; c < C; c++) this.cpQueueAtHour[c * (HOURS + 1) + h] = this.cpQueued[c]!;
+      this.nextHourMark += 3600;
     }
   }
 
@@ -143,7 +285,7 @@ export class CrossingDay implements EventHandler {
     // Chain arrivals: only the next one is ever on the calendar.
     const next = t + 1;
     if (next < pop.size) this.env.at(pop.arrivalTime[next]!, EV_ARRIVAL, next);
-    this.status[t] = 1;
+    this.status[t] = STATUS_INSIDE;
     if (pop.counted[t] === 1) {
       this.arrived++;
       this.byClass[pop.classIndex[t]!]!.arrived++;
@@ -151,9 +293,17 @@ export class CrossingDay implements EventHandler {
       this.hourlyArrivals[hourOf(now)]!++;
     }
     this.trace?.event(now, TraceEvent.Arrive, t, -1, -1);
+    const combo = pop.combo[t]!;
+    const route = this.policy.routeOf[combo]!;
+    if (route < 0) throw new Error(`policy ${this.policy.id}: traveller ${t} matches no route`);
+    this.routeOf[t] = route;
     this.stepOf[t] = -1;
     this.waited[t] = 0;
     this.advance(t, now);
+  }
+
+  private plan(t: number): readonly CompiledStep[] {
+    return this.policy.routeItinerary[this.routeOf[t]!]![this.pop.combo[t]!]!;
   }
 
   /** Move traveller t to its next applicable step, or clear it. */
@@ -162,10 +312,7 @@ export class CrossingDay implements EventHandler {
     const combo = pop.combo[t]!;
     // The traveller's itinerary: the steps of its route whose `when` it matches, precompiled per
     // attribute combination, so the loop touches only steps that can apply.
-    const plan = this.policy.itinerary[combo]!;
-    if (plan.length === 0 && this.policy.routeOf[combo]! < 0) {
-      throw new Error(`policy ${this.policy.id}: traveller ${t} matches no route`);
-    }
+    const plan = this.plan(t);
     const seed = pop.seed[t]!;
     for (let s = this.stepOf[t]! + 1; s < plan.length; s++) {
       const step = plan[s]!;
@@ -176,65 +323,184 @@ export class CrossingDay implements EventHandler {
         this.env.at(now + step.delay.sample(this.draws.select(seed, step.delayKey)), EV_DELAY_END, t);
         return;
       }
-      const lane = this.chooseLane(step, combo, seed);
-      if (lane < 0) continue;
       this.phase[t] = PHASE_MAIN;
-      this.join(t, lane, step.priority, now);
+      const lane = this.chooseLane(step, combo, seed, -1);
+      if (lane >= 0) {
+        this.join(t, lane, step.priority, now);
+        return;
+      }
+      // Every applicable option is closed: the step's fallback, else wait at the first applicable option.
+      this.divert(t, step, -1, now);
       return;
     }
     this.stepOf[t] = plan.length;
     this.onCleared(t, now);
   }
 
-  private chooseLane(step: CompiledStep, combo: number, seed: number): number {
+  /**
+   * The lane traveller t joins at `step`: an applicable option whose lane is open (servers > 0) and is
+   * not `exclude`, chosen by the step's rule; -1 when every applicable option is closed.
+   * `share`: options in order, each taken when the traveller's draw is below its share (given the
+   * earlier ones were not taken); when the chosen kind is closed, the first applicable open option.
+   */
+  private chooseLane(step: CompiledStep, combo: number, seed: number, exclude: number): number {
     const choices = step.choices;
+    const pools = this.pools;
+    if (step.choose === CHOOSE_SHARE) {
+      let firstOpen = -1;
+      for (let i = 0; i < choices.length; i++) {
+        const c = choices[i]!;
+        if (c.applies[combo] === 0) continue;
+        const open = c.lane !== exclude && pools[c.lane]!.servers > 0;
+        if (open && firstOpen < 0) firstOpen = c.lane;
+        if (c.share < 1 && KeyedDraws.uniform(seed, c.drawKey) >= c.share) continue;
+        if (open) return c.lane;
+      }
+      return firstOpen;
+    }
+    let best = -1;
+    let bestScore = 0;
+    let bestFree = 0;
     for (let i = 0; i < choices.length; i++) {
       const c = choices[i]!;
-      if (c.applies[combo] === 0) continue;
-      if (c.share < 1 && KeyedDraws.uniform(seed, c.drawKey) >= c.share) continue;
-      return c.lane;
+      if (c.applies[combo] === 0 || c.lane === exclude) continue;
+      const pool = pools[c.lane]!;
+      if (pool.servers <= 0) continue;
+      const free = pool.servers - pool.busy;
+      const score =
+        step.choose === CHOOSE_SHORTEST_QUEUE ? pool.queued : (pool.queued * this.policy.lanes[c.lane]!.meanService) / pool.servers;
+      // Lower score first; on a tie more free servers; then the earlier option.
+      if (best < 0 || score < bestScore || (score === bestScore && free > bestFree)) {
+        best = c.lane;
+        bestScore = score;
+        bestFree = free;
+      }
     }
-    return -1;
+    return best;
+  }
+
+  /** Every option of the step is closed (or closing): the fallback lane or route, else wait at the first applicable option. */
+  private divert(t: number, step: CompiledStep, closing: number, now: number): void {
+    if (this.pop.counted[t] === 1) this.diverted++;
+    const lanes = this.policy.lanes;
+    if (this.phase[t] === PHASE_MAIN) {
+      if (step.fallbackLane >= 0 && step.fallbackLane !== closing && this.pools[step.fallbackLane]!.servers > 0) {
+        this.phase[t] = PHASE_FALLBACK;
+        this.trace?.event(now, TraceEvent.Divert, t, step.fallbackLane, lanes[step.fallbackLane]!.checkpoint);
+        this.join(t, step.fallbackLane, step.priority, now);
+        return;
+      }
+      if (step.fallbackRoute >= 0) {
+        this.trace?.event(now, TraceEvent.Divert, t, -1, step.checkpoint);
+        this.trace?.event(now, TraceEvent.Reroute, t, step.fallbackRoute, step.checkpoint);
+        this.routeOf[t] = step.fallbackRoute;
+        this.stepOf[t] = -1;
+        this.advance(t, now);
+        return;
+      }
+    }
+    // Nowhere open to go: wait (at the closing lane, or at the first applicable option) until it reopens.
+    let lane = closing;
+    if (lane < 0) {
+      const combo = this.pop.combo[t]!;
+      for (const c of step.choices) {
+        if (c.applies[combo] === 1) {
+          lane = c.lane;
+          break;
+        }
+      }
+      if (this.phase[t] === PHASE_FALLBACK) lane = step.fallbackLane;
+    }
+    this.trace?.event(now, TraceEvent.Divert, t, lane, lanes[lane]!.checkpoint);
+    this.join(t, lane, step.priority, now);
   }
 
   private join(t: number, lane: number, priority: number, now: number): void {
     this.joinedAt[t] = now;
-    this.trace?.event(now, TraceEvent.Join, t, lane, this.policy.lanes[lane]!.checkpoint);
-    if (this.pools[lane]!.arrive(t, priority, now)) this.startService(t, lane, now);
+    if (this.firstJoin[t]! < 0) this.firstJoin[t] = now;
+    this.laneOf[t] = lane;
+    const ln = this.policy.lanes[lane]!;
+    const cp = ln.checkpoint;
+    this.visited[t * this.slots + 2 * cp + (ln.automated ? 1 : 0)] = 1;
+    this.trace?.event(now, TraceEvent.Join, t, lane, cp);
+    const pool = this.pools[lane]!;
+    if (pool.arrive(t, priority, now)) {
+      this.startService(t, lane, now);
+      return;
+    }
+    this.where[t] = AT_QUEUE;
+    const q = ++this.cpQueued[cp]!;
+    if (q > this.cpMaxQueue[cp]!) this.cpMaxQueue[cp] = q;
+    const hm = cp * HOURS + hourOf(now);
+    if (q > this.cpHourlyMax[hm]!) this.cpHourlyMax[hm] = q;
+    const r = this.policy.lanes[lane]!.reserve;
+    if (r >= 0) this.reserveOpenCheck(r, lane, now);
   }
 
   private startService(t: number, laneIndex: number, now: number): void {
     const lane = this.policy.lanes[laneIndex]!;
+    const cp = lane.checkpoint;
+    if (this.where[t] === AT_QUEUE) this.cpQueued[cp]!--;
+    this.where[t] = AT_SERVICE;
     const w = now - this.joinedAt[t]!;
     this.waited[t]! += w;
-    if (this.pop.counted[t] === 1) {
-      this.checkpointWait[lane.checkpoint]!.record(w);
-      this.checkpointVisits[lane.checkpoint]!++;
+    this.queueAt[t * this.slots + 2 * cp + (lane.automated ? 1 : 0)]! += w;
+    const counted = this.pop.counted[t] === 1;
+    if (counted) {
+      this.checkpointWait[cp]!.record(w);
+      this.checkpointVisits[cp]!++;
     }
-    this.trace?.event(now, TraceEvent.Start, t, laneIndex, lane.checkpoint);
+    if (lane.reserve >= 0 && counted) {
+      this.reserveServed[lane.reserve]!++;
+      if (w > this.policy.reserves[lane.reserve]!.openAt) this.reserveOver[lane.reserve]!++;
+    }
+    this.trace?.event(now, TraceEvent.Start, t, laneIndex, cp);
     const seed = this.pop.seed[t]!;
     let service = lane.service.sample(this.draws.select(seed, lane.serviceKey));
     if (lane.overhead !== null) service += lane.overhead.sample(this.draws.select(seed, lane.overheadKey));
     this.env.at(now + service, EV_SERVICE_END, t, laneIndex);
   }
 
+  /** Start whoever can start at the lane, then let its reserve release a server if the line is short again. */
+  private serveWaiting(laneIndex: number, now: number): void {
+    const pool = this.pools[laneIndex]!;
+    while (pool.canStart()) this.startService(pool.startNext(now), laneIndex, now);
+    const r = this.policy.lanes[laneIndex]!.reserve;
+    if (r >= 0 && this.laneExtra[laneIndex]! > 0) this.reserveRelease(laneIndex, now);
+  }
+
   private onServiceEnd(t: number, laneIndex: number, now: number): void {
     const pool = this.pools[laneIndex]!;
     pool.depart(now);
-    this.trace?.event(now, TraceEvent.Depart, t, laneIndex, this.policy.lanes[laneIndex]!.checkpoint);
-    while (pool.canStart()) this.startService(pool.startNext(now), laneIndex, now);
+    const lane = this.policy.lanes[laneIndex]!;
+    this.timeAt[t * this.slots + 2 * lane.checkpoint + (lane.automated ? 1 : 0)]! += now - this.joinedAt[t]!;
+    this.lastLeave[t] = now;
+    this.where[t] = AT_NONE;
+    this.laneOf[t] = -1;
+    this.trace?.event(now, TraceEvent.Depart, t, laneIndex, lane.checkpoint);
+    this.serveWaiting(laneIndex, now);
 
     if (this.phase[t] === PHASE_MAIN) {
-      const step = this.policy.itinerary[this.pop.combo[t]!]![this.stepOf[t]!]!;
+      const step = this.plan(t)[this.stepOf[t]!]!;
       if (
-        step.fallbackLane >= 0 &&
+        (step.fallbackLane >= 0 || step.fallbackRoute >= 0) &&
         step.fallbackLane !== laneIndex &&
         KeyedDraws.uniform(this.pop.seed[t]!, step.fallbackKey) < step.fallbackProbability
       ) {
-        this.phase[t] = PHASE_FALLBACK;
         if (this.pop.counted[t] === 1) this.fallbacks++;
-        this.trace?.event(now, TraceEvent.Fallback, t, step.fallbackLane, this.policy.lanes[step.fallbackLane]!.checkpoint);
-        this.join(t, step.fallbackLane, step.priority, now);
+        if (step.fallbackRoute >= 0) {
+          this.trace?.event(now, TraceEvent.Fallback, t, -1, lane.checkpoint);
+          this.trace?.event(now, TraceEvent.Reroute, t, step.fallbackRoute, lane.checkpoint);
+          this.routeOf[t] = step.fallbackRoute;
+          this.stepOf[t] = -1;
+          this.advance(t, now);
+          return;
+        }
+        this.phase[t] = PHASE_FALLBACK;
+        const fb = step.fallbackLane;
+        this.trace?.event(now, TraceEvent.Fallback, t, fb, this.policy.lanes[fb]!.checkpoint);
+        if (this.pools[fb]!.servers > 0) this.join(t, fb, step.priority, now);
+        else this.divert(t, step, -1, now);
         return;
       }
     }
@@ -243,71 +509,319 @@ export class CrossingDay implements EventHandler {
 
   private onCapacity(laneIndex: number, change: number, now: number): void {
     const pool = this.pools[laneIndex]!;
-    pool.setServers(this.policy.lanes[laneIndex]!.timeline.servers[change]!, now);
-    while (pool.canStart()) this.startService(pool.startNext(now), laneIndex, now);
+    const lane = this.policy.lanes[laneIndex]!;
+    const rostered = lane.timeline.servers[change]!;
+    this.laneRostered[laneIndex] = rostered;
+    // A lane that closes sends its reserve officers back.
+    if (rostered === 0 && this.laneExtra[laneIndex]! > 0) this.reserveReturnAll(laneIndex, now);
+    pool.setServers(rostered + this.laneExtra[laneIndex]!, now);
+    if (pool.servers === 0 && lane.divertOnClose && pool.queued > 0) {
+      this.divertQueue(laneIndex, now);
+      return;
+    }
+    this.serveWaiting(laneIndex, now);
   }
+
+  /** The lane closed with `onClose: divert`: everyone waiting goes to the next open option of their step. */
+  private divertQueue(laneIndex: number, now: number): void {
+    const pool = this.pools[laneIndex]!;
+    const lane = this.policy.lanes[laneIndex]!;
+    const cp = lane.checkpoint;
+    const slot = 2 * cp + (lane.automated ? 1 : 0);
+    const S = this.slots;
+    let k = 0;
+    while (pool.queued > 0) this.scratch[k++] = pool.withdrawNext(now);
+    this.laneDiverted[laneIndex]! += k;
+    for (let i = 0; i < k; i++) {
+      const t = this.scratch[i]!;
+      // The wait so far is time at this control.
+      const w = now - this.joinedAt[t]!;
+      this.waited[t]! += w;
+      this.queueAt[t * S + slot]! += w;
+      this.timeAt[t * S + slot]! += w;
+      this.cpQueued[cp]!--;
+      this.where[t] = AT_NONE;
+      this.laneOf[t] = -1;
+      const step = this.plan(t)[this.stepOf[t]!]!;
+      const other = this.phase[t] === PHASE_MAIN ? this.chooseLane(step, this.pop.combo[t]!, this.pop.seed[t]!, laneIndex) : -1;
+      if (other >= 0) {
+        if (this.pop.counted[t] === 1) this.diverted++;
+        this.trace?.event(now, TraceEvent.Divert, t, other, this.policy.lanes[other]!.checkpoint);
+        this.join(t, other, step.priority, now);
+      } else {
+        this.divert(t, step, laneIndex, now);
+      }
+    }
+  }
+
+  // --- Reserve officers (dynamic staffing) -----------------------------------------------------
+
+  private reserveAdvance(r: number, now: number): void {
+    this.reserveArea[r]! += this.reserveOpen[r]! * (now - this.reserveLast[r]!);
+    this.reserveLast[r] = now;
+  }
+
+  /** State-triggered: a traveller joined the line; open a reserve server when the expected wait passes the threshold. */
+  private reserveOpenCheck(r: number, laneIndex: number, now: number): void {
+    const reserve = this.policy.reserves[r]!;
+    const pool = this.pools[laneIndex]!;
+    if (this.reserveFree[r]! <= 0 || this.laneRostered[laneIndex]! <= 0) return;
+    const expected = (pool.queued * this.policy.lanes[laneIndex]!.meanService) / pool.servers;
+    if (expected <= reserve.openAt) return;
+    this.reserveAdvance(r, now);
+    const k = this.reserveOpen[r]!;
+    this.reserveStackLane[r]![k] = laneIndex;
+    this.reserveStackAt[r]![k] = now;
+    this.reserveOpen[r] = k + 1;
+    this.reserveFree[r]!--;
+    this.reserveOpenings[r]!++;
+    if (k + 1 > this.reserveMaxOpen[r]!) this.reserveMaxOpen[r] = k + 1;
+    this.laneExtra[laneIndex]!++;
+    pool.setServers(pool.servers + 1, now);
+    while (pool.canStart()) this.startService(pool.startNext(now), laneIndex, now);
+    this.env.at(now + reserve.minOpen, EV_RESERVE_CHECK, laneIndex);
+  }
+
+  /** Release reserve servers at the lane whose minimum open time has passed while its expected wait is below the close threshold. */
+  private reserveRelease(laneIndex: number, now: number): void {
+    const r = this.policy.lanes[laneIndex]!.reserve;
+    if (r < 0 || this.laneExtra[laneIndex]! <= 0) return;
+    const reserve = this.policy.reserves[r]!;
+    const pool = this.pools[laneIndex]!;
+    const stackLane = this.reserveStackLane[r]!;
+    const stackAt = this.reserveStackAt[r]!;
+    for (let k = this.reserveOpen[r]! - 1; k >= 0 && this.laneExtra[laneIndex]! > 0; k--) {
+      if (stackLane[k] !== laneIndex || stackAt[k]! + reserve.minOpen > now) continue;
+      const servers = pool.servers - 1;
+      const expected = servers > 0 ? (pool.queued * this.policy.lanes[laneIndex]!.meanService) / servers : Number.POSITIVE_INFINITY;
+      if (!(expected < reserve.closeAt)) return;
+      this.reserveRemove(r, k, now);
+      this.laneExtra[laneIndex]!--;
+      pool.setServers(servers, now);
+    }
+  }
+
+  private reserveRemove(r: number, k: number, now: number): void {
+    this.reserveAdvance(r, now);
+    const last = this.reserveOpen[r]! - 1;
+    const stackLane = this.reserveStackLane[r]!;
+    const stackAt = this.reserveStackAt[r]!;
+    for (let j = k; j < last; j++) {
+      stackLane[j] = stackLane[j + 1]!;
+      stackAt[j] = stackAt[j + 1]!;
+    }
+    this.reserveOpen[r] = last;
+    this.reserveFree[r]!++;
+  }
+
+  private reserveReturnAll(laneIndex: number, now: number): void {
+    const r = this.policy.lanes[laneIndex]!.reserve;
+    const stackLane = this.reserveStackLane[r]!;
+    for (let k = this.reserveOpen[r]! - 1; k >= 0; k--) if (stackLane[k] === laneIndex) this.reserveRemove(r, k, now);
+    this.laneExtra[laneIndex] = 0;
+  }
+
+  // --- Leaving: cleared or censored -----------------------------------------------------------
 
   private onCleared(t: number, now: number): void {
     this.trace?.event(now, TraceEvent.Clear, t, -1, -1);
-    this.status[t] = 2;
-    const pop = this.pop;
-    if (pop.counted[t] !== 1) return;
-    const c = now - pop.arrivalTime[t]!;
-    const w = this.waited[t]!;
+    this.status[t] = STATUS_CLEARED;
+    if (this.pop.counted[t] !== 1) return;
     this.cleared++;
     this.hourlyCleared[hourOf(now)]!++;
+    this.record(t, now, false);
+  }
+
+  /** The hard stop: everyone still inside is counted with the time elapsed so far. */
+  private censorAll(end: number): void {
+    const S = this.slots;
+    const lanes = this.policy.lanes;
+    for (let t = 0; t < this.pop.size; t++) {
+      if (this.status[t] !== STATUS_INSIDE || this.pop.counted[t] !== 1) continue;
+      const lane = this.laneOf[t]!;
+      if (lane >= 0) {
+        const slot = 2 * lanes[lane]!.checkpoint + (lanes[lane]!.automated ? 1 : 0);
+        const elapsed = end - this.joinedAt[t]!;
+        this.timeAt[t * S + slot]! += elapsed;
+        if (this.where[t] === AT_QUEUE) {
+          this.waited[t]! += elapsed;
+          this.queueAt[t * S + slot]! += elapsed;
+        }
+      }
+      this.trace?.event(end, TraceEvent.Censor, t, lane, lane >= 0 ? lanes[lane]!.checkpoint : -1);
+      this.censored++;
+      this.record(t, end, true);
+    }
+  }
+
+  private record(t: number, now: number, censored: boolean): void {
+    const pop = this.pop;
+    if (now > this.emptiedAt) this.emptiedAt = now;
+    const crossing = now - pop.arrivalTime[t]!;
+    const first = this.firstJoin[t]!;
+    const c = first < 0 ? 0 : (censored ? now : this.lastLeave[t]!) - first;
+    const w = this.waited[t]!;
     this.hourlyClearance[hourOf(pop.arrivalTime[t]!)]!.record(c);
     const g1 = this.byClass[pop.classIndex[t]!]!;
     const g2 = this.byDirection[pop.direction[t]!]!;
-    g1.cleared++;
-    g2.cleared++;
+    if (censored) {
+      g1.censored++;
+      g2.censored++;
+    } else {
+      g1.cleared++;
+      g2.cleared++;
+    }
     g1.clearance.record(c);
     g2.clearance.record(c);
+    g1.crossing.record(crossing);
+    g2.crossing.record(crossing);
     g1.wait.record(w);
     g2.wait.record(w);
-    if (c <= FIFTEEN_MINUTES) {
-      g1.within15++;
-      g2.within15++;
+    // A censored traveller's time so far is a lower bound: never counted as within.
+    if (!censored) {
+      if (c <= FIFTEEN_MINUTES) {
+        g1.within15++;
+        g2.within15++;
+      }
+      if (c <= THIRTY_MINUTES) {
+        g1.within30++;
+        g2.within30++;
+      }
     }
-    if (c <= THIRTY_MINUTES) {
-      g1.within30++;
-      g2.within30++;
+    // Time at each control.
+    const C = this.cpCount;
+    const base = t * this.slots;
+    for (let k = 0; k < C; k++) {
+      const a = base + 2 * k;
+      if (this.visited[a] === 1 || this.visited[a + 1] === 1) this.checkpointTime[k]!.record(this.timeAt[a]! + this.timeAt[a + 1]!);
+    }
+    const controls = this.policy.controls;
+    for (let g = 0; g < controls.length; g++) {
+      const cps = controls[g]!.slots;
+      let hit = 0;
+      let sumT = 0;
+      let sumQ = 0;
+      for (let j = 0; j < cps.length; j++) {
+        const k = base + cps[j]!;
+        if (this.visited[k] === 1) {
+          hit = 1;
+          sumT += this.timeAt[k]!;
+          sumQ += this.queueAt[k]!;
+        }
+      }
+      this.controlHit[g] = hit;
+      this.controlSumT[g] = sumT;
+      this.controlSumQ[g] = sumQ;
+      if (hit === 1) {
+        this.controlTravellers[g]!++;
+        if (censored) this.controlCensored[g]!++;
+        this.controlTime[g]!.record(sumT);
+        this.controlQueue[g]!.record(sumQ);
+      }
+    }
+    const pledges = this.policy.pledges;
+    for (let p = 0; p < pledges.length; p++) {
+      const pl = pledges[p]!;
+      if (this.controlHit[pl.control] !== 1 || pl.classes[pop.classIndex[t]!] !== 1 || pl.directions[pop.direction[t]!] !== 1) continue;
+      const v = pl.queueOnly ? this.controlSumQ[pl.control]! : this.controlSumT[pl.control]!;
+      this.pledgeCovered[p]!++;
+      this.pledgeValue[p]!.record(v);
+      if (censored) this.pledgeCensored[p]!++;
+      // A censored traveller within the limit so far may still exceed it: never counted as within.
+      if (v <= pl.threshold && !censored) this.pledgeWithin[p]!++;
     }
   }
 
   private result(): PolicyDayResult {
     const end = this.scenario.day.end;
+    const policy = this.policy;
     const lanes: Record<string, LaneResult> = {};
-    const cpQueue = this.policy.checkpoints.map(() => new Float64Array(HOURS));
-    const cpMax = new Int32Array(this.policy.checkpoints.length);
-    this.policy.lanes.forEach((lane, i) => {
+    const cpQueue = policy.checkpoints.map(() => new Float64Array(HOURS));
+    let officerHours = 0;
+    let gateHours = 0;
+    policy.lanes.forEach((lane, i) => {
       const pool = this.pools[i]!;
       pool.advance(end);
       const hq: number[] = [];
       const hu: number[] = [];
+      let peak = 0;
+      let peakHour = -1;
       for (let h = 0; h < HOURS; h++) {
         hq.push(pool.binQueueArea[h]! / 3600);
         const open = pool.binServerArea[h]!;
-        hu.push(open > 0 ? pool.binBusyArea[h]! / open : 0);
+        const u = open > 0 ? pool.binBusyArea[h]! / open : 0;
+        hu.push(u);
+        if (open > 0 && (peakHour < 0 || u > peak)) {
+          peak = u;
+          peakHour = h;
+        }
         cpQueue[lane.checkpoint]![h]! += pool.binQueueArea[h]! / 3600;
       }
-      if (pool.maxQueue > cpMax[lane.checkpoint]!) cpMax[lane.checkpoint] = pool.maxQueue;
+      const staffedHours = pool.areas().servers / 3600;
+      if (lane.automated) gateHours += staffedHours;
+      else officerHours += staffedHours;
       lanes[lane.id] = {
-        checkpoint: this.policy.checkpoints[lane.checkpoint]!,
+        checkpoint: policy.checkpoints[lane.checkpoint]!,
         served: pool.started,
         utilisation: pool.utilisation(),
+        peakUtilisation: peak,
+        peakHour,
+        staffedHours,
+        automated: lane.automated,
+        diverted: this.laneDiverted[i]!,
         maxQueue: pool.maxQueue,
         hourlyQueue: hq,
         hourlyUtilisation: hu,
       };
     });
     const checkpoints: Record<string, CheckpointResult> = {};
-    this.policy.checkpoints.forEach((label, i) => {
+    policy.checkpoints.forEach((label, i) => {
+      if (policy.checkpointHasLane[i] !== 1) return; // a walk, not a control
       checkpoints[label] = {
         visits: this.checkpointVisits[i]!,
         wait: this.checkpointWait[i]!.toJSON(),
+        time: this.checkpointTime[i]!.toJSON(),
         hourlyQueue: Array.from(cpQueue[i]!),
-        maxQueue: cpMax[i]!,
+        hourlyMaxQueue: Array.from(this.cpHourlyMax.subarray(i * HOURS, (i + 1) * HOURS)),
+        queueAtHour: Array.from(this.cpQueueAtHour.subarray(i * (HOURS + 1), (i + 1) * (HOURS + 1))),
+        maxQueue: this.cpMaxQueue[i]!,
+      };
+    });
+    const controls: Record<string, ControlResult> = {};
+    policy.controls.forEach((c, g) => {
+      controls[c.id] = {
+        travellers: this.controlTravellers[g]!,
+        censored: this.controlCensored[g]!,
+        time: this.controlTime[g]!.toJSON(),
+        queue: this.controlQueue[g]!.toJSON(),
+      };
+    });
+    const pledges: Record<string, PledgeResult> = {};
+    policy.pledges.forEach((p, k) => {
+      pledges[p.id] = {
+        covered: this.pledgeCovered[k]!,
+        within: this.pledgeWithin[k]!,
+        censored: this.pledgeCensored[k]!,
+        value: this.pledgeValue[k]!.toJSON(),
+      };
+    });
+    const reserves: Record<string, ReserveResult> = {};
+    policy.reserves.forEach((r, k) => {
+      this.reserveAdvance(k, end);
+      let serverArea = 0;
+      let openArea = 0;
+      for (const li of r.lanes) {
+        const pool = this.pools[li]!;
+        serverArea += pool.areas().servers;
+        for (let h = 0; h < HOURS; h++) if (pool.binServerArea[h]! > 0) openArea += 3600;
+      }
+      reserves[r.id] = {
+        officerHours: this.reserveArea[k]! / 3600,
+        openings: this.reserveOpenings[k]!,
+        maxOpen: this.reserveMaxOpen[k]!,
+        served: this.reserveServed[k]!,
+        overThreshold: this.reserveOver[k]!,
+        meanOpenServers: openArea > 0 ? serverArea / openArea : 0,
       };
     });
     const byClass: Record<string, GroupResult> = {};
@@ -323,40 +837,55 @@ export class CrossingDay implements EventHandler {
     }
     let peak = 0;
     for (let h = 0; h < HOURS; h++) if (this.hourlyCleared[h]! > peak) peak = this.hourlyCleared[h]!;
-    // The overall distributions are the merge of the two directions: one
-    // histogram update per traveller fewer in the hot path.
+    // The overall distributions are the merge of the two directions: fewer histogram updates per traveller.
     const clearance = new LogHistogram(HISTOGRAM_OPTIONS);
+    const crossing = new LogHistogram(HISTOGRAM_OPTIONS);
     const wait = new LogHistogram(HISTOGRAM_OPTIONS);
     for (const g of this.byDirection) {
       clearance.merge(g.clearance);
+      crossing.merge(g.crossing);
       wait.merge(g.wait);
     }
     const arrived = this.arrived;
+    // Everyone counted is in the histograms: cleared, or censored at the hard stop.
+    const counted = clearance.count;
     // Counted independently of the arrival and clearance tallies, so that
     // conservation (arrived = cleared + in system) is a real check.
     let inSystem = 0;
-    for (let t = 0; t < this.pop.size; t++) if (this.pop.counted[t] === 1 && this.status[t] === 1) inSystem++;
+    for (let t = 0; t < this.pop.size; t++) if (this.pop.counted[t] === 1 && this.status[t] === STATUS_INSIDE) inSystem++;
     return {
       arrived,
       cleared: this.cleared,
       inSystem,
       fallbacks: this.fallbacks,
+      diverted: this.diverted,
       summary: {
-        meanClearance: this.cleared > 0 ? clearance.sum / this.cleared : 0,
-        p50Clearance: this.cleared > 0 ? clearance.quantile(0.5) : 0,
-        p95Clearance: this.cleared > 0 ? clearance.quantile(0.95) : 0,
-        meanWait: this.cleared > 0 ? wait.sum / this.cleared : 0,
+        meanCrossing: counted > 0 ? crossing.sum / counted : 0,
+        p50Crossing: counted > 0 ? crossing.quantile(0.5) : 0,
+        p95Crossing: counted > 0 ? crossing.quantile(0.95) : 0,
+        meanClearance: counted > 0 ? clearance.sum / counted : 0,
+        p50Clearance: counted > 0 ? clearance.quantile(0.5) : 0,
+        p95Clearance: counted > 0 ? clearance.quantile(0.95) : 0,
+        meanWait: counted > 0 ? wait.sum / counted : 0,
         throughput: this.cleared,
         peakHourThroughput: peak,
         shareWithin15: arrived > 0 ? within15 / arrived : 0,
         shareWithin30: arrived > 0 ? within30 / arrived : 0,
+        censored: this.censored,
+        emptiedAt: this.emptiedAt,
+        officerHours,
+        gateHours,
       },
       clearance: clearance.toJSON(),
+      crossing: crossing.toJSON(),
       wait: wait.toJSON(),
       byClass,
       byDirection,
       checkpoints,
+      controls,
+      pledges,
       lanes,
+      reserves,
       hourly: {
         arrivals: Array.from(this.hourlyArrivals),
         cleared: Array.from(this.hourlyCleared),

@@ -23,9 +23,16 @@ export const GroupResultSchema = z
   .object({
     arrived: z.number().int().nonnegative(),
     cleared: z.number().int().nonnegative(),
+    /** Still inside at the hard stop: counted in every histogram with the time elapsed so far. */
+    censored: z.number().int().nonnegative(),
+    /** Clearance (first control joined → last control left) within 15 / 30 minutes. */
     within15: z.number().int().nonnegative(),
     within30: z.number().int().nonnegative(),
+    /** First control joined → last control left. */
     clearance: HistogramStateSchema,
+    /** Door to door: leaving the origin park → reaching the destination park (walks included). */
+    crossing: HistogramStateSchema,
+    /** Total time queueing. */
     wait: HistogramStateSchema,
   })
   .strict();
@@ -34,22 +41,86 @@ export type GroupResult = z.infer<typeof GroupResultSchema>;
 /** One checkpoint (all lanes with that label). */
 export const CheckpointResultSchema = z
   .object({
+    /** Services started at the checkpoint's lanes (a traveller may be served twice: fallback). */
     visits: z.number().int().nonnegative(),
+    /** Queue wait per service start. */
     wait: HistogramStateSchema,
-    /** Time-average number waiting, summed over the checkpoint's lanes, per hour of day. */
+    /** Time at the control per traveller: queue plus service at all of the checkpoint's lanes (censored: so far). */
+    time: HistogramStateSchema,
+    /** Time-average of the checkpoint's total queue (all its lanes), per hour of day. */
     hourlyQueue: z.array(z.number().nonnegative()),
+    /** Largest total queue in each hour of day. */
+    hourlyMaxQueue: z.array(z.number().int().nonnegative()),
+    /** Total queue at each hour boundary 00:00 … 24:00 (25 values): a queue that grows through an hour is capacity-bound. */
+    queueAtHour: z.array(z.number().int().nonnegative()),
+    /** Largest total queue of the day. */
     maxQueue: z.number().int().nonnegative(),
   })
   .strict();
 export type CheckpointResult = z.infer<typeof CheckpointResultSchema>;
+
+/** A named control (group of checkpoints, e.g. Hong Kong immigration): time at it per traveller. */
+export const ControlResultSchema = z
+  .object({
+    /** Travellers who reached the control. */
+    travellers: z.number().int().nonnegative(),
+    censored: z.number().int().nonnegative(),
+    /** Queue plus service at the control. */
+    time: HistogramStateSchema,
+    /** Queueing at the control. */
+    queue: HistogramStateSchema,
+  })
+  .strict();
+export type ControlResult = z.infer<typeof ControlResultSchema>;
+
+/** A service pledge measured on its control for the travellers it covers. */
+export const PledgeResultSchema = z
+  .object({
+    /** Covered travellers who reached the control. */
+    covered: z.number().int().nonnegative(),
+    /** Of them, within the limit (censored travellers over the limit so far count as over). */
+    within: z.number().int().nonnegative(),
+    censored: z.number().int().nonnegative(),
+    /** The measured value (time at the control, or queue) per covered traveller. */
+    value: HistogramStateSchema,
+  })
+  .strict();
+export type PledgeResult = z.infer<typeof PledgeResultSchema>;
+
+/** Reserve officers (dynamic staffing). */
+export const ReserveResultSchema = z
+  .object({
+    /** Reserve officer-hours spent open. */
+    officerHours: z.number().nonnegative(),
+    /** Times a reserve server was opened. */
+    openings: z.number().int().nonnegative(),
+    /** Most reserve servers open at once. */
+    maxOpen: z.number().int().nonnegative(),
+    /** Travellers served at the reserve's lanes. */
+    served: z.number().int().nonnegative(),
+    /** Of them, waited longer than the open threshold. */
+    overThreshold: z.number().int().nonnegative(),
+    /** Time-weighted mean of the servers open at the reserve's lanes (rostered + reserve), over the hours they were open. */
+    meanOpenServers: z.number().nonnegative(),
+  })
+  .strict();
+export type ReserveResult = z.infer<typeof ReserveResultSchema>;
 
 /** One lane (server pool). */
 export const LaneResultSchema = z
   .object({
     checkpoint: z.string(),
     served: z.number().int().nonnegative(),
-    /** Busy server-time over open server-time for the whole day. */
+    /** Busy server-time over open (staffed) server-time. */
     utilisation: z.number().nonnegative(),
+    /** Highest hourly utilisation among hours the lane was open, and its hour (-1: never open). */
+    peakUtilisation: z.number().nonnegative(),
+    peakHour: z.number().int().min(-1),
+    /** Open server-hours: officer-hours (officer lanes) or gate-hours (automated lanes). */
+    staffedHours: z.number().nonnegative(),
+    automated: z.boolean(),
+    /** Travellers diverted out of the line when the lane closed. */
+    diverted: z.number().int().nonnegative(),
     maxQueue: z.number().int().nonnegative(),
     hourlyQueue: z.array(z.number().nonnegative()),
     hourlyUtilisation: z.array(z.number().nonnegative()),
@@ -60,6 +131,9 @@ export type LaneResult = z.infer<typeof LaneResultSchema>;
 /** The replication's own summary measures: one observation each for the confidence intervals. */
 export const DaySummarySchema = z
   .object({
+    meanCrossing: z.number().nonnegative(),
+    p50Crossing: z.number().nonnegative(),
+    p95Crossing: z.number().nonnegative(),
     meanClearance: z.number().nonnegative(),
     p50Clearance: z.number().nonnegative(),
     p95Clearance: z.number().nonnegative(),
@@ -68,10 +142,19 @@ export const DaySummarySchema = z
     peakHourThroughput: z.number().int().nonnegative(),
     shareWithin15: z.number().min(0).max(1),
     shareWithin30: z.number().min(0).max(1),
+    /** Counted travellers still inside at the hard stop (their times are lower bounds). */
+    censored: z.number().int().nonnegative(),
+    /** When the last counted traveller left (seconds since midnight; the hard stop when anyone is censored). */
+    emptiedAt: z.number().nonnegative(),
+    officerHours: z.number().nonnegative(),
+    gateHours: z.number().nonnegative(),
   })
   .strict();
 export type DaySummary = z.infer<typeof DaySummarySchema>;
 export const SUMMARY_METRICS = [
+  "meanCrossing",
+  "p50Crossing",
+  "p95Crossing",
   "meanClearance",
   "p50Clearance",
   "p95Clearance",
@@ -80,6 +163,10 @@ export const SUMMARY_METRICS = [
   "peakHourThroughput",
   "shareWithin15",
   "shareWithin30",
+  "censored",
+  "emptiedAt",
+  "officerHours",
+  "gateHours",
 ] as const satisfies readonly (keyof DaySummary)[];
 export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
 
@@ -89,17 +176,23 @@ export const PolicyDayResultSchema = z
     /** Travellers counted in statistics (arrived after the warm-up). */
     arrived: z.number().int().nonnegative(),
     cleared: z.number().int().nonnegative(),
-    /** Counted travellers still inside a control when the day ended. */
+    /** Counted travellers still inside when the day ended (counted from traveller states: conservation check). */
     inSystem: z.number().int().nonnegative(),
-    /** Travellers diverted to a fallback lane (biometric reject, audit). */
+    /** Travellers sent to a fallback lane or route after service (biometric reject, audit). */
     fallbacks: z.number().int().nonnegative(),
+    /** Travellers who found every option of a step closed, or were diverted out of a closing lane. */
+    diverted: z.number().int().nonnegative(),
     summary: DaySummarySchema,
     clearance: HistogramStateSchema,
+    crossing: HistogramStateSchema,
     wait: HistogramStateSchema,
     byClass: z.record(z.string(), GroupResultSchema),
     byDirection: z.record(z.string(), GroupResultSchema),
     checkpoints: z.record(z.string(), CheckpointResultSchema),
+    controls: z.record(z.string(), ControlResultSchema),
+    pledges: z.record(z.string(), PledgeResultSchema),
     lanes: z.record(z.string(), LaneResultSchema),
+    reserves: z.record(z.string(), ReserveResultSchema),
     hourly: z
       .object({
         /** Counted arrivals by hour of arrival. */

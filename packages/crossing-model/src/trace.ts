@@ -14,9 +14,15 @@ export const TraceEvent = {
   Fallback: 5,
   /** Left the last control: cleared. */
   Clear: 6,
+  /** Found every option of a step closed, or was diverted out of a closing lane (lane: where it went, -1 for a route). */
+  Divert: 7,
+  /** Still inside at the hard stop: counted with the time elapsed so far. */
+  Censor: 8,
+  /** Left its route for another (a fallback route); `lane` carries the new route's index. */
+  Reroute: 9,
 } as const;
 export type TraceEventCode = (typeof TraceEvent)[keyof typeof TraceEvent];
-export const TRACE_EVENT_NAMES = ["arrive", "join", "start", "depart", "walk", "fallback", "clear"] as const;
+export const TRACE_EVENT_NAMES = ["arrive", "join", "start", "depart", "walk", "fallback", "clear", "divert", "censor", "reroute"] as const;
 
 /**
  * Receives every traveller event of one simulated day when tracing is on.

@@ -10,6 +10,8 @@ import {
   COMPARED_METRICS,
   type CheckpointReport,
   type Comparison,
+  type ControlReport,
+  type ReserveReport,
   type Difference,
   type GroupReport,
   type HourlyReport,
@@ -26,6 +28,8 @@ import { type ExperimentSpec, experimentId, sortedPoints } from "./spec.js";
 import { replicationRows } from "./replication-table.js";
 import { sweepReport } from "./sweep.js";
 import { compliance } from "./compliance.js";
+import { resolvePoint } from "./run-replication.js";
+import type { ResolvedScenario } from "@hetao/scenario";
 import { economics } from "./economics.js";
 import { clearanceCdfs, hourlyMeanClearanceInterval } from "./report-series.js";
 
@@ -105,22 +109,28 @@ function hourlyMean(series: readonly (readonly number[])[]): (number | null)[] {
 function groupReport(groups: readonly (GroupResult | undefined)[]): GroupReport {
   let arrived = 0;
   let cleared = 0;
+  let censored = 0;
   const w15: number[] = [];
   const w30: number[] = [];
   const meanClearance: number[] = [];
+  const meanCrossing: number[] = [];
   for (const g of groups) {
     if (g === undefined) continue;
     arrived += g.arrived;
     cleared += g.cleared;
+    censored += g.censored;
     if (g.arrived > 0) {
       w15.push(g.within15 / g.arrived);
       w30.push(g.within30 / g.arrived);
     }
     if (g.clearance.count > 0) meanClearance.push(g.clearance.sum / g.clearance.count);
+    if (g.crossing.count > 0) meanCrossing.push(g.crossing.sum / g.crossing.count);
   }
   return {
     arrived,
     cleared,
+    censored,
+    meanCrossing: interval(meanCrossing),
     shareWithin15: interval(w15),
     shareWithin30: interval(w30),
     meanClearance: interval(meanClearance),
@@ -128,14 +138,52 @@ function groupReport(groups: readonly (GroupResult | undefined)[]): GroupReport 
   };
 }
 
-function policyReport(spec: ExperimentSpec, id: string, days: readonly PolicyDayResult[]): PolicyReport {
+/** Mean of a histogram state, or undefined when it is empty (one observation per replication). */
+function stateMean(h: HistogramState | undefined): number | undefined {
+  return h === undefined || h.count === 0 ? undefined : h.sum / h.count;
+}
+
+function defined(values: readonly (number | undefined)[]): number[] {
+  return values.filter((v): v is number => v !== undefined);
+}
+
+/** Hours whose total queue grows through the hour (end − start, lower 95% bound > 0) over replications. */
+function capacityBoundHours(cps: readonly (PolicyDayResult["checkpoints"][string] | undefined)[]): number[] {
+  const hours: number[] = [];
+  for (let h = 0; h < 24; h++) {
+    const growth: number[] = [];
+    for (const x of cps) if (x !== undefined) growth.push((x.queueAtHour[h + 1] ?? 0) - (x.queueAtHour[h] ?? 0));
+    const ci = interval(growth);
+    if (ci.mean !== null && ci.mean > 0 && (ci.lower === null ? false : ci.lower > 0)) hours.push(h);
+  }
+  return hours;
+}
+
+/** The most frequent value (smallest on ties). */
+function mode(values: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = -1;
+  let bestCount = 0;
+  for (const [v, c] of [...counts].sort((a, b) => a[0] - b[0])) {
+    if (c > bestCount) {
+      best = v;
+      bestCount = c;
+    }
+  }
+  return best;
+}
+
+function policyReport(spec: ExperimentSpec, scenario: ResolvedScenario, id: string, days: readonly PolicyDayResult[]): PolicyReport {
   const summary = Object.fromEntries(SUMMARY_METRICS.map((m) => [m, interval(days.map((d) => d.summary[m]))])) as SummaryReport;
-  const totals = { arrived: 0, cleared: 0, inSystem: 0, fallbacks: 0 };
+  const totals = { arrived: 0, cleared: 0, inSystem: 0, censored: 0, fallbacks: 0, diverted: 0 };
   for (const d of days) {
     totals.arrived += d.arrived;
     totals.cleared += d.cleared;
     totals.inSystem += d.inSystem;
+    totals.censored += d.summary.censored;
     totals.fallbacks += d.fallbacks;
+    totals.diverted += d.diverted;
   }
 
   const classOrder = spec.scenario.travellers.classes.map((c) => c.id);
@@ -161,8 +209,35 @@ function policyReport(spec: ExperimentSpec, id: string, days: readonly PolicyDay
       visits,
       meanWait: meanOf(wait),
       p95Wait: quantile(wait, 0.95),
+      meanTime: interval(defined(cps.map((x) => stateMean(x?.time)))),
+      p95Time: quantile(merge(cps.map((x) => x?.time)), 0.95),
       maxQueue,
       hourlyMeanQueue: hourlyMean(cps.map((x) => x?.hourlyQueue ?? [])),
+      hourlyMaxQueue: hourlyMean(cps.map((x) => x?.hourlyMaxQueue ?? [])),
+      capacityBoundHours: capacityBoundHours(cps),
+    };
+  }
+
+  const controls: Record<string, ControlReport> = {};
+  for (const control of scenario.controls) {
+    const cs = days.map((d) => d.controls[control.id]);
+    let travellers = 0;
+    let censored = 0;
+    for (const x of cs) {
+      if (x === undefined) continue;
+      travellers += x.travellers;
+      censored += x.censored;
+    }
+    if (travellers === 0) continue; // the policy does not use this control
+    controls[control.id] = {
+      title: control.title ?? null,
+      checkpoints: [...control.checkpoints],
+      travellers,
+      censored,
+      meanTime: interval(defined(cs.map((x) => stateMean(x?.time)))),
+      meanQueue: interval(defined(cs.map((x) => stateMean(x?.queue)))),
+      time: quantiles(cs.map((x) => x?.time)),
+      queue: quantiles(cs.map((x) => x?.queue)),
     };
   }
 
@@ -171,16 +246,48 @@ function policyReport(spec: ExperimentSpec, id: string, days: readonly PolicyDay
     const ls = days.map((d) => d.lanes[l]);
     let served = 0;
     let maxQueue = 0;
+    let diverted = 0;
+    let automated = false;
     let checkpoint = "";
     const utilisation: number[] = [];
+    const peak: number[] = [];
+    const peakHours: number[] = [];
+    const staffed: number[] = [];
     for (const x of ls) {
       if (x === undefined) continue;
       checkpoint = x.checkpoint;
       served += x.served;
+      diverted += x.diverted;
+      automated = x.automated;
       if (x.maxQueue > maxQueue) maxQueue = x.maxQueue;
       utilisation.push(x.utilisation);
+      peak.push(x.peakUtilisation);
+      peakHours.push(x.peakHour);
+      staffed.push(x.staffedHours);
     }
-    lanes[l] = { checkpoint, served, utilisation: interval(utilisation), maxQueue };
+    lanes[l] = {
+      checkpoint,
+      served,
+      utilisation: interval(utilisation),
+      peakUtilisation: interval(peak),
+      peakHour: mode(peakHours),
+      staffedHours: interval(staffed),
+      automated,
+      diverted,
+      maxQueue,
+    };
+  }
+
+  const reserves: Record<string, ReserveReport> = {};
+  for (const r of keysOf(days, (d) => d.reserves)) {
+    const rs = days.map((d) => d.reserves[r]).filter((x) => x !== undefined);
+    reserves[r] = {
+      officerHours: interval(rs.map((x) => x.officerHours)),
+      openings: interval(rs.map((x) => x.openings)),
+      maxOpen: rs.reduce((m, x) => Math.max(m, x.maxOpen), 0),
+      meanOpenServers: interval(rs.map((x) => x.meanOpenServers)),
+      shareOverThreshold: interval(rs.filter((x) => x.served > 0).map((x) => x.overThreshold / x.served)),
+    };
   }
 
   const hours = days.reduce((m, d) => Math.max(m, d.hourly.clearance.length), 0);
@@ -205,12 +312,16 @@ function policyReport(spec: ExperimentSpec, id: string, days: readonly PolicyDay
     title,
     summary,
     totals,
+    lowerBound: totals.censored > 0,
+    crossing: quantiles(days.map((d) => d.crossing)),
     clearance: quantiles(days.map((d) => d.clearance)),
     wait: quantiles(days.map((d) => d.wait)),
     byClass,
     byDirection,
     checkpoints,
+    controls,
     lanes,
+    reserves,
     hourly,
   };
 }
@@ -270,27 +381,36 @@ function groupByPoint(spec: ExperimentSpec, results: readonly ReplicationResult[
 }
 
 function pointReport(spec: ExperimentSpec, index: number, overrides: PointReport["overrides"], results: readonly ReplicationResult[]): PointReport {
+  const scenario = resolvePoint(spec, index);
   const daysOf = (policy: string): PolicyDayResult[] => results.map((r) => r.policies[policy]!);
   const policies: Record<string, PolicyReport> = {};
-  for (const p of spec.policies) policies[p] = policyReport(spec, p, daysOf(p));
+  for (const p of spec.policies) policies[p] = policyReport(spec, scenario, p, daysOf(p));
   const comparisons: Comparison[] = spec.compare.map(([treatment, baseline]) => {
     const t = daysOf(treatment);
     const b = daysOf(baseline);
     const metrics = Object.fromEntries(
       COMPARED_METRICS.map((m) => [m, difference(t.map((d) => d.summary[m]), b.map((d) => d.summary[m]))]),
     ) as Comparison["metrics"];
-    return { treatment, baseline, metrics };
+    // Time at each control both policies use, paired per replication.
+    const controls: Comparison["controls"] = {};
+    for (const control of scenario.controls) {
+      const tm = t.map((d) => stateMean(d.controls[control.id]?.time));
+      const bm = b.map((d) => stateMean(d.controls[control.id]?.time));
+      const pairs = tm.map((x, i) => [x, bm[i]] as const).filter((p): p is readonly [number, number] => p[0] !== undefined && p[1] !== undefined);
+      if (pairs.length < 2) continue;
+      controls[control.id] = difference(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
+    }
+    return { treatment, baseline, metrics, controls };
   });
   // Reports: clearance-time CDFs on one grid, service pledges, researcher-hours saved.
   const cdfs = clearanceCdfs(new Map(spec.policies.map((p) => [p, daysOf(p)])));
   for (const p of spec.policies) policies[p]!.clearanceCdf = cdfs.get(p) ?? [];
-  const classes = spec.scenario.travellers.classes.map((c) => c.id);
   return {
     index,
     overrides: overrides.map((o) => ({ path: o.path, value: o.value })),
     policies,
     comparisons,
-    compliance: compliance(spec.policies, classes, daysOf),
+    compliance: compliance(scenario, spec.policies, daysOf),
     economics: spec.compare.map(([t, b]) => economics(t, b, daysOf(t), daysOf(b), spec.economics)),
   };
 }

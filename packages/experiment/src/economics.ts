@@ -3,11 +3,11 @@
  * interval over replications, and their value when a value of time is given.
  *
  * Per replication (one simulated day, the same travellers under both policies):
- *   hours saved = (Σ clearance time under the baseline − Σ clearance time under the treatment) / 3600,
- * i.e. (baseline mean − treatment mean clearance) × travellers cleared that day / 3600 when both clear
- * the same travellers. Per year = per day × working days per year; value = hours × value of time.
- * Only cleared travellers have a clearance time: when the policies clear different numbers of
- * travellers by the end of the day, `clearedDifferencePerDay` says by how many.
+ *   hours saved = (Σ crossing time under the baseline − Σ crossing time under the treatment) / 3600,
+ * door to door, over every counted traveller (the same people under both policies). Travellers still
+ * inside at the hard stop count with the time so far, so the saving is then a lower bound when the
+ * baseline censors more. Per year = per day × working days per year; value = hours × value of time.
+ * `clearedDifferencePerDay` says by how many the policies' cleared counts differ.
  */
 import type { PolicyDayResult } from "@hetao/crossing-model";
 import { z } from "zod";
@@ -45,7 +45,7 @@ export function economics(
   for (let i = 0; i < baseline.length; i++) {
     const b = baseline[i]!;
     const t = treatment[i]!;
-    saved.push((b.clearance.sum - t.clearance.sum) / 3600);
+    saved.push((b.crossing.sum - t.crossing.sum) / 3600);
     travellers += b.arrived;
     clearedDiff += t.cleared - b.cleared;
   }

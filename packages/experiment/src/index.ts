@@ -90,11 +90,9 @@ export {
 } from "./report-schema.js";
 export {
   COMPLIANCE_STATUS_TEXT,
-  SERVICE_PLEDGES,
   compliance,
   complianceStatus,
   policyCompliance,
-  type ServicePledge,
 } from "./compliance.js";
 export { DEFAULT_WORKING_DAYS_PER_YEAR, EconomicsOptionsSchema, economics, type EconomicsOptions } from "./economics.js";
 export { CDF_STEPS, clearanceCdfs, hourlyMeanClearanceInterval } from "./report-series.js";

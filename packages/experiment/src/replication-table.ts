@@ -26,6 +26,7 @@ export function replicationRows(spec: ExperimentSpec, pointOrder: readonly numbe
         row.cleared = day.cleared;
         row.inSystem = day.inSystem;
         row.fallbacks = day.fallbacks;
+        row.diverted = day.diverted;
         rows.push(row as ReplicationRow);
       }
     }

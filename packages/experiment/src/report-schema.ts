@@ -37,6 +37,10 @@ export const GroupReportSchema = z.strictObject({
   /** Summed over replications. */
   arrived: Count,
   cleared: Count,
+  /** Still inside at the hard stop, summed over replications: their times are lower bounds. */
+  censored: Count,
+  /** Per-replication mean door-to-door crossing time (seconds). */
+  meanCrossing: IntervalSchema,
   /** Per-replication within15 / arrived. */
   shareWithin15: IntervalSchema,
   shareWithin30: IntervalSchema,
@@ -48,15 +52,22 @@ export const GroupReportSchema = z.strictObject({
 export type GroupReport = z.infer<typeof GroupReportSchema>;
 
 export const CheckpointReportSchema = z.strictObject({
-  /** Summed over replications. */
+  /** Services started, summed over replications. */
   visits: Count,
-  /** Mean and p95 of the merged wait histogram (seconds). */
+  /** Mean and p95 of the merged wait histogram, per service start (seconds). */
   meanWait: Num,
   p95Wait: Num,
-  /** Largest queue seen in any replication. */
+  /** Time at the control per traveller (queue + service at the checkpoint's lanes): per-replication mean, and p95 of the merged histogram. */
+  meanTime: IntervalSchema,
+  p95Time: Num,
+  /** Largest total queue (all the checkpoint's lanes) in any replication. */
   maxQueue: Count,
-  /** Time-average number waiting per hour of day, mean over replications. */
+  /** Time-average total queue per hour of day, mean over replications. */
   hourlyMeanQueue: z.array(Num),
+  /** Largest total queue per hour of day, mean over replications. */
+  hourlyMaxQueue: z.array(Num),
+  /** Hours of day (0-23) in which the total queue grows through the hour (end − start, lower 95% bound > 0): capacity-bound hours. */
+  capacityBoundHours: z.array(z.number().int().min(0).max(23)),
 });
 export type CheckpointReport = z.infer<typeof CheckpointReportSchema>;
 
@@ -64,7 +75,16 @@ export const LaneReportSchema = z.strictObject({
   checkpoint: z.string(),
   /** Summed over replications. */
   served: Count,
+  /** Busy over open server-time, per replication. */
   utilisation: IntervalSchema,
+  /** Highest hourly utilisation of the day, per replication, and the hour it falls in most often. */
+  peakUtilisation: IntervalSchema,
+  peakHour: z.number().int().min(-1),
+  /** Open server-hours per day: officer-hours, or gate-hours for automated lanes. */
+  staffedHours: IntervalSchema,
+  automated: z.boolean(),
+  /** Diverted out of the line when the lane closed, summed over replications. */
+  diverted: Count,
   /** Largest queue seen in any replication. */
   maxQueue: Count,
 });
@@ -90,19 +110,52 @@ const summaryShape = Object.fromEntries(SUMMARY_METRICS.map((m) => [m, IntervalS
 export const SummaryReportSchema = z.strictObject(summaryShape);
 export type SummaryReport = z.infer<typeof SummaryReportSchema>;
 
+/** A named control (e.g. Hong Kong immigration): time at it per traveller. */
+export const ControlReportSchema = z.strictObject({
+  title: z.string().nullable(),
+  checkpoints: z.array(z.string()),
+  /** Travellers who reached the control and of them censored, summed over replications. */
+  travellers: Count,
+  censored: Count,
+  /** Per-replication mean time at the control (queue + service) and queue there (seconds). */
+  meanTime: IntervalSchema,
+  meanQueue: IntervalSchema,
+  /** Quantiles of the merged histograms (seconds). */
+  time: QuantilesSchema,
+  queue: QuantilesSchema,
+});
+export type ControlReport = z.infer<typeof ControlReportSchema>;
+
+/** Reserve officers (dynamic staffing). */
+export const ReserveReportSchema = z.strictObject({
+  officerHours: IntervalSchema,
+  openings: IntervalSchema,
+  maxOpen: Count,
+  /** Time-weighted mean servers open at the reserve's lanes over their open hours, per replication. */
+  meanOpenServers: IntervalSchema,
+  /** Per-replication share of the travellers served at the reserve's lanes who waited longer than the open threshold. */
+  shareOverThreshold: IntervalSchema,
+});
+export type ReserveReport = z.infer<typeof ReserveReportSchema>;
+
 export const PolicyReportSchema = z.strictObject({
   id: z.string(),
   title: z.string().nullable(),
   /** Every DaySummary metric as an interval over replications. */
   summary: SummaryReportSchema,
   /** Summed over replications. */
-  totals: z.strictObject({ arrived: Count, cleared: Count, inSystem: Count, fallbacks: Count }),
+  totals: z.strictObject({ arrived: Count, cleared: Count, inSystem: Count, censored: Count, fallbacks: Count, diverted: Count }),
+  /** Someone was still inside at the hard stop on some day: every time figure is a lower bound ("at least"). */
+  lowerBound: z.boolean(),
+  crossing: QuantilesSchema,
   clearance: QuantilesSchema,
   wait: QuantilesSchema,
   byClass: z.record(z.string(), GroupReportSchema),
   byDirection: z.record(z.string(), GroupReportSchema),
   checkpoints: z.record(z.string(), CheckpointReportSchema),
+  controls: z.record(z.string(), ControlReportSchema),
   lanes: z.record(z.string(), LaneReportSchema),
+  reserves: z.record(z.string(), ReserveReportSchema),
   hourly: HourlyReportSchema,
   /**
    * Cumulative distribution of clearance time pooled over replications, at histogram resolution, on a
@@ -114,6 +167,8 @@ export type PolicyReport = z.infer<typeof PolicyReportSchema>;
 
 /** The metrics compared between policies (paired differences over replications). */
 export const COMPARED_METRICS = [
+  "meanCrossing",
+  "p95Crossing",
   "meanClearance",
   "p95Clearance",
   "meanWait",
@@ -121,6 +176,7 @@ export const COMPARED_METRICS = [
   "throughput",
   "shareWithin15",
   "shareWithin30",
+  "officerHours",
 ] as const;
 export type ComparedMetric = (typeof COMPARED_METRICS)[number];
 
@@ -149,29 +205,40 @@ export const ComparisonSchema = z.strictObject({
   treatment: z.string(),
   baseline: z.string(),
   metrics: z.strictObject(comparisonShape),
+  /** Per named control: the paired difference of the per-replication mean time at the control (controls both policies use). */
+  controls: z.record(z.string(), DifferenceSchema),
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
 export const COMPLIANCE_STATUSES = ["met", "met-on-average", "not-met", "not-applicable"] as const;
 export type ComplianceStatus = (typeof COMPLIANCE_STATUSES)[number];
 
-/** One service pledge checked for one policy (see compliance.ts for the rules and the approximation). */
+/** One service pledge checked for one policy (see compliance.ts for the rules). */
 export const ComplianceRowSchema = z.strictObject({
   pledge: z.string(),
   policy: z.string(),
   title: z.string(),
-  authority: z.string(),
-  /** "clearance": whole clearance time; "queue": total time spent queueing. */
-  measure: z.enum(["clearance", "queue"]),
+  authority: z.string().nullable(),
+  /** The control it is measured on, and that control's checkpoints. */
+  control: z.string(),
+  checkpoints: z.array(z.string()),
+  /** "time-at-control": queue + service at the control; "queue": queueing at the control. */
+  measure: z.enum(["time-at-control", "queue"]),
   thresholdSeconds: z.number().positive(),
   /** Share that must be within the threshold. */
   target: z.number().min(0).max(1),
-  /** The pledge's classes present in the scenario (every class when it covers all travellers). */
+  /** The travellers it is measured on: classes (every class when it covers all) and directions. */
   classes: z.array(z.string()),
-  /** met: lower 95% bound ≥ target; met-on-average: mean ≥ target > lower bound; not-met: mean < target. */
+  directions: z.array(z.string()),
+  /** met: lower 95% bound ≥ target (a 100% target: nobody over on any day); met-on-average: mean ≥ target > lower bound; not-met. */
   status: z.enum(COMPLIANCE_STATUSES),
-  /** Per-replication share within the threshold (within / arrived, pooling the classes). */
+  /** Per-replication share within the threshold (within / covered travellers who reached the control). */
   share: IntervalSchema,
+  /** Per-replication count of covered travellers over the threshold (censored ones included). */
+  overPerDay: IntervalSchema,
+  /** Covered travellers and of them censored, summed over replications. */
+  covered: Count,
+  censored: Count,
   /** share.mean − target. */
   margin: Num,
   note: z.string(),
@@ -210,7 +277,7 @@ export const PointReportSchema = z.strictObject({
 export type PointReport = z.infer<typeof PointReportSchema>;
 
 /** Day totals carried next to the DaySummary metrics in the per-replication table. */
-export const REPLICATION_COUNTS = ["arrived", "cleared", "inSystem", "fallbacks"] as const;
+export const REPLICATION_COUNTS = ["arrived", "cleared", "inSystem", "fallbacks", "diverted"] as const;
 /** The value columns of {@link ReplicationRowSchema}, in order: every DaySummary metric, then the day totals. */
 export const REPLICATION_COLUMNS = [...SUMMARY_METRICS, ...REPLICATION_COUNTS] as const;
 export type ReplicationColumn = (typeof REPLICATION_COLUMNS)[number];

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { GroupResult, PolicyDayResult } from "@hetao/crossing-model";
 import { LogHistogram } from "@hetao/stats";
 import {
-  SERVICE_PLEDGES,
   buildReport,
   clearanceCdfs,
   complianceStatus,
@@ -14,6 +13,7 @@ import {
   policyCompliance,
   runReplication,
 } from "../src/index.js";
+import { parseScenario, resolveScenario, type ResolvedScenario } from "@hetao/scenario";
 import { tinyScenario } from "./fixtures.js";
 
 const OPTIONS = { relativeAccuracy: 0.01 };
@@ -39,6 +39,8 @@ function group(g: GroupSpec): GroupResult {
   return {
     arrived: g.arrived,
     cleared: clearance.length,
+    censored: 0,
+    crossing: histogram(clearance),
     within15: g.within15 ?? clearance.filter((c) => c <= 900).length,
     within30: g.within30 ?? clearance.filter((c) => c <= 1800).length,
     clearance: histogram(clearance),
@@ -57,7 +59,11 @@ function day(classes: Record<string, GroupSpec>, clearance: number[] = Object.va
     cleared: clearance.length,
     inSystem: arrived - clearance.length,
     fallbacks: 0,
+    diverted: 0,
     summary: {
+      meanCrossing: 0,
+      p50Crossing: 0,
+      p95Crossing: 0,
       meanClearance: 0,
       p50Clearance: 0,
       p95Clearance: 0,
@@ -66,21 +72,56 @@ function day(classes: Record<string, GroupSpec>, clearance: number[] = Object.va
       peakHourThroughput: 0,
       shareWithin15: 0,
       shareWithin30: 0,
+      censored: 0,
+      emptiedAt: 0,
+      officerHours: 0,
+      gateHours: 0,
     },
     clearance: histogram(clearance),
+    crossing: histogram(clearance),
     wait: empty,
     byClass,
     byDirection: {},
     checkpoints: {},
+    controls: {},
+    pledges: {},
     lanes: {},
+    reserves: {},
     hourly: { arrivals: [], cleared: [], clearance: [] },
   };
 }
 
-const HETAO_CLASSES = ["hk-resident", "mainland-resident", "foreign"];
+/** A resolved scenario carrying only what compliance reads: classes, controls and pledges. */
+function pledgeScenario(): ResolvedScenario {
+  const { scenario } = tinyScenario();
+  const data = {
+    ...scenario,
+    travellers: {
+      ...scenario.travellers,
+      classes: [
+        { id: "hk-resident", share: 0.5, whitelistEligible: true },
+        { id: "mainland-resident", share: 0.3, whitelistEligible: true },
+        { id: "foreign", share: 0.2, whitelistEligible: false },
+      ],
+    },
+    controls: [{ id: "hk-immigration", title: "Hong Kong immigration", checkpoints: ["station"] }],
+    pledges: [
+      { id: "hk-residents-15min", title: "98% within 15 min", control: "hk-immigration", classes: ["hk-resident"], thresholdMinutes: 15, target: 0.98 },
+      { id: "nobody-over-30", title: "nobody queues over 30 min", control: "hk-immigration", measure: "queue", thresholdMinutes: 30, target: 1 },
+    ],
+  };
+  return resolveScenario(parseScenario(data));
+}
 
-function row(policy: string, days: PolicyDayResult[], pledge: string, classes = HETAO_CLASSES) {
-  const r = policyCompliance(policy, classes, days).find((x) => x.pledge === pledge);
+/** A day whose pledge results are given directly (covered, within, censored). */
+function pledgeDay(pledges: Record<string, { covered: number; within: number; censored?: number }>): PolicyDayResult {
+  const d = day({});
+  for (const [id, p] of Object.entries(pledges)) d.pledges[id] = { covered: p.covered, within: p.within, censored: p.censored ?? 0, value: histogram([]) };
+  return d;
+}
+
+function row(days: PolicyDayResult[], pledge: string) {
+  const r = policyCompliance(pledgeScenario(), "p", days).find((x) => x.pledge === pledge);
   if (r === undefined) throw new Error(`no row for ${pledge}`);
   return r;
 }
@@ -97,68 +138,50 @@ describe("complianceStatus", () => {
 });
 
 describe("policyCompliance", () => {
-  it("states met / met on average / not met for the Hong Kong residents' 15-minute pledge with its margin", () => {
-    const daysOf = (within: number[]) => within.map((w) => day({ "hk-resident": { arrived: 100, within15: w, within30: 100 } }));
+  it("states met / met on average / not met with the margin, on the pledge's own control and travellers", () => {
+    const daysOf = (within: number[]) => within.map((w) => pledgeDay({ "hk-residents-15min": { covered: 100, within: w } }));
 
-    const met = row("p", daysOf([99, 99, 99]), "hk-residents-15min");
+    const met = row(daysOf([99, 99, 99]), "hk-residents-15min");
     expect(met.status).toBe("met");
     expect(met.share.mean).toBeCloseTo(0.99, 12);
-    expect(met.share.lower).toBeCloseTo(0.99, 12);
     expect(met.margin).toBeCloseTo(0.01, 12);
-    expect(met.target).toBe(0.98);
     expect(met.classes).toEqual(["hk-resident"]);
+    expect(met.directions).toEqual(["northbound", "southbound"]);
+    expect(met.control).toBe("hk-immigration");
+    expect(met.checkpoints).toEqual(["station"]);
+    expect(met.covered).toBe(300);
+    expect(met.overPerDay.mean).toBeCloseTo(1, 12);
 
     // Shares .99, .98, .99: mean .98667, sd .005774, t(0.975, 2) = 4.3027 → half-width .014344.
-    const average = row("p", daysOf([99, 98, 99]), "hk-residents-15min");
+    const average = row(daysOf([99, 98, 99]), "hk-residents-15min");
     expect(average.status).toBe("met-on-average");
-    expect(average.share.mean).toBeCloseTo(0.986667, 5);
     expect(average.share.halfWidth).toBeCloseTo(0.014344, 5);
     expect(average.share.lower).toBeCloseTo(0.972323, 5);
-    expect(average.margin).toBeCloseTo(0.006667, 5);
 
-    const notMet = row("p", daysOf([97, 97, 98]), "hk-residents-15min");
+    const notMet = row(daysOf([97, 97, 98]), "hk-residents-15min");
     expect(notMet.status).toBe("not-met");
     expect(notMet.margin).toBeCloseTo(0.973333 - 0.98, 5);
   });
 
-  it("pools the visitors' classes per day and counts travellers not cleared as over the limit", () => {
-    const days = [
-      day({ "hk-resident": { arrived: 10, within15: 0, within30: 0 }, "mainland-resident": { arrived: 100, within30: 90 }, foreign: { arrived: 50, within30: 50 } }),
-      day({ "hk-resident": { arrived: 10, within15: 0, within30: 0 }, "mainland-resident": { arrived: 100, within30: 96 }, foreign: { arrived: 50, within30: 44 } }),
-    ];
-    const r = row("p", days, "hk-visitors-30min");
-    expect(r.classes).toEqual(["mainland-resident", "foreign"]);
-    expect(r.share.n).toBe(2);
-    expect(r.share.mean).toBeCloseTo((140 / 150 + 140 / 150) / 2, 12);
-    expect(r.status).toBe("not-met");
+  it("a 100% target is met only when nobody is over on any day, and says how many were", () => {
+    const clean = row([pledgeDay({ "nobody-over-30": { covered: 50, within: 50 } }), pledgeDay({ "nobody-over-30": { covered: 40, within: 40 } })], "nobody-over-30");
+    expect(clean.status).toBe("met");
+    expect(clean.classes).toEqual(["hk-resident", "mainland-resident", "foreign"]);
+    expect(clean.measure).toBe("queue");
+    const one = row([pledgeDay({ "nobody-over-30": { covered: 50, within: 50 } }), pledgeDay({ "nobody-over-30": { covered: 40, within: 39, censored: 1 } })], "nobody-over-30");
+    expect(one.status).toBe("not-met");
+    expect(one.overPerDay.mean).toBeCloseTo(0.5, 12);
+    expect(one.censored).toBe(1);
   });
 
-  it("reads queue pledges from the wait histogram, over everyone who arrived", () => {
-    // Four arrived, three cleared: waits 0 s, 10 s, 400 s → 2 of 4 queued under 5 minutes.
-    const d = day({ "hk-resident": { arrived: 2, clearance: [100, 200], wait: [0, 10] }, foreign: { arrived: 2, clearance: [600], wait: [400] } });
-    const frontex = row("p", [d, d], "frontex-abc-5min");
-    expect(frontex.classes).toEqual(HETAO_CLASSES);
-    expect(frontex.measure).toBe("queue");
-    expect(frontex.share.mean).toBeCloseTo(0.5, 12);
-    expect(frontex.status).toBe("not-met");
-    const mainland = row("p", [d, d], "mainland-citizens-30min");
-    expect(mainland.classes).toEqual(["hk-resident", "mainland-resident"]);
-    expect(mainland.share.mean).toBe(1);
-    expect(mainland.status).toBe("met");
-  });
-
-  it("reports a pledge whose classes are absent as not applicable", () => {
-    const d = day({ resident: { arrived: 10, clearance: [60, 60, 60, 60, 60, 60, 60, 60, 60, 60], wait: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] } });
-    const rows = policyCompliance("p", ["resident"], [d, d]);
+  it("reports a pledge nobody it covers reached as not applicable", () => {
+    const rows = policyCompliance(pledgeScenario(), "p", [pledgeDay({}), pledgeDay({})]);
     expect(rows.map((r) => [r.pledge, r.status])).toEqual([
       ["hk-residents-15min", "not-applicable"],
-      ["hk-visitors-30min", "not-applicable"],
-      ["mainland-citizens-30min", "not-applicable"],
-      ["frontex-abc-5min", "met"],
+      ["nobody-over-30", "not-applicable"],
     ]);
     expect(rows[0]!.margin).toBeNull();
-    expect(rows[0]!.note).toMatch(/None of the classes/);
-    expect(SERVICE_PLEDGES).toHaveLength(4);
+    expect(rows[0]!.note).toMatch(/No covered traveller reached hk-immigration/);
   });
 });
 
@@ -205,25 +228,23 @@ describe("report fields", () => {
     const report = buildReport(withEconomics, results, { scenarioDigest: digest, toolVersion: "0.0.0" });
     const point = report.points[0]!;
 
+    // The scenario's own pledges, measured on its control.
     expect(point.compliance?.map((r) => `${r.pledge}/${r.policy}`)).toEqual([
-      "hk-residents-15min/two",
-      "hk-residents-15min/three",
-      "hk-visitors-30min/two",
-      "hk-visitors-30min/three",
-      "mainland-citizens-30min/two",
-      "mainland-citizens-30min/three",
-      "frontex-abc-5min/two",
-      "frontex-abc-5min/three",
+      "residents-10min/two",
+      "residents-10min/three",
+      "queue-5min/two",
+      "queue-5min/three",
     ]);
-    expect(point.compliance?.filter((r) => r.status === "not-applicable").length).toBe(6);
+    expect(point.compliance?.every((r) => r.status !== "not-applicable" && r.control === "station")).toBe(true);
+    expect(point.compliance?.[0]!.covered).toBe(results.reduce((n, r) => n + r.policies.two!.byClass.resident!.arrived, 0));
 
     const e = point.economics?.[0];
     expect(e?.treatment).toBe("three");
     expect(e?.baseline).toBe("two");
     expect(e?.workingDaysPerYear).toBe(220);
     expect(e?.currency).toBe("EUR");
-    // Hours saved = Σ clearance(two) − Σ clearance(three), per replication.
-    const saved = results.map((r) => (r.policies.two!.clearance.sum - r.policies.three!.clearance.sum) / 3600);
+    // Hours saved = Σ crossing(two) − Σ crossing(three), per replication.
+    const saved = results.map((r) => (r.policies.two!.crossing.sum - r.policies.three!.crossing.sum) / 3600);
     expect(e?.hoursSavedPerDay.mean).toBeCloseTo(saved.reduce((a, b) => a + b, 0) / saved.length, 9);
     expect(e?.hoursSavedPerDay.mean).toBeGreaterThan(0);
 

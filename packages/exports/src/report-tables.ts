@@ -3,18 +3,26 @@ import type { Cell, ColumnDef, ColumnType, Table } from "./table.js";
 
 /** Dictionary of the per-replication value columns (see docs/exports.md). */
 export const REPLICATION_COLUMN_DEFS: Record<ReplicationColumn, Omit<ColumnDef, "name">> = {
-  meanClearance: { type: "double", unit: "s", description: "mean clearance time of the travellers cleared that day (first queue joined → last control left)" },
+  meanCrossing: { type: "double", unit: "s", description: "mean door-to-door crossing time (leaving the origin park → reaching the destination park, walks included) of every counted traveller; censored travellers count with the time so far (then a lower bound)" },
+  p50Crossing: { type: "double", unit: "s", description: "median crossing time that day (from the day's histogram, 1% relative error)" },
+  p95Crossing: { type: "double", unit: "s", description: "95th percentile of crossing time that day (histogram, 1% relative error)" },
+  meanClearance: { type: "double", unit: "s", description: "mean clearance time (first control joined → last control left) of every counted traveller; censored ones with the time so far" },
   p50Clearance: { type: "double", unit: "s", description: "median clearance time that day (from the day's histogram, 1% relative error)" },
   p95Clearance: { type: "double", unit: "s", description: "95th percentile of clearance time that day (histogram, 1% relative error)" },
-  meanWait: { type: "double", unit: "s", description: "mean total time spent queueing (all checkpoints) per cleared traveller" },
+  meanWait: { type: "double", unit: "s", description: "mean total time spent queueing (all checkpoints) per counted traveller" },
   throughput: { type: "int", unit: "travellers/day", description: "travellers cleared that day (counted travellers only, after the warm-up)" },
   peakHourThroughput: { type: "int", unit: "travellers/h", description: "clearances in the busiest clock hour of the day" },
   shareWithin15: { type: "double", unit: "fraction", description: "share of the day's arrivals cleared within 15 minutes (0–1)" },
   shareWithin30: { type: "double", unit: "fraction", description: "share of the day's arrivals cleared within 30 minutes (0–1)" },
+  censored: { type: "int", unit: "travellers", description: "counted travellers still inside at the hard stop (day.end): their times are lower bounds" },
+  emptiedAt: { type: "double", unit: "s since midnight", description: "when the last counted traveller left the crossing (the hard stop when anyone was censored)" },
+  officerHours: { type: "double", unit: "h", description: "open server-hours of officer-operated lanes, reserve officers included while open" },
+  gateHours: { type: "double", unit: "h", description: "open server-hours of automated lanes (e-gates, face-scan and walk-through lanes)" },
   arrived: { type: "int", unit: "travellers", description: "travellers counted that day (arrived after the warm-up)" },
-  cleared: { type: "int", unit: "travellers", description: "counted travellers who finished clearance before the day's end" },
-  inSystem: { type: "int", unit: "travellers", description: "counted travellers still inside a control at the day's end (arrived = cleared + inSystem)" },
-  fallbacks: { type: "int", unit: "travellers", description: "travellers diverted to a fallback lane after service (biometric reject, seamless fallback, secondary check)" },
+  cleared: { type: "int", unit: "travellers", description: "counted travellers who finished the crossing before the hard stop" },
+  inSystem: { type: "int", unit: "travellers", description: "counted travellers still inside at the hard stop, from traveller states (arrived = cleared + inSystem; equals censored)" },
+  fallbacks: { type: "int", unit: "travellers", description: "travellers sent to a fallback lane or route after service (biometric reject, seamless fallback, secondary check)" },
+  diverted: { type: "int", unit: "travellers", description: "travellers who found every option of a step closed, or were diverted out of a closing lane" },
 };
 
 export const POINT_COLUMN: ColumnDef = { name: "point", type: "int", unit: "", description: "design point index (0 when there is no sweep)" };

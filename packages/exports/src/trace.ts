@@ -35,12 +35,13 @@ export const TRACE_COLUMNS: ColumnDef[] = [
   { name: "goods", type: "string", unit: "", description: "carried goods: none, instruments, reagents, biological" },
   { name: "arrivalMode", type: "string", unit: "", description: "walk-in or shuttle" },
   { name: "counted", type: "boolean", unit: "", description: "arrived after the warm-up (counts in the report's statistics)" },
-  { name: "route", type: "string", unit: "", description: "id of the policy route the traveller followed" },
-  { name: "arrivalTime", type: "double", unit: "s", description: "arrival at the first control, seconds since midnight" },
+  { name: "route", type: "string", unit: "", description: "id of the policy route the traveller ended on (a fallback route after a reject or audit)" },
+  { name: "arrivalTime", type: "double", unit: "s", description: "left the origin park (arrived at the crossing), seconds since midnight" },
   { name: "arrivalClock", type: "string", unit: "HH:MM:SS", description: "arrivalTime as a clock time" },
-  { name: "clearedTime", type: "double", unit: "s", description: "left the last control, seconds since midnight; empty when still inside at the day's end" },
+  { name: "clearedTime", type: "double", unit: "s", description: "reached the destination park (end of the last step), seconds since midnight; empty when still inside at the hard stop" },
   { name: "clearedClock", type: "string", unit: "HH:MM:SS", description: "clearedTime as a clock time" },
-  { name: "clearance", type: "double", unit: "s", description: "clearedTime − arrivalTime; empty when not cleared" },
+  { name: "crossing", type: "double", unit: "s", description: "door-to-door crossing time, clearedTime − arrivalTime; empty when not cleared" },
+  { name: "clearance", type: "double", unit: "s", description: "clearance time: first lane joined → last lane left (the walks before and after excluded); empty when not cleared" },
   { name: "visit", type: "int", unit: "", description: "1, 2, … : the traveller's steps in order (empty for a traveller with no step)" },
   { name: "step", type: "string", unit: "", description: "queue (a lane: join, service, depart) or walk (a delay without queue)" },
   { name: "checkpoint", type: "string", unit: "", description: "checkpoint label of the visit" },
@@ -129,7 +130,8 @@ export async function traceTable(spec: ExperimentSpec, options: TraceOptions = {
   const cursor = new Int32Array(n).fill(-1); // index of the route step last taken
   const pendingFallback = new Uint8Array(n);
   const cleared = new Float64Array(n).fill(Number.NaN);
-  const routeOf = (t: number) => policy.routeOf[pop.combo[t]!]!;
+  const current = new Int32Array(n).fill(-2); // route now followed (-2: the first match)
+  const routeOf = (t: number) => (current[t]! >= -1 ? current[t]! : policy.routeOf[pop.combo[t]!]!);
 
   const closeWalk = (t: number, time: number) => {
     const w = walking[t]!;
@@ -184,6 +186,10 @@ export async function traceTable(spec: ExperimentSpec, options: TraceOptions = {
           closeWalk(t, time);
           cleared[t] = time;
           return;
+        case TraceEvent.Reroute:
+          current[t] = lane;
+          cursor[t] = -1;
+          return;
       }
     },
   };
@@ -193,6 +199,18 @@ export async function traceTable(spec: ExperimentSpec, options: TraceOptions = {
   const byTraveller: number[][] = Array.from({ length: n }, () => []);
   visits.forEach((v, i) => byTraveller[v.traveller]!.push(i));
 
+  /** First lane joined → last lane left, over the traveller's queue visits (0 when it visited none). */
+  const clearanceOf = (mine: readonly number[]): number => {
+    let first = Number.NaN;
+    let last = Number.NaN;
+    for (const i of mine) {
+      const v = visits[i]!;
+      if (v.step !== "queue") continue;
+      if (Number.isNaN(first)) first = v.join;
+      if (v.depart !== null) last = v.depart;
+    }
+    return Number.isNaN(first) || Number.isNaN(last) ? 0 : last - first;
+  };
   const { travellerIdentity } = await import("@hetao/crossing-model/identity");
   const classes = resolved.travellers.classes;
   const laneKind = new Map(rp.lanes.map((l) => [l.id, l.kind ?? null]));
@@ -222,6 +240,7 @@ export async function traceTable(spec: ExperimentSpec, options: TraceOptions = {
       clearedAt,
       clockOf(clearedAt),
       clearedAt === null ? null : clearedAt - arrival,
+      clearedAt === null ? null : clearanceOf(byTraveller[t]!),
     ];
     const mine = byTraveller[t]!;
     if (mine.length === 0) {

@@ -1,6 +1,6 @@
 import type { ComparedMetric, Report } from "@hetao/experiment";
 
-export type MetricKind = "time" | "share" | "count" | "rate";
+export type MetricKind = "time" | "share" | "count" | "rate" | "clock" | "hours";
 
 export interface MetricInfo {
   label: string;
@@ -11,6 +11,9 @@ export interface MetricInfo {
 
 /** How each DaySummary metric is labelled and formatted. */
 export const METRIC_INFO: Record<string, MetricInfo> = {
+  meanCrossing: { label: "Mean crossing time, door to door", kind: "time" },
+  p50Crossing: { label: "Median crossing time (p50)", kind: "time" },
+  p95Crossing: { label: "95th percentile crossing time (p95)", kind: "time" },
   meanClearance: { label: "Mean clearance time", kind: "time" },
   p50Clearance: { label: "Median clearance time (p50)", kind: "time" },
   p95Clearance: { label: "95th percentile clearance time (p95)", kind: "time" },
@@ -19,9 +22,16 @@ export const METRIC_INFO: Record<string, MetricInfo> = {
   peakHourThroughput: { label: "Cleared in the busiest hour", kind: "count" },
   shareWithin15: { label: "Cleared within 15 min", kind: "share" },
   shareWithin30: { label: "Cleared within 30 min", kind: "share" },
+  censored: { label: "Still inside at the hard stop (censored)", kind: "count" },
+  emptiedAt: { label: "Crossing empty at", kind: "clock" },
+  officerHours: { label: "Officer-hours", kind: "hours" },
+  gateHours: { label: "Gate-hours (automated lanes)", kind: "hours" },
 };
 
 export const SHORT_LABEL: Record<string, string> = {
+  meanCrossing: "mean crossing",
+  p50Crossing: "p50 crossing",
+  p95Crossing: "p95 crossing",
   meanClearance: "mean clearance",
   p50Clearance: "p50 clearance",
   p95Clearance: "p95 clearance",
@@ -30,6 +40,10 @@ export const SHORT_LABEL: Record<string, string> = {
   peakHourThroughput: "peak-hour cleared",
   shareWithin15: "within 15 min",
   shareWithin30: "within 30 min",
+  censored: "censored",
+  emptiedAt: "empty at",
+  officerHours: "officer-hours",
+  gateHours: "gate-hours",
 };
 
 /** A summary's metrics in METRIC_INFO order, then any others sorted (independent of key order). */
@@ -47,6 +61,13 @@ export function metricInfo(metric: string): MetricInfo {
 
 export const NA = "–";
 const MINUS = "-";
+
+/** Seconds since midnight as a clock time "HH:MM" (past 24:00 the hours keep counting); "–" for null. */
+export function formatClock(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return NA;
+  const m = Math.round(seconds / 60);
+  return `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+}
 
 /** Seconds as m:ss (h:mm:ss from an hour), rounded to the second; "–" for null. */
 export function formatDuration(seconds: number | null | undefined, signed = false): string {
@@ -92,6 +113,8 @@ export function formatValue(metric: string, x: number | null | undefined): strin
   switch (metricInfo(metric).kind) {
     case "time":
       return formatDuration(x);
+    case "clock":
+      return formatClock(x);
     case "share":
       return formatPercent(x);
     default:
@@ -103,6 +126,7 @@ export function formatValue(metric: string, x: number | null | undefined): strin
 export function formatSpread(metric: string, x: number | null | undefined): string {
   switch (metricInfo(metric).kind) {
     case "time":
+    case "clock":
       return formatDuration(x);
     case "share":
       return formatPoints(x, false);
@@ -115,6 +139,7 @@ export function formatSpread(metric: string, x: number | null | undefined): stri
 export function formatDifference(metric: ComparedMetric | string, x: number | null | undefined): string {
   switch (metricInfo(metric).kind) {
     case "time":
+    case "clock":
       return formatDuration(x, true);
     case "share":
       return formatPoints(x, true);

@@ -30,6 +30,7 @@ import {
   complianceCells,
   economicsSentence,
   measureText,
+  pledgeScopeText,
   methodSentences,
   pledges,
   canonicalReport,
@@ -530,7 +531,7 @@ function complianceTable(rows: readonly ComplianceRow[]): string {
   for (const { pledge, rows: list } of pledges(rows)) {
     const classes = pledge.classes.length > 0 ? pledge.classes.join(", ") : "none in this scenario";
     body.push(
-      `<tr class="pledge"><th colspan="5" scope="rowgroup">${escapeHtml(pledge.title)}<span class="authority">${escapeHtml(pledge.authority)}; measured: ${escapeHtml(measureText(pledge))}, classes ${escapeHtml(classes)}. ${escapeHtml(pledge.note)}</span></th></tr>`,
+      `<tr class="pledge"><th colspan="5" scope="rowgroup">${escapeHtml(pledge.title)}<span class="authority">${escapeHtml(pledge.authority ?? "")}; measured: ${escapeHtml(measureText(pledge))}; ${escapeHtml(pledgeScopeText(pledge))}. ${escapeHtml(pledge.note)}</span></th></tr>`,
     );
     for (const r of list) {
       const c = complianceCells(r);

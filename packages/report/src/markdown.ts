@@ -6,6 +6,7 @@ import {
   economicsSentence,
   measureText,
   methodSentences,
+  pledgeScopeText,
   pledges,
   canonicalReport,
   reproduceCommand,
@@ -49,7 +50,7 @@ function complianceTable(rows: readonly ComplianceRow[]): string {
 
 function complianceNotes(rows: readonly ComplianceRow[]): string {
   return pledges(rows)
-    .map(({ pledge }) => `- **${pledge.title}** (${pledge.authority}; classes: ${pledge.classes.length > 0 ? pledge.classes.join(", ") : "none in this scenario"}). ${pledge.note}`)
+    .map(({ pledge }) => `- **${pledge.title}** (${pledge.authority ?? "no authority given"}; ${pledgeScopeText(pledge)}). ${pledge.note}`)
     .join("\n");
 }
 

@@ -66,8 +66,14 @@ export function thresholdText(seconds: number): string {
   return seconds % 60 === 0 ? `${seconds / 60} min` : formatDuration(seconds);
 }
 
-export function measureText(row: Pick<ComplianceRow, "measure" | "thresholdSeconds">): string {
-  return `${row.measure === "queue" ? "queueing" : "cleared"} within ${thresholdText(row.thresholdSeconds)}`;
+export function measureText(row: Pick<ComplianceRow, "measure" | "thresholdSeconds" | "control">): string {
+  return `${row.measure === "queue" ? "queueing" : "queue plus service"} at ${row.control} within ${thresholdText(row.thresholdSeconds)}`;
+}
+
+/** Who and where a pledge is measured on, in words. */
+export function pledgeScopeText(row: Pick<ComplianceRow, "classes" | "directions" | "checkpoints" | "covered" | "censored">): string {
+  const censored = row.censored > 0 ? `; ${formatGrouped(row.censored, 0)} of them still inside at the hard stop, counted as over` : "";
+  return `checkpoints ${row.checkpoints.join(", ")}; travellers ${row.classes.join(", ")} (${row.directions.join(", ")}); ${formatGrouped(row.covered, 0)} measured over all days${censored}`;
 }
 
 /** The cells of a compliance row: share (CI), target, status, margin. */
@@ -95,9 +101,10 @@ export function pledges(rows: readonly ComplianceRow[]): { pledge: ComplianceRow
 export const COMPLIANCE_RULE =
   "A pledge is met when the lower bound of the 95% interval of the share is at or above the target; " +
   "met on average, not with 95% confidence, when only the mean is; not met when the mean is below the target. " +
-  "The share is, per simulated day, travellers of the pledge's classes within the limit divided by those who arrived (travellers still inside at the end of the day count as over the limit). " +
-  "Approximation: the model counts by class and by direction but not by both, and times cover the whole crossing (both controls and the walk between them), " +
-  "so each pledge is measured on its classes' whole crossing in both directions: conservative for the Hong Kong pledges, which cover only travellers entering Hong Kong at the Hong Kong control.";
+  "A 100% target (nobody over the limit) is met only when nobody was over on any simulated day; the report gives the count over per day. " +
+  "Each pledge is measured on the control it governs (the scenario's `pledges` name the control and the travellers): the share is, per simulated day, " +
+  "covered travellers whose time at that control (queue plus service, or queue alone) was within the limit, divided by the covered travellers who reached it. " +
+  "Travellers still inside at the hard stop count as over the limit. The walk between the two sides and the other side's controls are not part of any pledge.";
 
 function money(x: number | null, currency: string | null, digits = 0): string {
   const v = formatGrouped(x, digits);
@@ -127,15 +134,15 @@ export function economicsSentence(e: EconomicsReport, name: (id: string) => stri
   }
   if (e.clearedDifferencePerDay !== null && Math.abs(e.clearedDifferencePerDay) >= 0.05) {
     parts.push(
-      `Note: ${name(e.treatment)} clears ${formatNumber(Math.abs(e.clearedDifferencePerDay), 1)} ${e.clearedDifferencePerDay > 0 ? "more" : "fewer"} travellers a day by the end of the day; only cleared travellers' time is counted.`,
+      `Note: ${name(e.treatment)} clears ${formatNumber(Math.abs(e.clearedDifferencePerDay), 1)} ${e.clearedDifferencePerDay > 0 ? "more" : "fewer"} travellers a day before the hard stop; those still inside count with their time so far, so the saving is a lower bound.`,
     );
   }
   return parts.join(" ");
 }
 
 export const ECONOMICS_FORMULA =
-  "Researcher-hours saved per day = (sum of clearance times under the baseline − sum under the policy) / 3600, per simulated day on the same travellers, " +
-  "averaged over replications with a paired 95% Student-t interval (equivalently, the difference in mean clearance time × travellers cleared per day / 3600). " +
+  "Researcher-hours saved per day = (sum of door-to-door crossing times under the baseline − sum under the policy) / 3600, per simulated day on the same travellers, " +
+  "averaged over replications with a paired 95% Student-t interval (equivalently, the difference in mean crossing time × counted travellers per day / 3600). " +
   "Per year = per day × working days per year; value = hours × value of time (hetao-sim run --working-days N --value-of-time X:CUR).";
 
 /** Quotes a shell word when needed (single quotes). */
@@ -198,6 +205,8 @@ export function methodSentences(report: Report): string[] {
     `Each of the ${e.replications} replications simulates one operating day (master seed ${e.seed}) under every policy,`,
     `on the same travellers and the same random draws (common random numbers), so differences between policies are paired and their shared noise cancels.`,
     warmup,
+    "Arrivals stop at close; the day then runs until the crossing is empty or the hard stop (`day.end`). Anyone still inside at the hard stop is censored: counted in every time statistic with the time elapsed so far, so figures marked \"at least\" are lower bounds.",
+    "Three times are reported per traveller: the crossing (door to door, from leaving the origin park to reaching the destination park, walks included), clearance (first control joined to last control left) and the time at each control (queue plus service there), on which the service pledges are measured.",
     `Intervals are ${formatPercent(e.confidenceLevel, false, 0)} Student-t confidence intervals over replications (one value per simulated day).`,
     precision,
     `Scenario digest \`${report.scenario.digest.slice(0, 16)}\` (sha256 of the canonical scenario), experiment \`${e.id}\`, ${report.tool.name} ${report.tool.version}.`,

@@ -69,8 +69,10 @@ describe("renderSummaryTable", () => {
     expect(rule).toMatch(/^-+( +-+)+$/);
     // Every row ends where the header ends (right-aligned columns), except the significance marker.
     const body = lines.slice(3);
-    expect(body).toHaveLength(8);
-    expect(body[0]).toMatch(/^mean clearance/);
+    // Crossing, clearance, queueing, throughput, shares, censoring, emptying and staffing.
+    expect(body).toHaveLength(15);
+    expect(body[0]).toMatch(/^mean crossing/);
+    expect(body.some((l) => /^officer-hours/.test(l))).toBe(true);
     expect(text).not.toMatch(/NaN|undefined|null/);
     expect(renderSummaryTable(makeReport())).toBe(text);
   });

@@ -31,6 +31,16 @@ export const LaneSchema = z
       .optional()
       .describe("Staffing windows, sorted and non-overlapping; 0 servers outside them (exactly one of `servers` / `schedule`)."),
     outages: z.array(OutageSchema).optional().describe("Periods when the whole lane is closed."),
+    onClose: z
+      .enum(["divert", "wait"])
+      .default("divert")
+      .describe(
+        "What happens to travellers waiting when the lane's open servers drop to 0: `divert` (default) sends each to the next open option of its step, or its fallback; `wait` keeps them in line until the lane reopens. Travellers in service finish either way; nobody new joins a closed lane.",
+      ),
+    staff: z
+      .enum(["officer", "automated"])
+      .default("officer")
+      .describe("`officer` (default): each open server is an officer (counted in officer-hours); `automated`: an e-gate or walk-through lane (counted in gate-hours)."),
     service: distributionRef("Transaction time per traveller."),
     overhead: distributionRef("Walk-up / door overhead per traveller, added to the service time.").optional(),
   })
@@ -47,11 +57,20 @@ export const LaneChoiceSchema = z
 
 export const FallbackSchema = z
   .strictObject({
-    probability: probability("Probability the traveller is also served at `lane` after service."),
-    lane: NameSchema.describe("Lane id of the fallback (e.g. manual counter after a biometric reject)."),
-    draw: z.string().min(1).optional().describe("Name of the random draw (default `<checkpoint>:<lane>:fallback`)."),
+    probability: probability("Probability the traveller falls back after service (biometric reject, random audit)."),
+    lane: NameSchema.optional().describe("Lane id of the fallback (e.g. a manual counter after a biometric reject); exactly one of `lane` / `route`."),
+    route: NameSchema.optional().describe(
+      "Id of a route of the policy: the traveller leaves its own route and follows this one from its first step (e.g. a rejected seamless traveller goes through the conventional controls); exactly one of `lane` / `route`.",
+    ),
+    draw: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Name of the traveller's random draw (default `<checkpoint>:<lane or route>:fallback`). A draw is a trait of the person: equal names give the same uniform under every policy and at every step, so a 2% reject is nested inside a 3% reject.",
+      ),
   })
-  .describe("After service, with this probability the traveller is also served at `lane` (biometric reject, random audit).");
+  .describe("After service, with this probability the traveller is also served at `lane`, or continues along `route` (biometric reject, random audit). Also used when every option of the step is closed.");
 
 export const StepSchema = z
   .strictObject({
@@ -68,6 +87,12 @@ export const StepSchema = z
       .union([NameSchema, z.array(LaneChoiceSchema).min(1)])
       .optional()
       .describe("A lane id, or lane options tried in order; the last option must have no `when` and share 1."),
+    choose: z
+      .enum(["share", "shortest-queue", "least-expected-wait"])
+      .default("share")
+      .describe(
+        "How the traveller picks among the applicable open options: `share` (default): options in order, each taken with its `share` given the earlier ones were not; `shortest-queue`: fewest waiting (then most free servers); `least-expected-wait`: least queue × mean service / open servers. Ties go to the earlier option.",
+      ),
     fallback: FallbackSchema.optional(),
     priority: z.number().int().min(0).default(0).describe("Priority at a shared lane; lower is served first (default 0)."),
   })
@@ -81,6 +106,20 @@ export const RouteSchema = z
   })
   .describe("A path through the checkpoints for the travellers it matches.");
 
+export const ReserveSchema = z
+  .strictObject({
+    id: NameSchema.describe("Reserve id, unique within the policy."),
+    officers: z.number().int().min(1).max(1000).describe("Officers held in reserve (integer 1-1000)."),
+    lanes: z.array(NameSchema).min(1).describe("Lanes the reserve can open extra servers at."),
+    openAtWaitMinutes: z
+      .number()
+      .positive()
+      .describe("An officer opens an extra server at a lane when its expected wait (waiting × mean service / open servers) passes this (minutes > 0), e.g. the mainland 25-minute contingency rule."),
+    closeAtWaitMinutes: z.number().min(0).describe("A reserve server closes when the lane's expected wait falls below this (minutes >= 0, below openAtWaitMinutes)."),
+    minOpenMinutes: z.number().min(0).default(15).describe("A reserve server stays open at least this long (minutes >= 0, default 15)."),
+  })
+  .describe("Dynamic staffing: officers that open extra servers when a lane's expected wait passes a threshold and release them below another (HK Immigration's flexible deployment; the mainland contingency rule).");
+
 export const PolicySchema = z
   .strictObject({
     id: SlugSchema.describe('Policy id (slug), e.g. "current" or "seamless".'),
@@ -90,6 +129,7 @@ export const PolicySchema = z
     removeLanes: z.array(NameSchema).optional().describe("Inherited lanes to drop."),
     lanes: z.array(LaneSchema).default([]).describe("Lanes; may be empty only when `extends` is set."),
     routes: z.array(RouteSchema).default([]).describe("Routes, tried in order; may be empty only when `extends` is set."),
+    reserves: z.array(ReserveSchema).optional().describe("Reserve officers (dynamic staffing); inherited from `extends` unless given."),
   })
   .describe("A clearance policy: which lanes exist and which traveller goes where.");
 
@@ -101,3 +141,4 @@ export type Fallback = z.output<typeof FallbackSchema>;
 export type Step = z.output<typeof StepSchema>;
 export type Route = z.output<typeof RouteSchema>;
 export type Policy = z.output<typeof PolicySchema>;
+export type Reserve = z.output<typeof ReserveSchema>;

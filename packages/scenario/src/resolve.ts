@@ -23,6 +23,45 @@ export interface ResolvedScenario {
   travellers: ResolvedTravellers;
   /** In file order; `extends` already applied. */
   policies: ResolvedPolicy[];
+  /** Named controls (groups of checkpoint labels), in file order. */
+  controls: ResolvedControl[];
+  /** Service pledges, in file order. */
+  pledges: ResolvedPledge[];
+}
+
+export interface ResolvedControl {
+  id: string;
+  title?: string;
+  checkpoints: string[];
+  /** Only lanes with this staffing count (`any`: all). */
+  staff: "any" | "officer" | "automated";
+}
+
+export interface ResolvedPledge {
+  id: string;
+  title: string;
+  authority?: string;
+  /** Control id. */
+  control: string;
+  measure: "time-at-control" | "queue";
+  /** Class ids covered; null = every class. */
+  classes: string[] | null;
+  /** Directions covered; null = both. */
+  directions: Direction[] | null;
+  thresholdSeconds: number;
+  target: number;
+  note?: string;
+}
+
+export interface ResolvedReserve {
+  id: string;
+  officers: number;
+  lanes: string[];
+  /** Seconds of expected wait. */
+  openAt: number;
+  closeAt: number;
+  /** Seconds. */
+  minOpen: number;
 }
 
 export interface ResolvedDay {
@@ -114,6 +153,10 @@ export interface ResolvedLane {
   overhead?: string;
   /** Id of the policy whose file entry defined this lane (differs from the policy id when inherited). */
   definedIn: string;
+  /** What waiting travellers do when the lane closes. */
+  onClose: "divert" | "wait";
+  /** Officer-operated (officer-hours) or automated (gate-hours). */
+  staff: "officer" | "automated";
 }
 
 export interface ResolvedLaneChoice {
@@ -126,10 +169,12 @@ export interface ResolvedLaneChoice {
 }
 
 export interface ResolvedFallback {
-  /** After service, with this probability the traveller is also served at `lane`. */
+  /** After service, with this probability the traveller is also served at `lane`, or continues along `route`. */
   probability: number;
-  lane: string;
-  /** Default `${checkpoint}:${lane}:fallback`. */
+  /** Exactly one of `lane` / `route`. */
+  lane?: string;
+  route?: string;
+  /** Default `${checkpoint}:${lane or route}:fallback`. */
   draw: string;
 }
 
@@ -149,6 +194,8 @@ interface ResolvedStepBase {
 export interface ResolvedQueueStep extends ResolvedStepBase {
   /** Non-empty; the last option has no `when` and share 1. */
   lanes: ResolvedLaneChoice[];
+  /** How the traveller picks among the applicable open options. */
+  choose: "share" | "shortest-queue" | "least-expected-wait";
   delay?: undefined;
   /**
    * After service, with this probability the traveller is also served at `fallback.lane`
@@ -186,6 +233,8 @@ export interface ResolvedPolicy {
   lanes: ResolvedLane[];
   /** Own routes first, then the parent's; the first route whose `when` matches is used. */
   routes: ResolvedRoute[];
+  /** Reserve officers (own, or the nearest ancestor's when the policy gives none). */
+  reserves: ResolvedReserve[];
 }
 
 function resolveLane(lane: Lane, definedIn: string): ResolvedLane {
@@ -199,6 +248,8 @@ function resolveLane(lane: Lane, definedIn: string): ResolvedLane {
     outages: (lane.outages ?? []).map((o) => ({ from: parseTimeOfDay(o.from), to: parseTimeOfDay(o.to) })),
     service: lane.service,
     definedIn,
+    onClose: lane.onClose,
+    staff: lane.staff,
   };
   if (lane.kind !== undefined) out.kind = lane.kind;
   if (lane.title !== undefined) out.title = lane.title;
@@ -223,15 +274,35 @@ function resolveStep(step: Step): ResolvedStep {
     if (c.when !== undefined) choice.when = normalizeMatch(c.when);
     return choice;
   });
-  const queue: ResolvedQueueStep = { ...base, draw: step.draw ?? `${step.checkpoint}:${lanes[0]?.lane ?? ""}`, lanes };
+  const queue: ResolvedQueueStep = { ...base, draw: step.draw ?? `${step.checkpoint}:${lanes[0]?.lane ?? ""}`, lanes, choose: step.choose };
   if (step.fallback !== undefined) {
-    queue.fallback = {
-      probability: step.fallback.probability,
-      lane: step.fallback.lane,
-      draw: step.fallback.draw ?? `${step.checkpoint}:${step.fallback.lane}:fallback`,
-    };
+    const f = step.fallback;
+    const fallback: ResolvedFallback = { probability: f.probability, draw: f.draw ?? `${step.checkpoint}:${f.lane ?? f.route ?? ""}:fallback` };
+    if (f.lane !== undefined) fallback.lane = f.lane;
+    if (f.route !== undefined) fallback.route = f.route;
+    queue.fallback = fallback;
   }
   return queue;
+}
+
+/** The policy's own reserves, or its nearest ancestor's when it gives none (validation rules out cycles). */
+function reservesOf(s: Scenario, index: number): ResolvedReserve[] {
+  let p = s.policies[index];
+  for (let guard = 0; p !== undefined && guard <= s.policies.length; guard++) {
+    if (p.reserves !== undefined) {
+      return p.reserves.map((r) => ({
+        id: r.id,
+        officers: r.officers,
+        lanes: [...r.lanes],
+        openAt: r.openAtWaitMinutes * 60,
+        closeAt: r.closeAtWaitMinutes * 60,
+        minOpen: r.minOpenMinutes * 60,
+      }));
+    }
+    const parent = p.extends;
+    p = parent === undefined ? undefined : s.policies.find((x) => x.id === parent);
+  }
+  return [];
 }
 
 /**
@@ -284,6 +355,7 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
     const out: ResolvedPolicy = {
       id: p.id,
       lanes: fp.lanes.map((l) => resolveLane(l.lane, s.policies[l.policyIndex]!.id)),
+      reserves: reservesOf(s, i),
       routes: fp.routes.map(({ route, policyIndex, routeIndex }) => {
         const definedIn = s.policies[policyIndex]!.id;
         const r: ResolvedRoute = { id: route.id ?? `${definedIn}.routes[${routeIndex}]`, definedIn, steps: route.steps.map(resolveStep) };
@@ -311,6 +383,26 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
     demand,
     travellers,
     policies,
+    controls: s.controls.map((c) => {
+      const out: ResolvedControl = { id: c.id, checkpoints: [...c.checkpoints], staff: c.staff };
+      if (c.title !== undefined) out.title = c.title;
+      return out;
+    }),
+    pledges: s.pledges.map((p) => {
+      const out: ResolvedPledge = {
+        id: p.id,
+        title: p.title,
+        control: p.control,
+        measure: p.measure,
+        classes: p.classes === undefined ? null : [...p.classes],
+        directions: p.directions === undefined ? null : [...p.directions],
+        thresholdSeconds: p.thresholdMinutes * 60,
+        target: p.target,
+      };
+      if (p.authority !== undefined) out.authority = p.authority;
+      if (p.note !== undefined) out.note = p.note;
+      return out;
+    }),
   };
   if (s.title !== undefined) resolved.title = s.title;
   if (s.description !== undefined) resolved.description = s.description;

@@ -12,9 +12,11 @@ export const DaySchema = z
   .strictObject({
     open: TimeSchema.describe("Walk-in arrivals start (HH:MM)."),
     close: TimeSchema.describe("Walk-in arrivals stop (HH:MM); open < close."),
-    end: TimeSchema.default("24:00").describe("The simulation runs until this time (HH:MM, default 24:00); close <= end."),
+    end: TimeSchema.default("24:00").describe(
+      "Hard stop (HH:MM, default 24:00; close <= end): the day runs until the crossing is empty or this time; anyone still inside is censored (counted with the time elapsed so far).",
+    ),
   })
-  .describe("The operating day: arrivals happen in [open, close); the simulation runs until `end`.");
+  .describe("The operating day: arrivals happen in [open, close); the crossing then empties, up to the hard stop `end`.");
 
 export const ExperimentSchema = z
   .strictObject({
@@ -95,6 +97,39 @@ export const TravellersSchema = z
   })
   .describe("Who the travellers are.");
 
+export const ControlSchema = z
+  .strictObject({
+    id: NameSchema.describe('Control id, unique (e.g. "hk-immigration").'),
+    title: z.string().optional(),
+    checkpoints: z
+      .array(NameSchema)
+      .min(1)
+      .describe("Checkpoint labels that make up the control; a traveller's time at the control is its queue plus service at all of them."),
+    staff: z
+      .enum(["any", "officer", "automated"])
+      .default("any")
+      .describe("Only the lanes of these checkpoints with this `staff` (default `any`): e.g. `automated` for a standard on e-gates."),
+  })
+  .describe("A control (e.g. one side's immigration): a named group of checkpoints, reported as time at the control and used by pledges.");
+
+export const PledgeSchema = z
+  .strictObject({
+    id: NameSchema.describe('Pledge id, unique (e.g. "hk-residents-15min").'),
+    title: z.string().min(1).describe("The standard in plain words."),
+    authority: z.string().optional().describe("Who sets it."),
+    control: NameSchema.describe("Id of the control (in `controls`) the pledge governs."),
+    measure: z
+      .enum(["time-at-control", "queue"])
+      .default("time-at-control")
+      .describe("`time-at-control` (default): queue plus service at the control; `queue`: time queueing at the control only."),
+    classes: z.array(NameSchema).min(1).optional().describe("Traveller classes it covers (default: every class)."),
+    directions: z.array(DirectionSchema).min(1).optional().describe("Directions it covers (default: both)."),
+    thresholdMinutes: z.number().positive().max(1440).describe("The time limit (minutes, > 0)."),
+    target: probability("Share of covered travellers that must be within the limit, in [0,1]."),
+    note: z.string().optional(),
+  })
+  .describe("A service standard measured on the control it governs, for the travellers it covers.");
+
 const ScenarioShapeSchema = z
   .strictObject({
     name: SlugSchema.describe("Scenario name (slug)."),
@@ -111,6 +146,8 @@ const ScenarioShapeSchema = z
     demand: DemandSchema,
     travellers: TravellersSchema,
     policies: z.array(PolicySchema).min(1).describe("Clearance policies to compare; ids unique."),
+    controls: z.array(ControlSchema).default([]).describe("Named controls (groups of checkpoints) reported as time at the control; pledges refer to them."),
+    pledges: z.array(PledgeSchema).default([]).describe("Service standards reported against, each on the control it governs."),
   })
   .describe("A Hetao crossing scenario: operating day, demand, travellers and the clearance policies to compare.");
 
@@ -142,3 +179,5 @@ export type ProfileEntry = z.output<typeof ProfileEntrySchema>;
 export type Shuttle = z.output<typeof ShuttleSchema>;
 export type Travellers = z.output<typeof TravellersSchema>;
 export type TravellerClass = z.output<typeof TravellerClassSchema>;
+export type Control = z.output<typeof ControlSchema>;
+export type Pledge = z.output<typeof PledgeSchema>;

@@ -247,8 +247,20 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
       checkDistributionRef(step.delay, [...path, "delay"]);
       if (step.fallback !== undefined) issues.push(issue([...path, "fallback"], "a delay step cannot have a fallback", "`fallback` only on steps with `lanes`"));
     }
+    if (step.fallback !== undefined && (step.fallback.lane === undefined) === (step.fallback.route === undefined)) {
+      issues.push(issueWithValue([...path, "fallback"], "a fallback needs `lane` or `route`, not both", step.fallback, "exactly one of `lane` / `route`"));
+    }
     if (Array.isArray(step.lanes)) {
       step.lanes.forEach((choice, k) => checkMatch(choice.when, [...path, "lanes", k, "when"]));
+      if (step.choose !== "share") {
+        step.lanes.forEach((choice, k) => {
+          if (choice.share !== 1) {
+            issues.push(
+              issueWithValue([...path, "lanes", k, "share"], `\`share\` applies only with \`choose: share\` (this step has \`choose: ${step.choose}\`)`, choice.share, "no share (or 1)"),
+            );
+          }
+        });
+      }
       const last = step.lanes.length - 1;
       const lastChoice = step.lanes[last];
       if (lastChoice !== undefined && (lastChoice.when !== undefined || lastChoice.share !== 1)) {
@@ -301,9 +313,36 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
         const stepPath = [...base, "steps", s];
         if (typeof step.lanes === "string") checkLaneRef(fp, step.lanes, [...stepPath, "lanes"]);
         else step.lanes?.forEach((c, k) => checkLaneRef(fp, c.lane, [...stepPath, "lanes", k, "lane"]));
-        if (step.fallback !== undefined) checkLaneRef(fp, step.fallback.lane, [...stepPath, "fallback", "lane"]);
+        if (step.fallback?.lane !== undefined) checkLaneRef(fp, step.fallback.lane, [...stepPath, "fallback", "lane"]);
+        const target = step.fallback?.route;
+        if (target !== undefined) {
+          const key = JSON.stringify([...stepPath, "fallback", "route", fp.policyIndex]);
+          const found = fp.routes.find((r) => r.route.id === target);
+          const routeIds = fp.routes.map((r) => r.route.id).filter((x): x is string => x !== undefined);
+          if (found === undefined) {
+            if (!reported.has(key)) {
+              reported.add(key);
+              issues.push(issue([...stepPath, "fallback", "route"], `unknown route "${target}" in policy "${policy.id}"`, oneOf(`route ids of policy "${policy.id}"`, target, routeIds)));
+            }
+          } else if (found.route === route) {
+            issues.push(issue([...stepPath, "fallback", "route"], `route "${target}" falls back to itself`, "another route of the policy"));
+          } else if (found.route.steps.some((st) => st.fallback?.route !== undefined)) {
+            issues.push(
+              issue([...stepPath, "fallback", "route"], `route "${target}" has route fallbacks of its own (fallback routes do not chain)`, "a route whose steps fall back to lanes only"),
+            );
+          }
+        }
       });
     }
+    const reserveBase = policy.reserves !== undefined ? fp.policyIndex : undefined;
+    (policy.reserves ?? []).forEach((r, k) => {
+      const path: PathSegment[] = ["policies", reserveBase!, "reserves", k];
+      if ((policy.reserves ?? []).findIndex((x) => x.id === r.id) !== k) issues.push(issue([...path, "id"], `duplicate reserve id "${r.id}"`, "a unique reserve id within the policy"));
+      r.lanes.forEach((laneId, j) => checkLaneRef(fp, laneId, [...path, "lanes", j]));
+      if (!(r.closeAtWaitMinutes < r.openAtWaitMinutes)) {
+        issues.push(issueWithValue([...path, "closeAtWaitMinutes"], "the close threshold must be below the open threshold", r.closeAtWaitMinutes, `less than openAtWaitMinutes (${r.openAtWaitMinutes})`));
+      }
+    });
     const uncovered = combinations.filter((t) => !fp.routes.some((r) => matches(r.route.when, t)));
     const firstUncovered = uncovered[0];
     if (firstUncovered !== undefined) {
@@ -317,6 +356,30 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
         ),
       );
     }
+  });
+
+  // Controls and pledges.
+  const controlIds = scenario.controls.map((c) => c.id);
+  const usedCheckpoints = new Set<string>();
+  for (const p of scenario.policies) {
+    for (const l of p.lanes) usedCheckpoints.add(l.checkpoint);
+    for (const r of p.routes) for (const st of r.steps) usedCheckpoints.add(st.checkpoint);
+  }
+  scenario.controls.forEach((c, i) => {
+    if (controlIds.indexOf(c.id) !== i) issues.push(issue(["controls", i, "id"], `duplicate control id "${c.id}"`, "a unique control id"));
+    c.checkpoints.forEach((cp, k) => {
+      if (!usedCheckpoints.has(cp)) {
+        issues.push(issue(["controls", i, "checkpoints", k], `no lane or step of any policy uses checkpoint "${cp}"`, oneOf("checkpoint labels", cp, [...usedCheckpoints].sort())));
+      }
+    });
+  });
+  const pledgeIds = scenario.pledges.map((p) => p.id);
+  scenario.pledges.forEach((p, i) => {
+    if (pledgeIds.indexOf(p.id) !== i) issues.push(issue(["pledges", i, "id"], `duplicate pledge id "${p.id}"`, "a unique pledge id"));
+    if (!controlIds.includes(p.control)) issues.push(issue(["pledges", i, "control"], `unknown control "${p.control}"`, oneOf("control ids", p.control, controlIds)));
+    (p.classes ?? []).forEach((id, k) => {
+      if (!classIds.includes(id)) issues.push(issue(["pledges", i, "classes", k], `unknown traveller class "${id}"`, oneOf("class ids", id, classIds)));
+    });
   });
 
   return issues;

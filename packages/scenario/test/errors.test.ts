@@ -22,7 +22,7 @@ describe("bad input is reported with path, value and expectation", () => {
     const line = expectIssueLine(parseWith("policies[0].lanes[0].severs", 3), {
       path: "policies[0].lanes[0].severs",
       value: 3,
-      expected: "one of the allowed keys: id, checkpoint, kind, title, servers, schedule, outages, service, overhead",
+      expected: "one of the allowed keys: id, checkpoint, kind, title, servers, schedule, outages, onClose, staff, service, overhead",
       message: 'unknown key "severs" (did you mean "servers"?)',
     });
     expect(line.startsWith("mini.yaml: ")).toBe(true);
@@ -32,7 +32,7 @@ describe("bad input is reported with path, value and expectation", () => {
     expectIssueLine(parseWith("replications", 10), {
       path: "replications",
       value: 10,
-      expected: "one of the allowed keys: name, title, description, day, warmupMinutes, experiment, distributions, demand, travellers, policies",
+      expected: "one of the allowed keys: name, title, description, day, warmupMinutes, experiment, distributions, demand, travellers, policies, controls, pledges",
     });
   });
 

@@ -74,6 +74,8 @@ describe("scenarioJsonSchema", () => {
       "demand",
       "travellers",
       "policies",
+      "controls",
+      "pledges",
     ]);
     expect(schema.required).toEqual(["name", "day", "distributions", "demand", "travellers", "policies"]);
     expect(schema.properties.warmupMinutes.default).toBe(0);
@@ -82,7 +84,7 @@ describe("scenarioJsonSchema", () => {
 
   it("describes nested fields for editors", () => {
     const policy = schema.properties.policies.items;
-    expect(Object.keys(policy.properties)).toEqual(["id", "title", "description", "extends", "removeLanes", "lanes", "routes"]);
+    expect(Object.keys(policy.properties)).toEqual(["id", "title", "description", "extends", "removeLanes", "lanes", "routes", "reserves"]);
     const lane = policy.properties.lanes.items;
     expect(lane.additionalProperties).toBe(false);
     expect(lane.properties.servers.type).toBe("integer");

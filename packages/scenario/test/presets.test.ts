@@ -117,7 +117,7 @@ describe("presets in seeds/scenarios", () => {
     const seamless = resolved.policies.find((p) => p.id === "seamless")!;
     expect(seamless.routes.map((r) => r.id)).toEqual(["southbound-whitelisted", "northbound-whitelisted", "southbound", "northbound"]);
     expect(seamless.lanes.slice(0, current.lanes.length)).toEqual(current.lanes);
-    expect(seamless.lanes.length).toBe(current.lanes.length + 10);
+    expect(seamless.lanes.length).toBe(current.lanes.length + 8);
     const walk = seamless.lanes.find((l) => l.id === "sb-walkthrough")!;
     expect(walk.schedule[0]!.servers).toBe(3);
     expect(walk.service).toBe("walk-through-headway");
@@ -129,7 +129,11 @@ describe("presets in seeds/scenarios", () => {
     expect(firstRoute(seamless, { ...t, class: "foreign", whitelisted: false, direction: "northbound" }).id).toBe("northbound");
 
     const combined = firstRoute(seamless, t).steps[0] as ResolvedQueueStep;
-    expect(combined.fallback).toEqual({ probability: 0.03, lane: "sb-fallback", draw: "seamless-fallback" });
+    // A rejected seamless traveller goes back through the conventional controls, and the reject is a
+    // trait of the person shared with the 2% e-gate reject (nested draws).
+    expect(combined.fallback).toEqual({ probability: 0.03, route: "southbound", draw: "biometric-reject" });
+    const egate = current.routes.find((r) => r.id === "southbound")!.steps[0] as ResolvedQueueStep;
+    expect(egate.fallback).toEqual({ probability: 0.02, lane: "sb-sz-exit-manual", draw: "biometric-reject" });
     const checks = (p: ResolvedPolicy) =>
       p.routes.flatMap((r) => r.steps).filter((s) => s.draw === "customs-random-check").map((s) => s.probability);
     expect(checks(current)).toEqual([0.03, 0.03]);

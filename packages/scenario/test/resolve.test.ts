@@ -146,6 +146,7 @@ describe("resolveScenario", () => {
       draw: "c1:l1",
       priority: 0,
       lanes: [{ lane: "l1", share: 1, draw: "c1:l1:share" }],
+      choose: "share",
       fallback: { probability: 0.1, lane: "l2", draw: "c1:l2:fallback" },
     });
     expect(all.steps[1]).toEqual({ checkpoint: "walk", probability: 1, draw: "walk:walk", priority: 0, delay: "walk" });
@@ -201,6 +202,8 @@ describe("resolveScenario", () => {
       service: "svc",
       overhead: "walk",
       definedIn: "base",
+      onClose: "divert",
+      staff: "officer",
       schedule: [
         { from: 28800, to: 32400, servers: 1 },
         { from: 32400, to: 86400, servers: 3 },

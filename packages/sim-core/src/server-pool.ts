@@ -45,6 +45,8 @@ export class ServerPool {
   arrivals = 0;
   /** Longest waiting line seen. */
   maxQueue = 0;
+  /** Entities taken out of the line without service (see `withdrawNext`). */
+  withdrawn = 0;
 
   private readonly lines: Int32Array[];
   private readonly heads: Int32Array;
@@ -142,6 +144,29 @@ export class ServerPool {
       this.queued--;
       this.busy++;
       this.started++;
+      return entity;
+    }
+    throw new Error("ServerPool: queue accounting is inconsistent");
+  }
+
+  /**
+   * Take the next waiting entity (best class, then FIFO) out of the line without serving it (the lane
+   * closed and the entity goes elsewhere) and return it.
+   */
+  withdrawNext(now: number): number {
+    this.advance(now);
+    if (this.queued === 0) throw new Error("ServerPool.withdrawNext: nobody is waiting");
+    const lines = this.lines;
+    for (let p = 0; p < lines.length; p++) {
+      const len = this.lengths[p]!;
+      if (len === 0) continue;
+      const line = lines[p]!;
+      const h = this.heads[p]!;
+      const entity = line[h]!;
+      this.heads[p] = h + 1 === line.length ? 0 : h + 1;
+      this.lengths[p] = len - 1;
+      this.queued--;
+      this.withdrawn++;
       return entity;
     }
     throw new Error("ServerPool: queue accounting is inconsistent");
