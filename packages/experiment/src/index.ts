@@ -78,6 +78,26 @@ export {
   type TargetCheck,
   type TargetOp,
 } from "./plan.js";
+export {
+  CAPACITY_DEFAULTS,
+  CAPACITY_PATH,
+  CapacityCandidateSchema,
+  CapacityComparisonSchema,
+  CapacityPolicySchema,
+  CapacityResultSchema,
+  CapacityTargetCheckSchema,
+  CapacityTargetSchema,
+  capacityTargets,
+  checkCapacityTarget,
+  searchCapacity,
+  type CapacityCandidate,
+  type CapacityComparison,
+  type CapacityOptions,
+  type CapacityPolicy,
+  type CapacityResult,
+  type CapacityTarget,
+  type CapacityTargetCheck,
+} from "./capacity.js";
 export { replicationRows } from "./replication-table.js";
 export {
   REPLICATION_COLUMNS,
