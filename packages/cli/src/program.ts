@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerCapacity } from "./commands/capacity.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerRun } from "./commands/run.js";
 import { registerSchema } from "./commands/schema.js";
@@ -8,7 +9,7 @@ import { registerWorker } from "./commands/worker.js";
 import { TOOL_VERSION } from "./version.js";
 
 /** One registration function per file under ./commands/ (fleet: add worker and status here). */
-export const COMMANDS: readonly ((program: Command) => void)[] = [registerRun, registerValidate, registerSchema, registerWorker, registerStatus, registerPlan];
+export const COMMANDS: readonly ((program: Command) => void)[] = [registerRun, registerValidate, registerSchema, registerWorker, registerStatus, registerPlan, registerCapacity];
 
 export function createProgram(): Command {
   const program = new Command();
