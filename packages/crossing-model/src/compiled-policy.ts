@@ -23,6 +23,8 @@ export interface CompiledLane {
   readonly meanService: number;
   /** Index of the reserve that can open servers here, or -1. */
   reserve: number;
+  /** Bit g set when the lane belongs to named control g (at most 32 controls). */
+  controlMask: number;
 }
 
 /** Reserve officers (dynamic staffing) compiled to lane indices and seconds. */
@@ -55,6 +57,8 @@ export interface CompiledPledge {
 export interface CompiledControl {
   readonly id: string;
   readonly slots: Int32Array;
+  /** Bit mask of `slots` (those below 32), to test a traveller's visits at once. */
+  readonly mask: number;
 }
 
 export interface CompiledChoice {
@@ -163,6 +167,7 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
       automated: l.staff === "automated",
       meanService: dist(l.service).mean + (l.overhead ? dist(l.overhead).mean : 0),
       reserve: -1,
+      controlMask: 0,
     };
   });
   const lane = (id: string): CompiledLane => {
@@ -248,15 +253,21 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
   });
   const hasLane = new Uint8Array(checkpoints.length);
   for (const l of lanes) hasLane[l.checkpoint] = 1;
-  const controls: CompiledControl[] = scenario.controls.map((c) => ({
-    id: c.id,
-    slots: Int32Array.from(
+  const controls: CompiledControl[] = scenario.controls.map((c) => {
+    const slots = Int32Array.from(
       c.checkpoints
         .map((label) => checkpoints.indexOf(label))
         .filter((i) => i >= 0 && hasLane[i] === 1)
         .flatMap((i) => (c.staff === "any" ? [2 * i, 2 * i + 1] : c.staff === "automated" ? [2 * i + 1] : [2 * i])),
-    ),
-  }));
+    );
+    let mask = 0;
+    for (const k of slots) if (k < 32) mask |= 1 << k;
+    return { id: c.id, slots, mask };
+  });
+  if (controls.length > 32) throw new Error(`policy ${policy.id}: at most 32 controls are supported, the scenario has ${controls.length}`);
+  controls.forEach((c, g) => {
+    for (const l of lanes) if (c.slots.includes(2 * l.checkpoint + (l.automated ? 1 : 0))) l.controlMask |= 1 << g;
+  });
   const classIds = scenario.travellers.classes.map((c) => c.id);
   const pledges: CompiledPledge[] = scenario.pledges.map((p) => ({
     id: p.id,

@@ -47,9 +47,9 @@ class GroupAccumulator {
   censored = 0;
   within15 = 0;
   within30 = 0;
+  crossingSum = 0;
+  waitSum = 0;
   readonly clearance = new LogHistogram(HISTOGRAM_OPTIONS);
-  readonly crossing = new LogHistogram(HISTOGRAM_OPTIONS);
-  readonly wait = new LogHistogram(HISTOGRAM_OPTIONS);
   toJSON(): GroupResult {
     return {
       arrived: this.arrived,
@@ -58,8 +58,8 @@ class GroupAccumulator {
       within15: this.within15,
       within30: this.within30,
       clearance: this.clearance.toJSON(),
-      crossing: this.crossing.toJSON(),
-      wait: this.wait.toJSON(),
+      crossingSum: this.crossingSum,
+      waitSum: this.waitSum,
     };
   }
 }
@@ -90,7 +90,7 @@ export class CrossingDay implements EventHandler {
   private readonly draws = new KeyedDraws();
   private readonly pools: ServerPool[];
   private readonly cpCount: number;
-  private readonly slots: number;
+  private readonly ctlCount: number;
   // Per traveller.
   private readonly routeOf: Int16Array;
   private readonly stepOf: Int32Array;
@@ -101,13 +101,13 @@ export class CrossingDay implements EventHandler {
   private readonly waited: Float64Array;
   private readonly firstJoin: Float64Array;
   private readonly lastLeave: Float64Array;
-  /**
-   * [traveller × slot], slot = 2 × checkpoint + (automated lane ? 1 : 0): time at the control (queue +
-   * service) and queue alone; visited flags.
-   */
-  private readonly timeAt: Float64Array;
-  private readonly queueAt: Float64Array;
-  private readonly visited: Uint8Array;
+  /** The checkpoint the traveller is at or last left (-1: none yet), and its time there so far. */
+  private readonly cpCur: Int16Array;
+  private readonly cpAcc: Float64Array;
+  /** [traveller × named control]: time at the control (queue + service) and queue alone; ctlSeen bit g: reached control g. */
+  private readonly ctlT: Float64Array;
+  private readonly ctlQ: Float64Array;
+  private readonly ctlSeen: Uint32Array;
   private readonly status: Uint8Array;
   /** Scratch list of travellers withdrawn from a closing lane (sized to the population once). */
   private readonly scratch: Int32Array;
@@ -131,16 +131,24 @@ export class CrossingDay implements EventHandler {
   private nextHourMark = 0;
   private readonly laneDiverted: Int32Array;
   private readonly controlTime: LogHistogram[];
-  private readonly controlQueue: LogHistogram[];
+  private readonly controlQueue: Float64Array;
+  private readonly crossing = new LogHistogram(HISTOGRAM_OPTIONS);
+  private readonly wait = new LogHistogram(HISTOGRAM_OPTIONS);
+
   private readonly controlTravellers: Int32Array;
   private readonly controlCensored: Int32Array;
   private readonly controlSumT: Float64Array;
   private readonly controlSumQ: Float64Array;
   private readonly controlHit: Uint8Array;
-  private readonly pledgeValue: LogHistogram[];
+  private readonly pledgeValue: Float64Array;
   private readonly pledgeCovered: Int32Array;
   private readonly pledgeWithin: Int32Array;
   private readonly pledgeCensored: Int32Array;
+  private readonly pledgeHourlyCovered: Int32Array;
+  private readonly pledgeHourlyWithin: Int32Array;
+  /** [traveller × named control]: when the traveller first reached the control. */
+  private readonly ctlFirst: Float64Array;
+  private readonly laneHourlyJoined: Int32Array;
   // Reserves.
   private readonly reserveFree: Int32Array;
   private readonly reserveOpen: Int32Array;
@@ -180,10 +188,12 @@ export class CrossingDay implements EventHandler {
     this.waited = new Float64Array(n);
     this.firstJoin = new Float64Array(n).fill(-1);
     this.lastLeave = new Float64Array(n);
-    this.slots = 2 * C;
-    this.timeAt = new Float64Array(n * this.slots);
-    this.queueAt = new Float64Array(n * this.slots);
-    this.visited = new Uint8Array(n * this.slots);
+    const G0 = (this.ctlCount = policy.controls.length);
+    this.cpCur = new Int16Array(n).fill(-1);
+    this.cpAcc = new Float64Array(n);
+    this.ctlT = new Float64Array(n * G0);
+    this.ctlQ = new Float64Array(n * G0);
+    this.ctlSeen = new Uint32Array(n);
     this.status = new Uint8Array(n);
     this.scratch = new Int32Array(Math.max(1, n));
     this.byClass = scenario.travellers.classes.map(() => new GroupAccumulator());
@@ -198,17 +208,22 @@ export class CrossingDay implements EventHandler {
     this.laneDiverted = new Int32Array(policy.lanes.length);
     const G = policy.controls.length;
     this.controlTime = policy.controls.map(() => new LogHistogram(HISTOGRAM_OPTIONS));
-    this.controlQueue = policy.controls.map(() => new LogHistogram(HISTOGRAM_OPTIONS));
+    this.controlQueue = new Float64Array(G);
+
     this.controlTravellers = new Int32Array(G);
     this.controlCensored = new Int32Array(G);
     this.controlSumT = new Float64Array(G);
     this.controlSumQ = new Float64Array(G);
     this.controlHit = new Uint8Array(G);
     const P = policy.pledges.length;
-    this.pledgeValue = policy.pledges.map(() => new LogHistogram(HISTOGRAM_OPTIONS));
+    this.pledgeValue = new Float64Array(P);
     this.pledgeCovered = new Int32Array(P);
     this.pledgeWithin = new Int32Array(P);
     this.pledgeCensored = new Int32Array(P);
+    this.pledgeHourlyCovered = new Int32Array(P * HOURS);
+    this.pledgeHourlyWithin = new Int32Array(P * HOURS);
+    this.ctlFirst = new Float64Array(n * G0);
+    this.laneHourlyJoined = new Int32Array(policy.lanes.length * HOURS);
     const R = policy.reserves.length;
     this.reserveFree = Int32Array.from(policy.reserves.map((r) => r.officers));
     this.reserveOpen = new Int32Array(R);
@@ -421,7 +436,14 @@ export class CrossingDay implements EventHandler {
     this.laneOf[t] = lane;
     const ln = this.policy.lanes[lane]!;
     const cp = ln.checkpoint;
-    this.visited[t * this.slots + 2 * cp + (ln.automated ? 1 : 0)] = 1;
+    if (this.cpCur[t] !== cp) {
+      this.flushCheckpoint(t);
+      this.cpCur[t] = cp;
+    }
+    const fresh = ln.controlMask & ~this.ctlSeen[t]!;
+    if (fresh !== 0) for (let m = fresh, g = 0; m !== 0; m >>>= 1, g++) if ((m & 1) !== 0) this.ctlFirst[t * this.ctlCount + g] = now;
+    this.ctlSeen[t]! |= ln.controlMask;
+    this.laneHourlyJoined[lane * HOURS + hourOf(now)]!++;
     this.trace?.event(now, TraceEvent.Join, t, lane, cp);
     const pool = this.pools[lane]!;
     if (pool.arrive(t, priority, now)) {
@@ -444,7 +466,7 @@ export class CrossingDay implements EventHandler {
     this.where[t] = AT_SERVICE;
     const w = now - this.joinedAt[t]!;
     this.waited[t]! += w;
-    this.queueAt[t * this.slots + 2 * cp + (lane.automated ? 1 : 0)]! += w;
+    if (lane.controlMask !== 0) this.addControl(t, lane.controlMask, 0, w);
     const counted = this.pop.counted[t] === 1;
     if (counted) {
       this.checkpointWait[cp]!.record(w);
@@ -473,7 +495,9 @@ export class CrossingDay implements EventHandler {
     const pool = this.pools[laneIndex]!;
     pool.depart(now);
     const lane = this.policy.lanes[laneIndex]!;
-    this.timeAt[t * this.slots + 2 * lane.checkpoint + (lane.automated ? 1 : 0)]! += now - this.joinedAt[t]!;
+    const at = now - this.joinedAt[t]!;
+    this.cpAcc[t]! += at;
+    if (lane.controlMask !== 0) this.addControl(t, lane.controlMask, at, 0);
     this.lastLeave[t] = now;
     this.where[t] = AT_NONE;
     this.laneOf[t] = -1;
@@ -527,8 +551,6 @@ export class CrossingDay implements EventHandler {
     const pool = this.pools[laneIndex]!;
     const lane = this.policy.lanes[laneIndex]!;
     const cp = lane.checkpoint;
-    const slot = 2 * cp + (lane.automated ? 1 : 0);
-    const S = this.slots;
     let k = 0;
     while (pool.queued > 0) this.scratch[k++] = pool.withdrawNext(now);
     this.laneDiverted[laneIndex]! += k;
@@ -537,8 +559,8 @@ export class CrossingDay implements EventHandler {
       // The wait so far is time at this control.
       const w = now - this.joinedAt[t]!;
       this.waited[t]! += w;
-      this.queueAt[t * S + slot]! += w;
-      this.timeAt[t * S + slot]! += w;
+      this.cpAcc[t]! += w;
+      if (lane.controlMask !== 0) this.addControl(t, lane.controlMask, w, w);
       this.cpQueued[cp]!--;
       this.where[t] = AT_NONE;
       this.laneOf[t] = -1;
@@ -634,19 +656,17 @@ export class CrossingDay implements EventHandler {
 
   /** The hard stop: everyone still inside is counted with the time elapsed so far. */
   private censorAll(end: number): void {
-    const S = this.slots;
     const lanes = this.policy.lanes;
     for (let t = 0; t < this.pop.size; t++) {
       if (this.status[t] !== STATUS_INSIDE || this.pop.counted[t] !== 1) continue;
       const lane = this.laneOf[t]!;
       if (lane >= 0) {
-        const slot = 2 * lanes[lane]!.checkpoint + (lanes[lane]!.automated ? 1 : 0);
+        const mask = lanes[lane]!.controlMask;
         const elapsed = end - this.joinedAt[t]!;
-        this.timeAt[t * S + slot]! += elapsed;
-        if (this.where[t] === AT_QUEUE) {
-          this.waited[t]! += elapsed;
-          this.queueAt[t * S + slot]! += elapsed;
-        }
+        const queued = this.where[t] === AT_QUEUE ? elapsed : 0;
+        this.cpAcc[t]! += elapsed;
+        this.waited[t]! += queued;
+        if (mask !== 0) this.addControl(t, mask, elapsed, queued);
       }
       this.trace?.event(end, TraceEvent.Censor, t, lane, lane >= 0 ? lanes[lane]!.checkpoint : -1);
       this.censored++;
@@ -673,10 +693,12 @@ export class CrossingDay implements EventHandler {
     }
     g1.clearance.record(c);
     g2.clearance.record(c);
-    g1.crossing.record(crossing);
-    g2.crossing.record(crossing);
-    g1.wait.record(w);
-    g2.wait.record(w);
+    g1.crossingSum += crossing;
+    g2.crossingSum += crossing;
+    g1.waitSum += w;
+    g2.waitSum += w;
+    this.crossing.record(crossing);
+    this.wait.record(w);
     // A censored traveller's time so far is a lower bound: never counted as within.
     if (!censored) {
       if (c <= FIFTEEN_MINUTES) {
@@ -689,35 +711,21 @@ export class CrossingDay implements EventHandler {
       }
     }
     // Time at each control.
-    const C = this.cpCount;
-    const base = t * this.slots;
-    for (let k = 0; k < C; k++) {
-      const a = base + 2 * k;
-      if (this.visited[a] === 1 || this.visited[a + 1] === 1) this.checkpointTime[k]!.record(this.timeAt[a]! + this.timeAt[a + 1]!);
-    }
-    const controls = this.policy.controls;
-    for (let g = 0; g < controls.length; g++) {
-      const cps = controls[g]!.slots;
-      let hit = 0;
-      let sumT = 0;
-      let sumQ = 0;
-      for (let j = 0; j < cps.length; j++) {
-        const k = base + cps[j]!;
-        if (this.visited[k] === 1) {
-          hit = 1;
-          sumT += this.timeAt[k]!;
-          sumQ += this.queueAt[k]!;
-        }
-      }
+    this.flushCheckpoint(t);
+    const G = this.ctlCount;
+    const seen = this.ctlSeen[t]!;
+    for (let g = 0; g < G; g++) {
+      const hit = (seen >>> g) & 1;
       this.controlHit[g] = hit;
+      if (hit === 0) continue;
+      const sumT = this.ctlT[t * G + g]!;
+      const sumQ = this.ctlQ[t * G + g]!;
       this.controlSumT[g] = sumT;
       this.controlSumQ[g] = sumQ;
-      if (hit === 1) {
-        this.controlTravellers[g]!++;
-        if (censored) this.controlCensored[g]!++;
-        this.controlTime[g]!.record(sumT);
-        this.controlQueue[g]!.record(sumQ);
-      }
+      this.controlTravellers[g]!++;
+      if (censored) this.controlCensored[g]!++;
+      this.controlTime[g]!.record(sumT);
+      this.controlQueue[g]! += sumQ;
     }
     const pledges = this.policy.pledges;
     for (let p = 0; p < pledges.length; p++) {
@@ -725,11 +733,35 @@ export class CrossingDay implements EventHandler {
       if (this.controlHit[pl.control] !== 1 || pl.classes[pop.classIndex[t]!] !== 1 || pl.directions[pop.direction[t]!] !== 1) continue;
       const v = pl.queueOnly ? this.controlSumQ[pl.control]! : this.controlSumT[pl.control]!;
       this.pledgeCovered[p]!++;
-      this.pledgeValue[p]!.record(v);
+      this.pledgeValue[p]! += v;
+      const ph = p * HOURS + hourOf(this.ctlFirst[t * this.ctlCount + pl.control]!);
+      this.pledgeHourlyCovered[ph]!++;
       if (censored) this.pledgeCensored[p]!++;
       // A censored traveller within the limit so far may still exceed it: never counted as within.
-      if (v <= pl.threshold && !censored) this.pledgeWithin[p]!++;
+      if (v <= pl.threshold && !censored) {
+        this.pledgeWithin[p]!++;
+        this.pledgeHourlyWithin[ph]!++;
+      }
     }
+  }
+
+  /** Add time at the control (queue + service) and queue to every named control whose bit is in `mask`. */
+  private addControl(t: number, mask: number, time: number, queue: number): void {
+    const base = t * this.ctlCount;
+    for (let m = mask, g = 0; m !== 0; m >>>= 1, g++) {
+      if ((m & 1) === 0) continue;
+      this.ctlT[base + g]! += time;
+      this.ctlQ[base + g]! += queue;
+    }
+  }
+
+  /** The traveller left (or is leaving) its current checkpoint: record its time there (counted travellers). */
+  private flushCheckpoint(t: number): void {
+    const cp = this.cpCur[t]!;
+    if (cp < 0) return;
+    if (this.pop.counted[t] === 1) this.checkpointTime[cp]!.record(this.cpAcc[t]!);
+    this.cpAcc[t] = 0;
+    this.cpCur[t] = -1;
   }
 
   private result(): PolicyDayResult {
@@ -772,6 +804,7 @@ export class CrossingDay implements EventHandler {
         maxQueue: pool.maxQueue,
         hourlyQueue: hq,
         hourlyUtilisation: hu,
+        hourlyJoined: Array.from(this.laneHourlyJoined.subarray(i * HOURS, (i + 1) * HOURS)),
       };
     });
     const checkpoints: Record<string, CheckpointResult> = {};
@@ -793,7 +826,7 @@ export class CrossingDay implements EventHandler {
         travellers: this.controlTravellers[g]!,
         censored: this.controlCensored[g]!,
         time: this.controlTime[g]!.toJSON(),
-        queue: this.controlQueue[g]!.toJSON(),
+        queueSum: this.controlQueue[g]!,
       };
     });
     const pledges: Record<string, PledgeResult> = {};
@@ -802,7 +835,9 @@ export class CrossingDay implements EventHandler {
         covered: this.pledgeCovered[k]!,
         within: this.pledgeWithin[k]!,
         censored: this.pledgeCensored[k]!,
-        value: this.pledgeValue[k]!.toJSON(),
+        valueSum: this.pledgeValue[k]!,
+        hourlyCovered: Array.from(this.pledgeHourlyCovered.subarray(k * HOURS, (k + 1) * HOURS)),
+        hourlyWithin: Array.from(this.pledgeHourlyWithin.subarray(k * HOURS, (k + 1) * HOURS)),
       };
     });
     const reserves: Record<string, ReserveResult> = {};
@@ -839,13 +874,9 @@ export class CrossingDay implements EventHandler {
     for (let h = 0; h < HOURS; h++) if (this.hourlyCleared[h]! > peak) peak = this.hourlyCleared[h]!;
     // The overall distributions are the merge of the two directions: fewer histogram updates per traveller.
     const clearance = new LogHistogram(HISTOGRAM_OPTIONS);
-    const crossing = new LogHistogram(HISTOGRAM_OPTIONS);
-    const wait = new LogHistogram(HISTOGRAM_OPTIONS);
-    for (const g of this.byDirection) {
-      clearance.merge(g.clearance);
-      crossing.merge(g.crossing);
-      wait.merge(g.wait);
-    }
+    for (const g of this.byDirection) clearance.merge(g.clearance);
+    const crossing = this.crossing;
+    const wait = this.wait;
     const arrived = this.arrived;
     // Everyone counted is in the histograms: cleared, or censored at the hard stop.
     const counted = clearance.count;

@@ -30,10 +30,10 @@ export const GroupResultSchema = z
     within30: z.number().int().nonnegative(),
     /** First control joined → last control left. */
     clearance: HistogramStateSchema,
-    /** Door to door: leaving the origin park → reaching the destination park (walks included). */
-    crossing: HistogramStateSchema,
-    /** Total time queueing. */
-    wait: HistogramStateSchema,
+    /** Sum of door-to-door crossing times (the day's distribution is PolicyDayResult.crossing). */
+    crossingSum: z.number().nonnegative(),
+    /** Sum of total queueing times (the day's distribution is PolicyDayResult.wait). */
+    waitSum: z.number().nonnegative(),
   })
   .strict();
 export type GroupResult = z.infer<typeof GroupResultSchema>;
@@ -45,7 +45,7 @@ export const CheckpointResultSchema = z
     visits: z.number().int().nonnegative(),
     /** Queue wait per service start. */
     wait: HistogramStateSchema,
-    /** Time at the control per traveller: queue plus service at all of the checkpoint's lanes (censored: so far). */
+    /** Time at the control per stay (consecutive steps at the checkpoint): queue plus service at its lanes (censored: so far). */
     time: HistogramStateSchema,
     /** Time-average of the checkpoint's total queue (all its lanes), per hour of day. */
     hourlyQueue: z.array(z.number().nonnegative()),
@@ -67,8 +67,8 @@ export const ControlResultSchema = z
     censored: z.number().int().nonnegative(),
     /** Queue plus service at the control. */
     time: HistogramStateSchema,
-    /** Queueing at the control. */
-    queue: HistogramStateSchema,
+    /** Sum of the time queueing at the control. */
+    queueSum: z.number().nonnegative(),
   })
   .strict();
 export type ControlResult = z.infer<typeof ControlResultSchema>;
@@ -81,8 +81,11 @@ export const PledgeResultSchema = z
     /** Of them, within the limit (censored travellers over the limit so far count as over). */
     within: z.number().int().nonnegative(),
     censored: z.number().int().nonnegative(),
-    /** The measured value (time at the control, or queue) per covered traveller. */
-    value: HistogramStateSchema,
+    /** Sum of the measured value (time at the control, or queue) over covered travellers. */
+    valueSum: z.number().nonnegative(),
+    /** `covered` and `within` by the hour of day the traveller reached the control (24 values each): per-period targets. */
+    hourlyCovered: z.array(z.number().int().nonnegative()),
+    hourlyWithin: z.array(z.number().int().nonnegative()),
   })
   .strict();
 export type PledgeResult = z.infer<typeof PledgeResultSchema>;
@@ -124,6 +127,8 @@ export const LaneResultSchema = z
     maxQueue: z.number().int().nonnegative(),
     hourlyQueue: z.array(z.number().nonnegative()),
     hourlyUtilisation: z.array(z.number().nonnegative()),
+    /** Travellers who joined the lane, by hour of day (the lane's demand). */
+    hourlyJoined: z.array(z.number().int().nonnegative()),
   })
   .strict();
 export type LaneResult = z.infer<typeof LaneResultSchema>;

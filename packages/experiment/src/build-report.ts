@@ -124,7 +124,7 @@ function groupReport(groups: readonly (GroupResult | undefined)[]): GroupReport 
       w30.push(g.within30 / g.arrived);
     }
     if (g.clearance.count > 0) meanClearance.push(g.clearance.sum / g.clearance.count);
-    if (g.crossing.count > 0) meanCrossing.push(g.crossing.sum / g.crossing.count);
+    if (g.clearance.count > 0) meanCrossing.push(g.crossingSum / g.clearance.count);
   }
   return {
     arrived,
@@ -235,9 +235,9 @@ function policyReport(spec: ExperimentSpec, scenario: ResolvedScenario, id: stri
       travellers,
       censored,
       meanTime: interval(defined(cs.map((x) => stateMean(x?.time)))),
-      meanQueue: interval(defined(cs.map((x) => stateMean(x?.queue)))),
+      timePerTraveller: interval(days.filter((d) => d.arrived > 0).map((d) => (d.controls[control.id]?.time.sum ?? 0) / d.arrived)),
+      meanQueue: interval(defined(cs.map((x) => (x === undefined || x.travellers === 0 ? undefined : x.queueSum / x.travellers)))),
       time: quantiles(cs.map((x) => x?.time)),
-      queue: quantiles(cs.map((x) => x?.queue)),
     };
   }
 
@@ -391,14 +391,14 @@ function pointReport(spec: ExperimentSpec, index: number, overrides: PointReport
     const metrics = Object.fromEntries(
       COMPARED_METRICS.map((m) => [m, difference(t.map((d) => d.summary[m]), b.map((d) => d.summary[m]))]),
     ) as Comparison["metrics"];
-    // Time at each control both policies use, paired per replication.
+    // Time at each control per counted traveller (0 for those who pass it without stopping), paired per
+    // replication: the same people under both policies, so a control that fewer travellers stop at counts as less time.
     const controls: Comparison["controls"] = {};
+    const perTraveller = (d: PolicyDayResult, id: string) => (d.arrived > 0 ? (d.controls[id]?.time.sum ?? 0) / d.arrived : 0);
     for (const control of scenario.controls) {
-      const tm = t.map((d) => stateMean(d.controls[control.id]?.time));
-      const bm = b.map((d) => stateMean(d.controls[control.id]?.time));
-      const pairs = tm.map((x, i) => [x, bm[i]] as const).filter((p): p is readonly [number, number] => p[0] !== undefined && p[1] !== undefined);
-      if (pairs.length < 2) continue;
-      controls[control.id] = difference(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
+      const used = (ds: readonly PolicyDayResult[]) => ds.some((d) => (d.controls[control.id]?.travellers ?? 0) > 0);
+      if (!used(t) && !used(b)) continue;
+      controls[control.id] = difference(t.map((d) => perTraveller(d, control.id)), b.map((d) => perTraveller(d, control.id)));
     }
     return { treatment, baseline, metrics, controls };
   });

@@ -117,12 +117,13 @@ export const ControlReportSchema = z.strictObject({
   /** Travellers who reached the control and of them censored, summed over replications. */
   travellers: Count,
   censored: Count,
-  /** Per-replication mean time at the control (queue + service) and queue there (seconds). */
+  /** Per-replication mean time at the control (queue + service) and queue there, over those who reached it (seconds). */
   meanTime: IntervalSchema,
+  /** Per-replication time at the control per counted traveller, 0 for those who passed without stopping (seconds): what policies are compared on. */
+  timePerTraveller: IntervalSchema,
   meanQueue: IntervalSchema,
-  /** Quantiles of the merged histograms (seconds). */
+  /** Quantiles of the merged time-at-control histogram (seconds). */
   time: QuantilesSchema,
-  queue: QuantilesSchema,
 });
 export type ControlReport = z.infer<typeof ControlReportSchema>;
 
@@ -205,7 +206,7 @@ export const ComparisonSchema = z.strictObject({
   treatment: z.string(),
   baseline: z.string(),
   metrics: z.strictObject(comparisonShape),
-  /** Per named control: the paired difference of the per-replication mean time at the control (controls both policies use). */
+  /** Per named control: the paired difference of the per-replication time at the control per counted traveller (0 for those who pass without stopping). */
   controls: z.record(z.string(), DifferenceSchema),
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;

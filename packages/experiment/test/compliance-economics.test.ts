@@ -116,7 +116,7 @@ function pledgeScenario(): ResolvedScenario {
 /** A day whose pledge results are given directly (covered, within, censored). */
 function pledgeDay(pledges: Record<string, { covered: number; within: number; censored?: number }>): PolicyDayResult {
   const d = day({});
-  for (const [id, p] of Object.entries(pledges)) d.pledges[id] = { covered: p.covered, within: p.within, censored: p.censored ?? 0, value: histogram([]) };
+  for (const [id, p] of Object.entries(pledges)) d.pledges[id] = { covered: p.covered, within: p.within, censored: p.censored ?? 0, valueSum: 0, hourlyCovered: [], hourlyWithin: [] };
   return d;
 }
 

@@ -37,7 +37,7 @@ import {
   reproduceCommand,
 } from "./narrative.js";
 import { renderSweepSection } from "./sweep-section.js";
-import { checkpointRows, groupRows, hourlyRows } from "./tables.js";
+import { atLeast, checkpointRows, controlRows, groupRows, hourlyRows, staffingRows } from "./tables.js";
 
 /** Design points beyond this many get cards and tables but no per-point charts (the sweep charts cover them). */
 export const MAX_CHARTED_POINTS = 6;
@@ -50,9 +50,12 @@ const hh = (h: number): string => `${String(Math.floor(h) % 24).padStart(2, "0")
 // Summary cards
 // ---------------------------------------------------------------------------------------------
 
-const CARD_METRICS = ["throughput", "meanClearance", "p95Clearance", "shareWithin15", "shareWithin30"] as const;
+const CARD_METRICS = ["meanCrossing", "p95Crossing", "meanClearance", "meanWait", "officerHours", "throughput"] as const;
 const CARD_LABEL: Record<string, string> = {
-  throughput: "Cleared per day",
+  throughput: "Cleared per day (bound by demand)",
+  meanCrossing: "Mean crossing time, door to door",
+  p95Crossing: "95th percentile crossing time",
+  officerHours: "Officer-hours per day",
   meanClearance: "Mean clearance time",
   p95Clearance: "95th percentile clearance time",
   shareWithin15: "Cleared within 15 min",
@@ -65,7 +68,8 @@ function policyCard(ctx: HtmlContext, policy: PolicyReport): string {
   const rows = CARD_METRICS.map((m) => {
     const ci = policy.summary[m];
     const range = ci.lower === null || ci.upper === null ? NA : `${formatValue(m, ci.lower)} to ${formatValue(m, ci.upper)}`;
-    return `<div class="stat"><dt>${escapeHtml(CARD_LABEL[m] ?? m)}</dt><dd><span class="value">${escapeHtml(formatValue(m, ci.mean))}</span><span class="ci">95% CI ${escapeHtml(range)}</span></dd></div>`;
+    const lb = metricInfo(m).kind === "time" ? atLeast(policy) : "";
+    return `<div class="stat"><dt>${escapeHtml(CARD_LABEL[m] ?? m)}</dt><dd><span class="value">${escapeHtml(lb + formatValue(m, ci.mean))}</span><span class="ci">95% CI ${escapeHtml(range)}</span></dd></div>`;
   });
   return [
     `<article class="card" style="border-top-color:${ctx.colour(policy.id)}" data-policy="${escapeHtml(policy.id)}">`,
@@ -587,6 +591,9 @@ function pointSection(ctx: HtmlContext, point: PointReport, multi: boolean, char
   point.comparisons.forEach((_, k) => out.push(differenceCard(point, k)));
   out.push(`</div></section>`);
   out.push(economicsSection(point, prefix, h));
+  const controls = controlRows(ctx.report, point);
+  if (controls.rows.length > 0) out.push(`<section id="${prefix}-controls"><${h}>Time at each control</${h}>${tableFrom(controls)}</section>`);
+  out.push(`<section id="${prefix}-staffing"><${h}>Staffing, censoring and capacity</${h}>${tableFrom(staffingRows(ctx.report, point))}</section>`);
   out.push(complianceSection(point, prefix, h));
   if (charted) {
     out.push(`<section id="${prefix}-charts" class="charts"><${h}>Charts</${h}>`);

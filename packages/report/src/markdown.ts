@@ -13,7 +13,7 @@ import {
   withBrackets,
 } from "./narrative.js";
 import { sweepView } from "./sweep-view.js";
-import { type TextTable, checkpointRows, groupRows, hourlyRows } from "./tables.js";
+import { type TextTable, checkpointRows, controlRows, groupRows, hourlyRows, staffingRows } from "./tables.js";
 import {
   NA,
   describeOverrides,
@@ -202,6 +202,12 @@ export function renderMarkdown(input: Report): string {
     if (point.economics !== undefined && point.economics.length > 0) {
       out.push(`${h} Researcher-hours saved`, "", ...point.economics.map((e) => `${economicsSentence(e, (id) => `\`${id}\``)}`), "", `_${ECONOMICS_FORMULA}_`, "");
     }
+    const controls = controlRows(report, point);
+    if (controls.rows.length > 0) {
+      out.push(`${h} Time at each control`, "", controls.caption ?? "", "", textTable(controls, ["l", "l", "r", "r", "r", "r", "r"]), "");
+    }
+    const staffing = staffingRows(report, point);
+    out.push(`${h} Staffing, censoring and capacity`, "", staffing.caption ?? "", "", textTable(staffing, ["l", "r", "r", "l", "r", "r", "l"]), "");
     if (point.compliance !== undefined && point.compliance.length > 0) {
       out.push(`${h} Service standards`, "", complianceTable(point.compliance), "", COMPLIANCE_RULE, "", complianceNotes(point.compliance), "");
     }

@@ -1,6 +1,6 @@
 /** Tables shared by the Markdown and HTML reports (plain-text cells), so both carry the same numbers. */
 import type { GroupReport, Interval, PointReport, PolicyReport, Report } from "@hetao/experiment";
-import { NA, formatDuration, formatNumber, formatPercent } from "./format.js";
+import { NA, formatClock, formatDuration, formatNumber, formatPercent } from "./format.js";
 import { withBrackets } from "./narrative.js";
 
 export interface TextTable {
@@ -133,5 +133,90 @@ export function checkpointRows(report: Report, point: PointReport): TextTable {
     header: ["checkpoint", "policy", "visits/day", "mean wait", "p95 wait", "busiest hour: mean queue", "longest queue"],
     rows,
     caption: "Queue length is the time-average number waiting (all lanes of the checkpoint), averaged over days; the longest queue is the largest seen on any day.",
+  };
+}
+
+/** "≥ " before a figure when some traveller was still inside at the hard stop (a lower bound). */
+export function atLeast(policy: PolicyReport | undefined): string {
+  return policy?.lowerBound === true ? "≥ " : "";
+}
+
+/**
+ * Time at each control (queue plus service, what service pledges govern), per control and policy, with the
+ * paired difference of each comparison: the measure that separates the policies' controls from the
+ * walks and the other side's checks.
+ */
+export function controlRows(report: Report, point: PointReport): TextTable {
+  const order: string[] = [];
+  for (const id of report.experiment.policies) for (const c of Object.keys(point.policies[id]?.controls ?? {})) if (!order.includes(c)) order.push(c);
+  const rows: string[][] = [];
+  for (const c of order) {
+    for (const id of report.experiment.policies) {
+      const policy = point.policies[id];
+      const ctl = policy?.controls[c];
+      if (ctl === undefined) continue;
+      const lb = ctl.censored > 0 ? "≥ " : "";
+      rows.push([
+        ctl.title ?? c,
+        id,
+        perDay(report, ctl.travellers),
+        `${lb}${withBrackets(ctl.timePerTraveller, dur)}`,
+        `${lb}${withBrackets(ctl.meanTime, dur)}`,
+        `${lb}${formatDuration(ctl.time.p95)}`,
+        `${lb}${withBrackets(ctl.meanQueue, dur)}`,
+      ]);
+    }
+    for (const cmp of point.comparisons) {
+      const d = cmp.controls[c];
+      if (d === undefined) continue;
+      const range = d.lower === null || d.upper === null ? "" : ` [${formatDuration(d.lower, true)}, ${formatDuration(d.upper, true)}]`;
+      rows.push([ctlTitle(point, c), `${cmp.treatment} − ${cmp.baseline}`, "", `${formatDuration(d.mean, true)}${range}${d.significant ? " *" : ""}`, "", "", ""]);
+    }
+  }
+  return {
+    header: ["control", "policy", "stopping/day", "per traveller [95% CI]", "per stop [95% CI]", "p95 per stop", "queue per stop [95% CI]"],
+    rows,
+    caption:
+      "Time at a control is queue plus service at its checkpoints (the pledges are measured on it); the walk between the sides is not part of it. " +
+      "Per traveller: the day's total time at the control over every counted traveller (0 for those who pass without stopping); per stop: over those who stopped there. " +
+      "Difference rows: paired time per traveller, policy − baseline, per simulated day (* = the 95% interval excludes 0). ≥: someone was still inside at the hard stop, so the figure is a lower bound.",
+  };
+}
+
+function ctlTitle(point: PointReport, c: string): string {
+  for (const p of Object.values(point.policies)) {
+    const t = p.controls[c]?.title;
+    if (t !== undefined && t !== null) return t;
+  }
+  return c;
+}
+
+/** Staffing and emptying per policy: officer-hours, gate-hours, censored travellers, when the crossing emptied, reserves, capacity-bound hours. */
+export function staffingRows(report: Report, point: PointReport): TextTable {
+  const rows: string[][] = [];
+  const hours = (ci: Interval) => withBrackets(ci, (x) => formatNumber(x, 1));
+  for (const id of report.experiment.policies) {
+    const p = point.policies[id];
+    if (p === undefined) continue;
+    const bound = Object.entries(p.checkpoints)
+      .filter(([, cp]) => cp.capacityBoundHours.length > 0)
+      .map(([c, cp]) => `${c} ${cp.capacityBoundHours.map(hh).join(", ")}`);
+    const reserves = Object.entries(p.reserves).map(([r, x]) => `${r}: ${hours(x.officerHours)} h`);
+    rows.push([
+      id,
+      hours(p.summary.officerHours),
+      hours(p.summary.gateHours),
+      reserves.length > 0 ? reserves.join("; ") : NA,
+      formatNumber(p.summary.censored.mean, 1),
+      formatClock(p.summary.emptiedAt.mean),
+      bound.length > 0 ? bound.join("; ") : "none",
+    ]);
+  }
+  return {
+    header: ["policy", "officer-hours/day [95% CI]", "gate-hours/day", "reserve officer-hours", "censored/day", "crossing empty at (mean)", "capacity-bound hours (queue grows through the hour)"],
+    rows,
+    caption:
+      "Officer-hours are the open server-hours of officer-operated lanes (reserve officers included while open); gate-hours those of automated lanes. " +
+      "Censored: travellers still inside at the hard stop (day.end), counted with their time so far. A capacity-bound hour is one in which the checkpoint's total queue grows from the start to the end of the hour on average (lower 95% bound > 0): demand exceeds what is open.",
   };
 }

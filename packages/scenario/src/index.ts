@@ -11,6 +11,7 @@ export { NAME_PATTERN, SLUG_PATTERN } from "./ids.js";
 export { SCENARIO_SCHEMA_ID, scenarioJsonSchema } from "./json-schema.js";
 export {
   type LoadedScenario,
+  type LoadTextOptions,
   type ScenarioFormat,
   loadScenarioData,
   loadScenarioFile,
@@ -97,3 +98,4 @@ export { PathError, getPath, parsePath, setPath, type PathStep } from "./set-pat
 export { SECONDS_PER_DAY, TimeSchema, formatTimeOfDay, parseTimeOfDay } from "./time-of-day.js";
 export { travellerCombinations, validateScenario } from "./validate.js";
 export type { PathSegment, SemanticIssue } from "./semantic-issue.js";
+export { MAX_OVERLAY_DEPTH, OVERLAY_KEYS, expandOverlay, isOverlay } from "./overlay.js";

@@ -9,6 +9,7 @@ import { findJsonSyntaxError } from "./json-syntax.js";
 import { type ResolvedScenario, resolveScenario } from "./resolve.js";
 import { type Scenario, ScenarioSchema } from "./scenario.js";
 import { type Locator, yamlLocator } from "./yaml-locate.js";
+import { expandOverlay, fileReader, isOverlay } from "./overlay.js";
 
 export type ScenarioFormat = "yaml" | "json";
 
@@ -124,13 +125,35 @@ export function loadScenarioData(data: unknown, source = "<scenario>"): LoadedSc
   return load(data, source, undefined);
 }
 
+export interface LoadTextOptions {
+  /**
+   * Whether `extends:` may name another file, resolved against the source's folder (default true, for
+   * files). Services that take scenario text from a request pass false: they never read local files.
+   */
+  overlays?: boolean;
+}
+
 /**
  * Parses scenario text (YAML or JSON; by default from the source's extension, YAML otherwise),
- * validates it and resolves it. Syntax and field errors carry line:column. Throws ScenarioError.
+ * validates it and resolves it. Syntax and field errors carry line:column. An overlay (`extends:` another
+ * file, `set:` edits; see overlay.ts) is expanded first. Throws ScenarioError.
  */
-export function loadScenarioText(text: string, source = "<scenario>", format: ScenarioFormat = formatFromSource(source)): LoadedScenario {
+export function loadScenarioText(
+  text: string,
+  source = "<scenario>",
+  format: ScenarioFormat = formatFromSource(source),
+  options: LoadTextOptions = {},
+): LoadedScenario {
   const { data, locate } = readDocument(text, source, format);
-  return load(data, source, locate);
+  if (!isOverlay(data)) return load(expandOverlay(data, source, () => undefined), source, locate);
+  if (options.overlays === false) {
+    throw new ScenarioError(
+      [{ path: "extends", message: "extends is read only from scenario files, not from a request", value: (data as { extends?: unknown }).extends, expected: "the expanded scenario (hetao-sim run FILE --redis submits it expanded)" }],
+      source,
+    );
+  }
+  const expanded = expandOverlay(data, source, fileReader((t, s) => readDocument(t, s, formatFromSource(s)).data));
+  return load(expanded, source, undefined);
 }
 
 /** Reads a scenario file (.yaml/.yml or .json), validates and resolves it. Throws ScenarioError. */

@@ -72,7 +72,7 @@ function parseDocument(text: string, format: BodyFormat): unknown {
   } catch (err) {
     // Let the scenario loader produce the positioned syntax error.
     try {
-      loadScenarioText(text, "request body", format);
+      loadScenarioText(text, "request body", format, { overlays: false });
     } catch (scenarioErr) {
       if (scenarioErr instanceof ScenarioError) throw scenarioProblem(scenarioErr);
     }
@@ -101,7 +101,7 @@ export function specFromBody(text: string, format: BodyFormat, query: QueryOptio
     }
     const w = wrapper.data;
     try {
-      scenario = typeof w.scenario === "string" ? loadScenarioText(w.scenario, "scenario").scenario : parseScenario(w.scenario, "scenario");
+      scenario = typeof w.scenario === "string" ? loadScenarioText(w.scenario, "scenario", undefined, { overlays: false }).scenario : parseScenario(w.scenario, "scenario");
     } catch (err) {
       if (err instanceof ScenarioError) throw scenarioProblem(err);
       throw err;
@@ -114,7 +114,7 @@ export function specFromBody(text: string, format: BodyFormat, query: QueryOptio
     if (w.points !== undefined) options.points = w.points;
   } else {
     try {
-      scenario = loadScenarioText(text, "request body", format).scenario;
+      scenario = loadScenarioText(text, "request body", format, { overlays: false }).scenario;
     } catch (err) {
       if (err instanceof ScenarioError) throw scenarioProblem(err);
       throw err;
