@@ -41,6 +41,25 @@ const STATUS_WAITING = 0;
 const STATUS_INSIDE = 1;
 const STATUS_CLEARED = 2;
 
+/**
+ * Histograms reused from one day to the next: a day needs about fifty, and allocating and zeroing
+ * them per day (then collecting them) cost more than recording into them. A day takes its
+ * histograms when built and gives them back, emptied, once its result is serialised; every result
+ * is a copy (toJSON), so reuse cannot leak state between days.
+ */
+const spareHistograms: LogHistogram[] = [];
+const MAX_SPARE_HISTOGRAMS = 4096;
+function takeHistogram(): LogHistogram {
+  return spareHistograms.pop() ?? new LogHistogram(HISTOGRAM_OPTIONS);
+}
+function giveBackHistograms(list: readonly LogHistogram[]): void {
+  for (const h of list) {
+    if (spareHistograms.length >= MAX_SPARE_HISTOGRAMS) return;
+    h.reset();
+    spareHistograms.push(h);
+  }
+}
+
 class GroupAccumulator {
   arrived = 0;
   cleared = 0;
@@ -49,7 +68,7 @@ class GroupAccumulator {
   within30 = 0;
   crossingSum = 0;
   waitSum = 0;
-  readonly clearance = new LogHistogram(HISTOGRAM_OPTIONS);
+  readonly clearance = takeHistogram();
   toJSON(): GroupResult {
     return {
       arrived: this.arrived,
@@ -132,8 +151,8 @@ export class CrossingDay implements EventHandler {
   private readonly laneDiverted: Int32Array;
   private readonly controlTime: LogHistogram[];
   private readonly controlQueue: Float64Array;
-  private readonly crossing = new LogHistogram(HISTOGRAM_OPTIONS);
-  private readonly wait = new LogHistogram(HISTOGRAM_OPTIONS);
+  private readonly crossing = takeHistogram();
+  private readonly wait = takeHistogram();
 
   private readonly controlTravellers: Int32Array;
   private readonly controlCensored: Int32Array;
@@ -198,8 +217,8 @@ export class CrossingDay implements EventHandler {
     this.scratch = new Int32Array(Math.max(1, n));
     this.byClass = scenario.travellers.classes.map(() => new GroupAccumulator());
     this.byDirection = DIRECTIONS.map(() => new GroupAccumulator());
-    this.checkpointWait = policy.checkpoints.map(() => new LogHistogram(HISTOGRAM_OPTIONS));
-    this.checkpointTime = policy.checkpoints.map(() => new LogHistogram(HISTOGRAM_OPTIONS));
+    this.checkpointWait = policy.checkpoints.map(takeHistogram);
+    this.checkpointTime = policy.checkpoints.map(takeHistogram);
     this.checkpointVisits = new Int32Array(C);
     this.cpQueued = new Int32Array(C);
     this.cpMaxQueue = new Int32Array(C);
@@ -207,7 +226,7 @@ export class CrossingDay implements EventHandler {
     this.cpQueueAtHour = new Int32Array(C * (HOURS + 1));
     this.laneDiverted = new Int32Array(policy.lanes.length);
     const G = policy.controls.length;
-    this.controlTime = policy.controls.map(() => new LogHistogram(HISTOGRAM_OPTIONS));
+    this.controlTime = policy.controls.map(takeHistogram);
     this.controlQueue = new Float64Array(G);
 
     this.controlTravellers = new Int32Array(G);
@@ -237,7 +256,7 @@ export class CrossingDay implements EventHandler {
     this.reserveStackAt = policy.reserves.map((r) => new Float64Array(r.officers));
     this.laneExtra = new Int32Array(policy.lanes.length);
     this.laneRostered = new Int32Array(policy.lanes.length);
-    this.hourlyClearance = Array.from({ length: HOURS }, () => new LogHistogram(HISTOGRAM_OPTIONS));
+    this.hourlyClearance = Array.from({ length: HOURS }, takeHistogram);
   }
 
   /** Kernel events processed. */
@@ -873,7 +892,7 @@ export class CrossingDay implements EventHandler {
     let peak = 0;
     for (let h = 0; h < HOURS; h++) if (this.hourlyCleared[h]! > peak) peak = this.hourlyCleared[h]!;
     // The overall distributions are the merge of the two directions: fewer histogram updates per traveller.
-    const clearance = new LogHistogram(HISTOGRAM_OPTIONS);
+    const clearance = takeHistogram();
     for (const g of this.byDirection) clearance.merge(g.clearance);
     const crossing = this.crossing;
     const wait = this.wait;
@@ -884,7 +903,7 @@ export class CrossingDay implements EventHandler {
     // conservation (arrived = cleared + in system) is a real check.
     let inSystem = 0;
     for (let t = 0; t < this.pop.size; t++) if (this.pop.counted[t] === 1 && this.status[t] === STATUS_INSIDE) inSystem++;
-    return {
+    const result: PolicyDayResult = {
       arrived,
       cleared: this.cleared,
       inSystem,
@@ -923,5 +942,17 @@ export class CrossingDay implements EventHandler {
         clearance: this.hourlyClearance.map((h) => h.toJSON()),
       },
     };
+    giveBackHistograms([
+      clearance,
+      crossing,
+      wait,
+      ...this.checkpointWait,
+      ...this.checkpointTime,
+      ...this.controlTime,
+      ...this.hourlyClearance,
+      ...this.byClass.map((g) => g.clearance),
+      ...this.byDirection.map((g) => g.clearance),
+    ]);
+    return result;
   }
 }

@@ -103,7 +103,21 @@ export class LogHistogram {
 
   /** Records one value. Throws RangeError for negative, NaN or infinite values (an infinite value would make `sum` useless). */
   record(x: number): void {
-    this.recordMany(x, 1);
+    // The hot path (every traveller, several times): recordMany's work for n = 1, without its count checks.
+    if (!(x >= 0) || x === Infinity) throw new RangeError(`LogHistogram.record: value must be finite and >= 0, got ${x}`);
+    this.#count++;
+    this.#sum += x;
+    if (x < this.#min) this.#min = x;
+    if (x > this.#max) this.#max = x;
+    if (x < this.minTrackable) {
+      this.#zero++;
+      return;
+    }
+    if (x > this.maxTrackable) this.#overflow++;
+    const p = this.#position(x);
+    this.#counts[p] = (this.#counts[p] as number) + 1;
+    if (p < this.#lo) this.#lo = p;
+    if (p > this.#hi) this.#hi = p;
   }
 
   /** Records `n` copies of `x` (n a non-negative integer); `sum` grows by x*n. */
@@ -284,8 +298,18 @@ export class LogHistogram {
       zeroCount: this.#zero,
       overflow: this.#overflow,
       offset: populated ? this.#lo + this.#minIndex : 0,
-      counts: populated ? Array.from(this.#counts.subarray(this.#lo, this.#hi + 1)) : [],
+      counts: populated ? this.#trimmedCounts() : [],
     };
+  }
+
+  /** counts[lo..hi] as a plain array (a loop: Array.from on a typed array goes through the iterator protocol). */
+  #trimmedCounts(): number[] {
+    const lo = this.#lo;
+    const n = this.#hi - lo + 1;
+    const out = new Array<number>(n);
+    const counts = this.#counts;
+    for (let i = 0; i < n; i++) out[i] = counts[lo + i] as number;
+    return out;
   }
 
   /** Rebuilds a histogram from toJSON output, validating it (it usually crossed a process boundary). */
