@@ -49,7 +49,7 @@ describe("hetao-sim run --vary / --trace", () => {
     expect(report.replications).toHaveLength(4 * 2 * 3);
     expect(a.stdout).toMatch(/sweep: meanClearance/);
     const trace = readFileSync(join(dir, "s1-trace.csv"), "utf8").split("\n");
-    expect(trace[0]).toMatch(/^point,policy,replication,traveller,name,institution,class,direction,/);
+    expect(trace[0]).toMatch(/^point,policy,replication,traveller,person,tourLeg,name,institution,class,direction,/);
     expect(trace[1]).toMatch(/^0,three,2,0,/);
   });
 

@@ -5,3 +5,4 @@ export { compilePolicy, type CompiledPolicy, type CompiledLane, type CompiledSte
 export { generatePopulation, type Population, type PopulationOptions } from "./population.js";
 export { comboIndex, comboCount, comboAttributes, NORTHBOUND, SOUTHBOUND, WALK_IN, SHUTTLE } from "./traveller.js";
 export { TraceEvent, TRACE_EVENT_NAMES, type TraceEventCode, type TraceSink } from "./trace.js";
+export { zoneOf, institutionSizes, type Zone } from "./zone.js";

@@ -1,11 +1,15 @@
 import { hashString, KeyedDraws, mix2, PiecewiseConstantRate, RandomStream } from "@hetao/sim-core";
 import { DIRECTIONS, type ResolvedScenario } from "@hetao/scenario";
+import { cumulativeGoods, zoneOf, type Zone } from "./zone.js";
 import { comboIndex, NORTHBOUND, SHUTTLE, SOUTHBOUND, WALK_IN } from "./traveller.js";
 
 const DRAW_CLASS = hashString("traveller:class");
 const DRAW_DIRECTION = hashString("traveller:direction");
 const DRAW_WHITELIST = hashString("traveller:whitelist");
 const DRAW_GOODS = hashString("traveller:goods");
+const DRAW_TOUR = hashString("traveller:tour-return");
+const DRAW_TOUR_PICK = hashString("traveller:tour-pick");
+const DRAW_PERSON = hashString("traveller:person");
 
 /**
  * The travellers of one simulated day, as a struct of arrays sorted by
@@ -28,6 +32,10 @@ export interface Population {
   readonly combo: Int32Array;
   /** True when the traveller arrived after the warm-up and counts in statistics. */
   readonly counted: Uint8Array;
+  /** Person of the zone's staff making the trip (see Zone); -1 for anonymous trips and shuttle passengers. */
+  readonly person: Int32Array;
+  /** The other leg of the person's tour (outbound ↔ return), -1 for a one-way trip. */
+  readonly tourLeg: Int32Array;
 }
 
 export interface PopulationOptions {
@@ -90,6 +98,8 @@ export function generatePopulation(scenario: ResolvedScenario, o: PopulationOpti
     seed: new Uint32Array(n),
     combo: new Int32Array(n),
     counted: new Uint8Array(n),
+    person: new Int32Array(n).fill(-1),
+    tourLeg: new Int32Array(n).fill(-1),
   };
 
   // Merge walk-ins and shuttle passengers by time; at equal times walk-ins
@@ -130,17 +140,13 @@ export function generatePopulation(scenario: ResolvedScenario, o: PopulationOpti
   });
   classCum[classes.length - 1] = 1;
   const g = scenario.travellers.goods;
-  const goodsCum = [g.instruments, g.instruments + g.reagents, g.instruments + g.reagents + g.biological];
-  const coverage = scenario.travellers.whitelist.coverage;
+  const goodsCum = cumulativeGoods(g);
+  const coverage = scenario.travellers.whitelist?.coverage ?? null;
   const southbound = demand.southboundShare;
   const warmEnd = day.open + scenario.warmup;
 
   for (let k = 0; k < n; k++) {
     const seed = pop.seed[k]!;
-    const uc = KeyedDraws.uniform(seed, DRAW_CLASS);
-    let cls = 0;
-    while (cls < classes.length - 1 && uc >= classCum[cls]!) cls++;
-    pop.classIndex[k] = cls;
     if (pop.direction[k] === 255) {
       const t = pop.arrivalTime[k]!;
       let share = 0;
@@ -152,12 +158,83 @@ export function generatePopulation(scenario: ResolvedScenario, o: PopulationOpti
       }
       pop.direction[k] = KeyedDraws.uniform(seed, DRAW_DIRECTION) < share ? SOUTHBOUND : NORTHBOUND;
     }
-    const eligible = classes[cls]!.whitelistEligible;
-    pop.whitelisted[k] = eligible && KeyedDraws.uniform(seed, DRAW_WHITELIST) < coverage ? 1 : 0;
-    const ug = KeyedDraws.uniform(seed, DRAW_GOODS);
-    pop.goods[k] = ug < goodsCum[0]! ? 1 : ug < goodsCum[1]! ? 2 : ug < goodsCum[2]! ? 3 : 0;
-    pop.combo[k] = comboIndex(cls, pop.direction[k]!, pop.whitelisted[k]!, pop.goods[k]!, pop.arrival[k]!);
+  }
+
+  const zone = scenario.travellers.population === null ? null : zoneOf(scenario, o.seed);
+  if (zone !== null) assignPeople(pop, zone, scenario.travellers.population!.tours, scenario.travellers.population!.minStay, o.replication);
+
+  for (let k = 0; k < n; k++) {
+    const seed = pop.seed[k]!;
+    const person = pop.person[k]!;
+    if (person >= 0 && zone !== null) {
+      // The person's attributes: class and whitelist status are the zone's, goods are drawn once per
+      // person and day (the tour's legs share the outbound leg's seed, hence its goods).
+      const cls = zone.classIndex[person]!;
+      pop.classIndex[k] = cls;
+      pop.whitelisted[k] = zone.whitelisted[person]!;
+      const mix = zone.lifeScience[person] === 1 ? zone.goodsLifeScience : zone.goodsOther;
+      pop.goods[k] = drawGoods(KeyedDraws.uniform(seed, DRAW_GOODS), mix);
+    } else {
+      const uc = KeyedDraws.uniform(seed, DRAW_CLASS);
+      let cls = 0;
+      while (cls < classes.length - 1 && uc >= classCum[cls]!) cls++;
+      pop.classIndex[k] = cls;
+      const eligible = classes[cls]!.whitelistEligible;
+      // Shuttle passengers of a population scenario stay anonymous, whitelisted at the zone's coverage.
+      const cover = coverage ?? zone?.coverage ?? 0;
+      pop.whitelisted[k] = eligible && KeyedDraws.uniform(seed, DRAW_WHITELIST) < cover ? 1 : 0;
+      pop.goods[k] = drawGoods(KeyedDraws.uniform(seed, DRAW_GOODS), goodsCum);
+    }
+    pop.combo[k] = comboIndex(pop.classIndex[k]!, pop.direction[k]!, pop.whitelisted[k]!, pop.goods[k]!, pop.arrival[k]!);
     pop.counted[k] = pop.arrivalTime[k]! >= warmEnd ? 1 : 0;
   }
   return pop;
+}
+
+function drawGoods(u: number, cum: readonly number[]): number {
+  return u < cum[0]! ? 1 : u < cum[1]! ? 2 : u < cum[2]! ? 3 : 0;
+}
+
+/**
+ * Give every walk-in trip a person of the zone. Trips in arrival order: a trip is the return leg of
+ * an open outbound trip of the opposite direction (one at least `minStay` old, picked by the trip's
+ * draw) with probability `tours`; otherwise it is a new outbound trip of a staff member of the park it
+ * leaves from, who may return later. A return leg is the same person and takes the outbound leg's
+ * seed, so every draw keyed on the traveller (traits such as a biometric reject, goods) is shared.
+ */
+function assignPeople(
+  pop: { size: number; arrivalTime: Float64Array; direction: Uint8Array; arrival: Uint8Array; seed: Uint32Array; person: Int32Array; tourLeg: Int32Array },
+  zone: Zone,
+  tours: number,
+  minStay: number,
+  replication: number,
+): void {
+  // Open outbound legs awaiting a return, by the direction of the return (in arrival order).
+  const open: [number[], number[]] = [[], []];
+  for (let k = 0; k < pop.size; k++) {
+    if (pop.arrival[k] !== WALK_IN) continue;
+    const d = pop.direction[k]!;
+    const t = pop.arrivalTime[k]!;
+    const seed = pop.seed[k]!;
+    const waiting = open[d]!;
+    // Legs are in arrival order, so those old enough are a prefix of what is still open.
+    let eligible = 0;
+    while (eligible < waiting.length && pop.arrivalTime[waiting[eligible]!]! + minStay <= t) eligible++;
+    if (eligible > 0 && KeyedDraws.uniform(seed, DRAW_TOUR) < tours) {
+      const pick = Math.min(eligible - 1, Math.floor(KeyedDraws.uniform(seed, DRAW_TOUR_PICK) * eligible));
+      const out = waiting[pick]!;
+      waiting.splice(pick, 1);
+      pop.person[k] = pop.person[out]!;
+      pop.seed[k] = pop.seed[out]!;
+      pop.tourLeg[k] = out;
+      pop.tourLeg[out] = k;
+      continue;
+    }
+    // A new outbound trip: southbound trips leave the Shenzhen park, northbound ones the Hong Kong park.
+    const staff = d === SOUTHBOUND ? zone.shenzhenStaff : zone.hongkongStaff;
+    const pool = staff.length > 0 ? staff : zone.allStaff;
+    const person = pool[Math.min(pool.length - 1, Math.floor(KeyedDraws.uniform(mix2(seed, replication), DRAW_PERSON) * pool.length))]!;
+    pop.person[k] = person;
+    open[d === SOUTHBOUND ? NORTHBOUND : SOUTHBOUND]!.push(k);
+  }
 }

@@ -77,6 +77,9 @@ export {
   type ResolvedStep,
   type ResolvedTravellerClass,
   type ResolvedTravellers,
+  type ResolvedPopulation,
+  type ResolvedInstitutionGroup,
+  type ResolvedGoodsMix,
 } from "./resolve.js";
 export {
   ScenarioSchema,

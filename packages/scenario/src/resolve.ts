@@ -126,10 +126,41 @@ export interface ResolvedTravellerClass {
 export interface ResolvedTravellers {
   /** Shares sum to 1. */
   classes: ResolvedTravellerClass[];
-  /** Share of eligible travellers registered on the whitelist. */
-  whitelist: { coverage: number };
+  /** Share of eligible travellers registered on the whitelist (anonymous trips); null when `population` is given. */
+  whitelist: { coverage: number } | null;
+  /** Institutions and their staff (tours, institution whitelist); null for anonymous trips. */
+  population: ResolvedPopulation | null;
   /** Mutually exclusive probabilities; `none` = 1 − the others. */
   goods: { none: number; instruments: number; reagents: number; biological: number };
+}
+
+export interface ResolvedGoodsMix {
+  none: number;
+  instruments: number;
+  reagents: number;
+  biological: number;
+}
+
+export interface ResolvedInstitutionGroup {
+  id: string;
+  /** 0 = Shenzhen park (tours start southbound), 1 = Hong Kong park (tours start northbound). */
+  park: "shenzhen" | "hongkong";
+  count: number;
+  staff: number;
+  whitelisted: number;
+  lifeScience: number;
+  /** Cumulative class weights over `travellers.classes`, normalised (last = 1). */
+  classCum: number[];
+}
+
+export interface ResolvedPopulation {
+  institutions: ResolvedInstitutionGroup[];
+  sizeSkew: number;
+  enrolment: number;
+  tours: number;
+  /** Seconds. */
+  minStay: number;
+  goods: { lifeScience: ResolvedGoodsMix; other: ResolvedGoodsMix };
 }
 
 export interface ResolvedScheduleWindow {
@@ -339,14 +370,29 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
       if (c.title !== undefined) out.title = c.title;
       return out;
     }),
-    whitelist: { coverage: s.travellers.whitelist.coverage },
-    goods: {
-      none: Math.max(0, 1 - goods.instruments - goods.reagents - goods.biological),
-      instruments: goods.instruments,
-      reagents: goods.reagents,
-      biological: goods.biological,
-    },
+    whitelist: s.travellers.whitelist === undefined ? null : { coverage: s.travellers.whitelist.coverage },
+    population: null,
+    goods: goodsMix(goods),
   };
+  const ps = s.travellers.population;
+  if (ps !== undefined) {
+    const classes = s.travellers.classes;
+    travellers.population = {
+      institutions: ps.institutions.map((g) => {
+        const weights = classes.map((c) => (g.classes === undefined ? c.share : (g.classes[c.id] ?? 0)));
+        const total = weights.reduce((a, b) => a + b, 0) || 1;
+        let acc = 0;
+        const classCum = weights.map((w) => (acc += w / total));
+        classCum[classCum.length - 1] = 1;
+        return { id: g.id, park: g.park, count: g.count, staff: g.staff, whitelisted: g.whitelisted, lifeScience: g.lifeScience, classCum };
+      }),
+      sizeSkew: ps.sizeSkew,
+      enrolment: ps.enrolment,
+      tours: ps.tours,
+      minStay: ps.minStayMinutes * 60,
+      goods: ps.goods === undefined ? { lifeScience: goodsMix(goods), other: goodsMix(goods) } : { lifeScience: goodsMix(ps.goods.lifeScience), other: goodsMix(ps.goods.other) },
+    };
+  }
 
   const flat = flattenPolicies(s.policies);
   const policies: ResolvedPolicy[] = s.policies.map((p, i) => {
@@ -409,3 +455,6 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
   return resolved;
 }
 
+function goodsMix(g: { instruments: number; reagents: number; biological: number }): ResolvedGoodsMix {
+  return { none: Math.max(0, 1 - g.instruments - g.reagents - g.biological), instruments: g.instruments, reagents: g.reagents, biological: g.biological };
+}

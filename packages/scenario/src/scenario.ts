@@ -85,6 +85,54 @@ export const GoodsMixSchema = z
   })
   .describe("Probability a trip carries each kind of goods (mutually exclusive; sum <= 1; the rest carry none).");
 
+/**
+ * A group of institutions of one park (e.g. the Shenzhen park's 52 research institutions and R&D
+ * centres): their number, staff, and how many are whitelisted (備案 at institution level).
+ */
+export const InstitutionGroupSchema = z
+  .strictObject({
+    id: NameSchema.describe('Group id, unique (e.g. "shenzhen-park").'),
+    title: z.string().optional(),
+    park: z
+      .enum(["shenzhen", "hongkong"])
+      .describe("The park its staff work in: a tour starts there (southbound from `shenzhen`, northbound from `hongkong`) and returns there."),
+    count: z.number().int().min(1).max(10_000).describe("Number of institutions (integer 1-10000)."),
+    staff: z.number().int().min(1).max(1_000_000).describe("Staff of all its institutions together (integer 1-1000000); split by the size skew."),
+    whitelisted: probability("Share of its institutions on the whitelist (institution-level 備案), in [0,1]; institution i is whitelisted when its own draw is below it, so raising it only adds institutions."),
+    lifeScience: probability("Share of its institutions whose work carries biological samples (life-science labs), in [0,1].").default(0),
+    classes: z
+      .record(NameSchema, z.number().min(0))
+      .optional()
+      .describe("Weights of traveller classes among its staff (class id → weight, normalised); default the classes' own shares."),
+  })
+  .describe("Institutions of one park and their staff.");
+
+export const PopulationSchema = z
+  .strictObject({
+    institutions: z.array(InstitutionGroupSchema).min(1).describe("Institution groups; ids unique."),
+    sizeSkew: z
+      .number()
+      .min(0)
+      .max(4)
+      .default(1)
+      .describe("Institution sizes ∝ rank^−sizeSkew within a group (Zipf; 0 = equal sizes; default 1, assumed: a few large institutes and many small ones)."),
+    enrolment: probability("Share of a whitelisted institution's staff enrolled individually (face and documents registered), in [0,1]; nested like `whitelisted`."),
+    tours: probability(
+      "Probability that a walk-in trip is the return leg of an earlier trip of the opposite direction (a tour: out in the morning, back later) when one is open; the return leg is the same person.",
+    ).default(0.9),
+    minStayMinutes: z.number().min(0).max(1440).default(60).describe("A return leg comes at least this long after its outbound trip (minutes, default 60)."),
+    goods: z
+      .strictObject({
+        lifeScience: GoodsMixSchema.describe("Goods a member of a life-science institution carries on a tour."),
+        other: GoodsMixSchema.describe("Goods a member of any other institution carries on a tour."),
+      })
+      .optional()
+      .describe("Goods by kind of institution (drawn once per person and day; both legs of a tour carry the same goods); default `travellers.goods` for everyone."),
+  })
+  .describe(
+    "A synthetic population of institutions and their staff: whitelist status follows from institutions and individual enrolment, and a researcher's trips in a day are one person's tour sharing whitelist status, traits and goods. Shuttle passengers stay anonymous.",
+  );
+
 export const TravellersSchema = z
   .strictObject({
     classes: z.array(TravellerClassSchema).min(1).describe("Traveller classes; shares sum to 1, ids unique."),
@@ -92,7 +140,9 @@ export const TravellersSchema = z
       .strictObject({
         coverage: probability("Share of eligible travellers registered on the whitelist (白名單), in [0,1]."),
       })
-      .describe("Whitelist registration."),
+      .optional()
+      .describe("Whitelist registration of anonymous trips (a coin flip per trip); exactly one of `whitelist` / `population`."),
+    population: PopulationSchema.optional().describe("Institutions and people: whitelist status per institution and person, tours; exactly one of `whitelist` / `population`."),
     goods: GoodsMixSchema.prefault({}),
   })
   .describe("Who the travellers are.");
@@ -179,5 +229,7 @@ export type ProfileEntry = z.output<typeof ProfileEntrySchema>;
 export type Shuttle = z.output<typeof ShuttleSchema>;
 export type Travellers = z.output<typeof TravellersSchema>;
 export type TravellerClass = z.output<typeof TravellerClassSchema>;
+export type PopulationSpec = z.output<typeof PopulationSchema>;
+export type InstitutionGroup = z.output<typeof InstitutionGroupSchema>;
 export type Control = z.output<typeof ControlSchema>;
 export type Pledge = z.output<typeof PledgeSchema>;

@@ -191,6 +191,41 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
     issues.push(issueWithValue(["travellers", "goods"], `goods probabilities sum to ${round(goodsTotal)}`, round(goodsTotal), "instruments + reagents + biological <= 1"));
   }
 
+  const pop = travellers.population;
+  if ((travellers.whitelist === undefined) === (pop === undefined)) {
+    issues.push(
+      issue(
+        ["travellers"],
+        pop === undefined ? "neither `whitelist` nor `population` is given" : "both `whitelist` and `population` are given",
+        "exactly one of `whitelist` (anonymous trips, coverage per trip) / `population` (institutions and their staff)",
+      ),
+    );
+  }
+  if (pop !== undefined) {
+    const groupIds = pop.institutions.map((g) => g.id);
+    pop.institutions.forEach((g, i) => {
+      const at = ["travellers", "population", "institutions", i] as PathSegment[];
+      if (groupIds.indexOf(g.id) !== i) issues.push(issue([...at, "id"], `duplicate institution group id "${g.id}"`, "a unique id"));
+      if (g.classes !== undefined) {
+        let total = 0;
+        for (const [id, w] of Object.entries(g.classes)) {
+          total += w;
+          if (!classIds.includes(id)) issues.push(issue([...at, "classes", id], `unknown traveller class "${id}"`, oneOf("class ids", id, classIds)));
+        }
+        if (!(total > 0)) issues.push(issueWithValue([...at, "classes"], "class weights sum to 0", total, "weights with a positive sum"));
+      }
+    });
+    if (pop.goods !== undefined) {
+      for (const kind of ["lifeScience", "other"] as const) {
+        const m = pop.goods[kind];
+        const total = m.instruments + m.reagents + m.biological;
+        if (total > 1 + SHARE_TOLERANCE) {
+          issues.push(issueWithValue(["travellers", "population", "goods", kind], `goods probabilities sum to ${round(total)}`, round(total), "instruments + reagents + biological <= 1"));
+        }
+      }
+    }
+  }
+
   // Policies.
   const checkMatch = (m: Match | undefined, path: PathSegment[]) => {
     if (m?.class === undefined) return;
