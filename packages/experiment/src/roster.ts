@@ -251,8 +251,11 @@ export function rosterSchedule(starts: readonly number[], servers: readonly numb
   return out;
 }
 
-/** Erlang-C count for one lane-period: the fewest servers meeting every target with a formula. */
-function erlangCount(lambda: number, meanService: number, targets: readonly { kind: "tail"; t: number; p: number }[] | readonly { kind: "mean"; w: number }[] | readonly ({ kind: "tail"; t: number; p: number } | { kind: "mean"; w: number })[], min: number, max: number): number {
+/** An M/M/c condition: P(queue > t) <= p, or mean queueing time <= w (seconds). */
+type Formula = { kind: "tail"; t: number; p: number } | { kind: "mean"; w: number };
+
+/** Erlang-C count for one lane-period: the fewest servers meeting every condition, at least the stability count. */
+function erlangCount(lambda: number, meanService: number, targets: readonly Formula[], min: number, max: number): number {
   if (!(lambda > 0)) return min;
   const mu = 1 / meanService;
   let c = Math.max(min, Math.floor(lambda / mu) + 1);
@@ -350,7 +353,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
 
     // 2. Erlang C per period.
     const formulas = (plan: LanePlan) => {
-      const fs: ({ kind: "tail"; t: number; p: number } | { kind: "mean"; w: number })[] = [];
+      const fs: Formula[] = [];
       for (const t of targets) {
         if (t.kind === "pledge") {
           const p = resolved.pledges.find((x) => x.id === t.pledge)!;
