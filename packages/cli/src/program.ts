@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerCapacity } from "./commands/capacity.js";
 import { registerPlan } from "./commands/plan.js";
+import { registerRoster } from "./commands/roster.js";
 import { registerRun } from "./commands/run.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerStatus } from "./commands/status.js";
@@ -9,7 +10,7 @@ import { registerWorker } from "./commands/worker.js";
 import { TOOL_VERSION } from "./version.js";
 
 /** One registration function per file under ./commands/ (fleet: add worker and status here). */
-export const COMMANDS: readonly ((program: Command) => void)[] = [registerRun, registerValidate, registerSchema, registerWorker, registerStatus, registerPlan, registerCapacity];
+export const COMMANDS: readonly ((program: Command) => void)[] = [registerRun, registerValidate, registerSchema, registerWorker, registerStatus, registerPlan, registerCapacity, registerRoster];
 
 export function createProgram(): Command {
   const program = new Command();

@@ -124,3 +124,23 @@ export {
   type ComplianceStatus,
   type EconomicsReport,
 } from "./report-schema.js";
+export {
+  ROSTER_DEFAULTS,
+  RosterCandidateSchema,
+  RosterCheckSchema,
+  RosterComparisonSchema,
+  RosterLaneSchema,
+  RosterPeriodSchema,
+  RosterPolicySchema,
+  RosterResultSchema,
+  rosterSchedule,
+  searchRoster,
+  type RosterCandidate,
+  type RosterCheck,
+  type RosterComparison,
+  type RosterLane,
+  type RosterOptions,
+  type RosterPeriod,
+  type RosterPolicy,
+  type RosterResult,
+} from "./roster.js";
