@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EmbeddedRunner } from "../packages/cli/dist/index.js";
+import { EmbeddedRunner } from "../services/cli/dist/index.js";
 import { buildReport, createExperiment, experimentId, reportJson } from "../packages/experiment/dist/index.js";
 import {
   ExperimentStore,

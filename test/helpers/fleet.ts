@@ -40,7 +40,7 @@ export const MAINS = {
   metrics: join(ROOT, "services/metrics/dist/main.js"),
   orchestrator: join(ROOT, "services/orchestrator/dist/main.js"),
   dashboard: join(ROOT, "services/orchestrator/dist/dashboard-main.js"),
-  cli: join(ROOT, "packages/cli/dist/main.js"),
+  cli: join(ROOT, "services/cli/dist/main.js"),
 } as const;
 export type ServiceRole = "simulator" | "metrics" | "orchestrator" | "dashboard";
 

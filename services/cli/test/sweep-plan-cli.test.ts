@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const MAIN = join(ROOT, "packages/cli/dist/main.js");
+const MAIN = join(ROOT, "services/cli/dist/main.js");
 const BRIDGE = join(ROOT, "seeds/scenarios/hetao-bridge-2026.yaml");
 
 // The shared preset seeds/scenarios/two-counters.yaml; the grid runs pass --replications 3 --seed 3.

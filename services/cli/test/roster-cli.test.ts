@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadScenarioFile, resolveScenario } from "@hetao/scenario";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const MAIN = join(ROOT, "packages/cli/dist/main.js");
+const MAIN = join(ROOT, "services/cli/dist/main.js");
 const TINY = readFileSync(join(ROOT, "seeds/scenarios/two-counters.yaml"), "utf8");
 
 let dir: string;

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const MAIN = join(ROOT, "packages/cli/dist/main.js");
+const MAIN = join(ROOT, "services/cli/dist/main.js");
 
 // The shared preset seeds/scenarios/two-counters.yaml (two vs three counters, about 600 travellers a day).
 const TINY = readFileSync(join(ROOT, "seeds/scenarios/two-counters.yaml"), "utf8");
