@@ -87,6 +87,9 @@ export interface CompiledStep {
   readonly fallbackRoute: number;
   /** 0 = share, 1 = shortest-queue, 2 = least-expected-wait. */
   readonly choose: number;
+  /** The step's own transaction time at whichever lane it joins (null: the lane's), and its draw key (keyed like a lane's). */
+  readonly service: Distribution | null;
+  readonly serviceKey: number;
 }
 
 export const CHOOSE_SHARE = 0;
@@ -203,6 +206,8 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
           fallbackKey: 0,
           fallbackRoute: -1,
           choose: CHOOSE_SHARE,
+          service: null,
+          serviceKey: 0,
         };
       }
       const choices = s.lanes.map((c) => {
@@ -228,6 +233,8 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
         fallbackKey: s.fallback ? hashString(`fallback:${s.fallback.draw}`) : 0,
         fallbackRoute,
         choose: s.choose === "shortest-queue" ? CHOOSE_SHORTEST_QUEUE : s.choose === "least-expected-wait" ? CHOOSE_LEAST_EXPECTED_WAIT : CHOOSE_SHARE,
+        service: s.service !== undefined ? dist(s.service) : null,
+        serviceKey: s.service !== undefined ? mix2(hashString(`service:${s.service}`), hashString(s.checkpoint)) : 0,
       };
     }),
   }));

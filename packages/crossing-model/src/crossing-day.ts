@@ -497,7 +497,12 @@ export class CrossingDay implements EventHandler {
     }
     this.trace?.event(now, TraceEvent.Start, t, laneIndex, cp);
     const seed = this.pop.seed[t]!;
-    let service = lane.service.sample(this.draws.select(seed, lane.serviceKey));
+    // A step may set its own transaction time (one desk doing several kinds of check); a fallback lane keeps its own.
+    const step = this.phase[t] === PHASE_MAIN ? this.plan(t)[this.stepOf[t]!] : undefined;
+    let service =
+      step !== undefined && step.service !== null
+        ? step.service.sample(this.draws.select(seed, step.serviceKey))
+        : lane.service.sample(this.draws.select(seed, lane.serviceKey));
     if (lane.overhead !== null) service += lane.overhead.sample(this.draws.select(seed, lane.overheadKey));
     this.env.at(now + service, EV_SERVICE_END, t, laneIndex);
   }

@@ -1,7 +1,7 @@
 import { hashString, KeyedDraws, mix2, PiecewiseConstantRate, RandomStream } from "@hetao/sim-core";
 import { DIRECTIONS, type ResolvedScenario } from "@hetao/scenario";
 import { cumulativeGoods, zoneOf, type Zone } from "./zone.js";
-import { comboIndex, NORTHBOUND, SHUTTLE, SOUTHBOUND, WALK_IN } from "./traveller.js";
+import { BEYOND_ZONE, comboIndex, IN_ZONE, NORTHBOUND, SHUTTLE, SOUTHBOUND, WALK_IN } from "./traveller.js";
 
 const DRAW_CLASS = hashString("traveller:class");
 const DRAW_DIRECTION = hashString("traveller:direction");
@@ -10,6 +10,7 @@ const DRAW_GOODS = hashString("traveller:goods");
 const DRAW_TOUR = hashString("traveller:tour-return");
 const DRAW_TOUR_PICK = hashString("traveller:tour-pick");
 const DRAW_PERSON = hashString("traveller:person");
+const DRAW_DESTINATION = hashString("traveller:destination");
 
 /**
  * The travellers of one simulated day, as a struct of arrays sorted by
@@ -23,6 +24,10 @@ export interface Population {
   readonly classIndex: Uint8Array;
   readonly direction: Uint8Array;
   readonly whitelisted: Uint8Array;
+  /** The traveller's institution is whitelisted (備案): the customs measures for its goods apply. Equals `whitelisted` for anonymous trips. */
+  readonly institutionWhitelisted: Uint8Array;
+  /** Index into DESTINATIONS: 0 = the trip stays in the zone, 1 = it continues beyond the second line. */
+  readonly destination: Uint8Array;
   /** Index into GOODS ("none", "instruments", "reagents", "biological"). */
   readonly goods: Uint8Array;
   readonly arrival: Uint8Array;
@@ -93,6 +98,8 @@ export function generatePopulation(scenario: ResolvedScenario, o: PopulationOpti
     classIndex: new Uint8Array(n),
     direction: new Uint8Array(n),
     whitelisted: new Uint8Array(n),
+    institutionWhitelisted: new Uint8Array(n),
+    destination: new Uint8Array(n),
     goods: new Uint8Array(n),
     arrival: new Uint8Array(n),
     seed: new Uint32Array(n),
@@ -144,6 +151,7 @@ export function generatePopulation(scenario: ResolvedScenario, o: PopulationOpti
   const coverage = scenario.travellers.whitelist?.coverage ?? null;
   const southbound = demand.southboundShare;
   const warmEnd = day.open + scenario.warmup;
+  const beyond = scenario.travellers.beyondZone;
 
   for (let k = 0; k < n; k++) {
     const seed = pop.seed[k]!;
@@ -172,6 +180,7 @@ export function generatePopulation(scenario: ResolvedScenario, o: PopulationOpti
       const cls = zone.classIndex[person]!;
       pop.classIndex[k] = cls;
       pop.whitelisted[k] = zone.whitelisted[person]!;
+      pop.institutionWhitelisted[k] = zone.institutionWhitelisted[person]!;
       const mix = zone.lifeScience[person] === 1 ? zone.goodsLifeScience : zone.goodsOther;
       pop.goods[k] = drawGoods(KeyedDraws.uniform(seed, DRAW_GOODS), mix);
     } else {
@@ -183,9 +192,20 @@ export function generatePopulation(scenario: ResolvedScenario, o: PopulationOpti
       // Shuttle passengers of a population scenario stay anonymous, whitelisted at the zone's coverage.
       const cover = coverage ?? zone?.coverage ?? 0;
       pop.whitelisted[k] = eligible && KeyedDraws.uniform(seed, DRAW_WHITELIST) < cover ? 1 : 0;
+      pop.institutionWhitelisted[k] = pop.whitelisted[k]!;
       pop.goods[k] = drawGoods(KeyedDraws.uniform(seed, DRAW_GOODS), goodsCum);
     }
-    pop.combo[k] = comboIndex(pop.classIndex[k]!, pop.direction[k]!, pop.whitelisted[k]!, pop.goods[k]!, pop.arrival[k]!);
+    // Both legs of a tour share the seed, hence the destination (out beyond the zone and back from there).
+    pop.destination[k] = beyond > 0 && KeyedDraws.uniform(seed, DRAW_DESTINATION) < beyond ? BEYOND_ZONE : IN_ZONE;
+    pop.combo[k] = comboIndex(
+      pop.classIndex[k]!,
+      pop.direction[k]!,
+      pop.whitelisted[k]!,
+      pop.institutionWhitelisted[k]!,
+      pop.goods[k]!,
+      pop.arrival[k]!,
+      pop.destination[k]!,
+    );
     pop.counted[k] = pop.arrivalTime[k]! >= warmEnd ? 1 : 0;
   }
   return pop;

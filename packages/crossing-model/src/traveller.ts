@@ -1,4 +1,4 @@
-import { ARRIVAL_MODES, DIRECTIONS, GOODS, type ResolvedScenario, type TravellerAttributes } from "@hetao/scenario";
+import { ARRIVAL_MODES, DESTINATIONS, DIRECTIONS, GOODS, type ResolvedScenario, type TravellerAttributes } from "@hetao/scenario";
 
 /** Direction codes used in typed arrays (index into DIRECTIONS). */
 export const NORTHBOUND = 0;
@@ -6,28 +6,43 @@ export const SOUTHBOUND = 1;
 /** Arrival mode codes (index into ARRIVAL_MODES). */
 export const WALK_IN = 0;
 export const SHUTTLE = 1;
+/** Destination codes (index into DESTINATIONS). */
+export const IN_ZONE = 0;
+export const BEYOND_ZONE = 1;
 
 /**
  * A traveller's routing-relevant attributes packed into one small integer,
  * so that "which route, which step applies, which lane option" is a table
  * lookup per traveller instead of string matching per event.
- * combo = ((((class * 2 + direction) * 2 + whitelisted) * 4 + goods) * 2 + arrival)
+ * combo = ((((((class * 2 + direction) * 2 + whitelisted) * 2 + institutionWhitelisted) * 4 + goods) * 2 + arrival) * 2 + destination)
  */
-export function comboIndex(cls: number, direction: number, whitelisted: number, goods: number, arrival: number): number {
-  return (((cls * 2 + direction) * 2 + whitelisted) * 4 + goods) * 2 + arrival;
+export function comboIndex(
+  cls: number,
+  direction: number,
+  whitelisted: number,
+  institutionWhitelisted: number,
+  goods: number,
+  arrival: number,
+  destination: number,
+): number {
+  return ((((((cls * 2 + direction) * 2 + whitelisted) * 2 + institutionWhitelisted) * 4 + goods) * 2 + arrival) * 2 + destination);
 }
 
 /** Number of distinct attribute combinations for `classCount` classes. */
 export function comboCount(classCount: number): number {
-  return classCount * 2 * 2 * GOODS.length * ARRIVAL_MODES.length;
+  return classCount * 2 * 2 * 2 * GOODS.length * ARRIVAL_MODES.length * DESTINATIONS.length;
 }
 
 /** Decode a combination back to named attributes (used once per combination at compile time). */
 export function comboAttributes(scenario: ResolvedScenario, combo: number): TravellerAttributes {
-  const arrival = combo % 2;
-  let rest = (combo - arrival) / 2;
+  const destination = combo % 2;
+  let rest = (combo - destination) / 2;
+  const arrival = rest % 2;
+  rest = (rest - arrival) / 2;
   const goods = rest % 4;
   rest = (rest - goods) / 4;
+  const iwl = rest % 2;
+  rest = (rest - iwl) / 2;
   const wl = rest % 2;
   rest = (rest - wl) / 2;
   const dir = rest % 2;
@@ -36,7 +51,9 @@ export function comboAttributes(scenario: ResolvedScenario, combo: number): Trav
     class: scenario.travellers.classes[cls]!.id,
     direction: DIRECTIONS[dir]!,
     whitelisted: wl === 1,
+    institutionWhitelisted: iwl === 1,
     goods: GOODS[goods]!,
     arrival: ARRIVAL_MODES[arrival]!,
+    destination: DESTINATIONS[destination]!,
   };
 }

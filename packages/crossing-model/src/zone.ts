@@ -20,6 +20,8 @@ export interface Zone {
   readonly institution: Int32Array;
   readonly classIndex: Uint8Array;
   readonly whitelisted: Uint8Array;
+  /** The person's institution is whitelisted (備案), whether or not the person enrolled. */
+  readonly institutionWhitelisted: Uint8Array;
   readonly lifeScience: Uint8Array;
   readonly shenzhenStaff: Int32Array;
   readonly hongkongStaff: Int32Array;
@@ -84,6 +86,7 @@ function buildZone(scenario: ResolvedScenario, seed: number): Zone {
   const institution = new Int32Array(people);
   const classIndex = new Uint8Array(people);
   const whitelisted = new Uint8Array(people);
+  const institutionWhitelisted = new Uint8Array(people);
   const lifeScience = new Uint8Array(people);
   const sz: number[] = [];
   const hk: number[] = [];
@@ -102,6 +105,7 @@ function buildZone(scenario: ResolvedScenario, seed: number): Zone {
       const canEnrol = classes[c]!.whitelistEligible;
       const on = canEnrol && inst.whitelisted && KeyedDraws.uniform(personSeed, DRAW_PERSON_ENROL) < spec.enrolment;
       whitelisted[p] = on ? 1 : 0;
+      institutionWhitelisted[p] = inst.whitelisted ? 1 : 0;
       lifeScience[p] = inst.lifeScience ? 1 : 0;
       if (canEnrol) eligible++;
       if (on) covered++;
@@ -113,6 +117,7 @@ function buildZone(scenario: ResolvedScenario, seed: number): Zone {
     institution,
     classIndex,
     whitelisted,
+    institutionWhitelisted,
     lifeScience,
     shenzhenStaff: Int32Array.from(sz),
     hongkongStaff: Int32Array.from(hk),

@@ -176,6 +176,25 @@ describe("walk-up overhead", () => {
   });
 });
 
+describe("a step's own service time (one desk, several kinds of check)", () => {
+  it("a step with `service` takes that time at the lane; its fallback lane keeps the lane's own", () => {
+    const make = (override: boolean) =>
+      station({
+        distributions: { desk: { kind: "deterministic", value: 10 }, check: { kind: "deterministic", value: 40 }, back: { kind: "deterministic", value: 7 } },
+        lanes: [
+          { id: "a", checkpoint: "station", servers: 50, service: "desk" },
+          { id: "b", checkpoint: "station", servers: 50, service: "back" },
+        ],
+        step: { lanes: "a", ...(override ? { service: "check" } : {}), fallback: { probability: 1, lane: "b" } },
+        ratePerHour: 60,
+      });
+    const time = (d: PolicyDayResult) => d.checkpoints["station"]!.time.sum / d.checkpoints["station"]!.time.count;
+    // Time at the checkpoint per traveller: the step's service (40 s, else the lane's 10 s) plus the fallback lane's 7 s.
+    expect(time(days(make(true), "p", 1)[0]!)).toBeCloseTo(47, 9);
+    expect(time(days(make(false), "p", 1)[0]!)).toBeCloseTo(17, 9);
+  });
+});
+
 describe("fallback routes and traits of the person", () => {
   /** The travellers of one policy that fell back, from its trace. */
   function fellBack(s: ResolvedScenario, policy: string, replication: number): Set<number> {

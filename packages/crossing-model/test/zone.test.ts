@@ -12,8 +12,9 @@ const weekdayPath = fileURLToPath(new URL("../../../seeds/scenarios/hetao-weekda
 const weekday = loadScenarioText(readFileSync(weekdayPath, "utf8"), weekdayPath).scenario;
 
 /** The weekday preset with the Hetao zone's institutions instead of a per-trip whitelist coin flip. */
-function withZone(o: { whitelisted?: number; enrolment?: number; tours?: number } = {}): ResolvedScenario {
+function withZone(o: { whitelisted?: number; enrolment?: number; tours?: number; beyondZone?: number } = {}): ResolvedScenario {
   const data = structuredClone(weekday) as unknown as { travellers: Record<string, unknown> };
+  if (o.beyondZone !== undefined) data.travellers["beyondZone"] = o.beyondZone;
   delete data.travellers["whitelist"];
   data.travellers["population"] = {
     institutions: [
@@ -89,6 +90,32 @@ describe("tours", () => {
       if (pop.goods[k] !== 0) withGoods++;
     }
     expect(withGoods).toBeGreaterThan(0);
+  });
+
+  it("the institution's whitelist status covers its staff enrolled or not; a tour's legs share the destination", () => {
+    const s = withZone({ beyondZone: 0.3 });
+    const p = replicationPopulation(s, { seed: 1, point: 0, replication: 0 });
+    let institutionOnly = 0;
+    let beyond = 0;
+    let legs = 0;
+    for (let k = 0; k < p.size; k++) {
+      if (p.whitelisted[k] === 1) expect(p.institutionWhitelisted[k]).toBe(1);
+      if (p.institutionWhitelisted[k] === 1 && p.whitelisted[k] === 0) institutionOnly++;
+      beyond += p.destination[k]!;
+      const other = p.tourLeg[k]!;
+      if (other < 0) continue;
+      legs++;
+      expect(p.destination[other]).toBe(p.destination[k]);
+      expect(p.institutionWhitelisted[other]).toBe(p.institutionWhitelisted[k]);
+    }
+    // Enrolment 0.8 leaves staff of whitelisted institutions unenrolled; foreign staff cannot enrol at all.
+    expect(institutionOnly).toBeGreaterThan(0.05 * p.size);
+    expect(legs).toBeGreaterThan(0.5 * p.size);
+    // Binomial share of 2,000 trips (legs correlated in pairs): within 5 standard errors of 0.3.
+    const se = Math.sqrt((0.3 * 0.7 * 2) / p.size);
+    expect(Math.abs(beyond / p.size - 0.3)).toBeLessThan(5 * se);
+    const none = replicationPopulation(withZone({ beyondZone: 0 }), { seed: 1, point: 0, replication: 0 });
+    expect(Array.from(none.destination).every((x) => x === 0)).toBe(true);
   });
 
   it("keeps the demand profile: the same arrival times and directions as anonymous trips", () => {

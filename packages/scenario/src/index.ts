@@ -23,6 +23,8 @@ export {
 export {
   ARRIVAL_MODES,
   ArrivalModeSchema,
+  DESTINATIONS,
+  DestinationSchema,
   DIRECTIONS,
   DirectionSchema,
   GOODS,
@@ -32,6 +34,7 @@ export {
   matches,
   normalizeMatch,
   type ArrivalMode,
+  type Destination,
   type Direction,
   type Goods,
   type Match,

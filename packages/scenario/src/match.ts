@@ -4,6 +4,7 @@ import { NameSchema } from "./ids.js";
 export const GOODS = ["none", "instruments", "reagents", "biological"] as const;
 export const DIRECTIONS = ["northbound", "southbound"] as const;
 export const ARRIVAL_MODES = ["walk-in", "shuttle"] as const;
+export const DESTINATIONS = ["zone", "beyond"] as const;
 
 /** What a traveller carries: nothing declarable, research instruments, reagents, or biological material. */
 export type Goods = (typeof GOODS)[number];
@@ -11,12 +12,17 @@ export type Goods = (typeof GOODS)[number];
 export type Direction = (typeof DIRECTIONS)[number];
 /** Walk-in (Poisson demand) or shuttle bus (batch arrival). */
 export type ArrivalMode = (typeof ARRIVAL_MODES)[number];
+/** `zone`: the trip stays inside the co-operation zone (park to park); `beyond`: it continues past the zone's second line. */
+export type Destination = (typeof DESTINATIONS)[number];
 
 export const GoodsSchema = z.enum(GOODS).describe('What the traveller carries: "none", "instruments", "reagents" or "biological".');
 export const DirectionSchema = z
   .enum(DIRECTIONS)
   .describe('"northbound" (Hong Kong → Shenzhen) or "southbound" (Shenzhen → Hong Kong).');
 export const ArrivalModeSchema = z.enum(ARRIVAL_MODES).describe('"walk-in" or "shuttle".');
+export const DestinationSchema = z
+  .enum(DESTINATIONS)
+  .describe('"zone" (the trip stays inside the co-operation zone, park to park) or "beyond" (it continues past the second line into the rest of Shenzhen or Hong Kong).');
 
 /** A condition on traveller attributes; every given field must match (an empty match matches everyone). */
 export const MatchSchema = z
@@ -26,9 +32,14 @@ export const MatchSchema = z
       .optional()
       .describe("Traveller class id, or a list of ids (any of them)."),
     direction: DirectionSchema.optional(),
-    whitelisted: z.boolean().optional().describe("Registered on the whitelist (白名單)."),
+    whitelisted: z.boolean().optional().describe("Registered on the whitelist (白名單) in person: the institution is whitelisted and the researcher enrolled."),
+    institutionWhitelisted: z
+      .boolean()
+      .optional()
+      .describe("The traveller's institution is on the whitelist (備案 at institution level), whether or not the traveller enrolled: the customs measures for whitelisted institutions apply to its goods."),
     goods: z.union([GoodsSchema, z.array(GoodsSchema).min(1)]).optional().describe("Goods carried, or a list of kinds (any of them)."),
     arrival: ArrivalModeSchema.optional(),
+    destination: DestinationSchema.optional(),
   })
   .describe("Condition on traveller attributes; all given fields must match.");
 
@@ -39,8 +50,10 @@ export interface ResolvedMatch {
   class?: string[];
   direction?: Direction;
   whitelisted?: boolean;
+  institutionWhitelisted?: boolean;
   goods?: Goods[];
   arrival?: ArrivalMode;
+  destination?: Destination;
 }
 
 /** The attributes of one traveller that routes and steps can match on. */
@@ -48,8 +61,10 @@ export interface TravellerAttributes {
   class: string;
   direction: Direction;
   whitelisted: boolean;
+  institutionWhitelisted: boolean;
   goods: Goods;
   arrival: ArrivalMode;
+  destination: Destination;
 }
 
 export function normalizeMatch(m: Match): ResolvedMatch {
@@ -59,6 +74,8 @@ export function normalizeMatch(m: Match): ResolvedMatch {
   if (m.whitelisted !== undefined) out.whitelisted = m.whitelisted;
   if (m.goods !== undefined) out.goods = typeof m.goods === "string" ? [m.goods] : [...m.goods];
   if (m.arrival !== undefined) out.arrival = m.arrival;
+  if (m.institutionWhitelisted !== undefined) out.institutionWhitelisted = m.institutionWhitelisted;
+  if (m.destination !== undefined) out.destination = m.destination;
   return out;
 }
 
@@ -74,9 +91,11 @@ export function matches(m: Match | ResolvedMatch | undefined, t: TravellerAttrib
   if (m.whitelisted !== undefined && m.whitelisted !== t.whitelisted) return false;
   if (m.goods !== undefined && !includes<Goods>(m.goods, t.goods)) return false;
   if (m.arrival !== undefined && m.arrival !== t.arrival) return false;
+  if (m.institutionWhitelisted !== undefined && m.institutionWhitelisted !== t.institutionWhitelisted) return false;
+  if (m.destination !== undefined && m.destination !== t.destination) return false;
   return true;
 }
 
 export function describeTraveller(t: TravellerAttributes): string {
-  return `{class: ${t.class}, direction: ${t.direction}, whitelisted: ${t.whitelisted}, goods: ${t.goods}, arrival: ${t.arrival}}`;
+  return `{class: ${t.class}, direction: ${t.direction}, whitelisted: ${t.whitelisted}, institutionWhitelisted: ${t.institutionWhitelisted}, goods: ${t.goods}, arrival: ${t.arrival}, destination: ${t.destination}}`;
 }

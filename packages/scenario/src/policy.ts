@@ -94,6 +94,9 @@ export const StepSchema = z
         "How the traveller picks among the applicable open options: `share` (default): options in order, each taken with its `share` given the earlier ones were not; `shortest-queue`: fewest waiting (then most free servers); `least-expected-wait`: least queue × mean service / open servers. Ties go to the earlier option.",
       ),
     fallback: FallbackSchema.optional(),
+    service: distributionRef(
+      "Transaction time of this step at whichever of its lanes the traveller joins, instead of the lane's own (one desk doing several kinds of check, e.g. a customs desk that takes red-channel declarations and pre-declared checks); a fallback lane keeps its own.",
+    ).optional(),
     priority: z.number().int().min(0).default(0).describe("Priority at a shared lane; lower is served first (default 0)."),
   })
   .describe("One control step of a route: a queue at one of `lanes`, or a `delay`.");

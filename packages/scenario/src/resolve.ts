@@ -132,6 +132,8 @@ export interface ResolvedTravellers {
   population: ResolvedPopulation | null;
   /** Mutually exclusive probabilities; `none` = 1 − the others. */
   goods: { none: number; instruments: number; reagents: number; biological: number };
+  /** Probability a trip continues beyond the zone's second line (per person and day). */
+  beyondZone: number;
 }
 
 export interface ResolvedGoodsMix {
@@ -227,6 +229,8 @@ export interface ResolvedQueueStep extends ResolvedStepBase {
   lanes: ResolvedLaneChoice[];
   /** How the traveller picks among the applicable open options. */
   choose: "share" | "shortest-queue" | "least-expected-wait";
+  /** Distribution name of the step's transaction time at whichever lane it joins (default: the lane's own). */
+  service?: string;
   delay?: undefined;
   /**
    * After service, with this probability the traveller is also served at `fallback.lane`
@@ -313,6 +317,7 @@ function resolveStep(step: Step): ResolvedStep {
     if (f.route !== undefined) fallback.route = f.route;
     queue.fallback = fallback;
   }
+  if (step.service !== undefined) queue.service = step.service;
   return queue;
 }
 
@@ -373,6 +378,7 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
     whitelist: s.travellers.whitelist === undefined ? null : { coverage: s.travellers.whitelist.coverage },
     population: null,
     goods: goodsMix(goods),
+    beyondZone: s.travellers.beyondZone,
   };
   const ps = s.travellers.population;
   if (ps !== undefined) {

@@ -144,6 +144,9 @@ export const TravellersSchema = z
       .describe("Whitelist registration of anonymous trips (a coin flip per trip); exactly one of `whitelist` / `population`."),
     population: PopulationSchema.optional().describe("Institutions and people: whitelist status per institution and person, tours; exactly one of `whitelist` / `population`."),
     goods: GoodsMixSchema.prefault({}),
+    beyondZone: probability(
+      "Probability that a trip continues beyond the co-operation zone (past the second line, into the rest of Shenzhen or Hong Kong) rather than staying park to park, in [0,1] (default 0). Drawn per person and day: both legs of a tour share it.",
+    ).default(0),
   })
   .describe("Who the travellers are.");
 

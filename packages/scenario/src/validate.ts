@@ -2,6 +2,7 @@ import { checkDistribution } from "./distribution.js";
 import { type FlatPolicy, flattenPolicies } from "./extends.js";
 import {
   ARRIVAL_MODES,
+  DESTINATIONS,
   DIRECTIONS,
   GOODS,
   type Match,
@@ -57,9 +58,13 @@ export function travellerCombinations(scenario: Scenario): TravellerAttributes[]
   const out: TravellerAttributes[] = [];
   for (const c of scenario.travellers.classes) {
     for (const direction of DIRECTIONS) {
-      for (const whitelisted of c.whitelistEligible ? [true, false] : [false]) {
+      // A whitelisted person's institution is whitelisted; staff of a whitelisted institution need not be enrolled.
+      const statuses = c.whitelistEligible ? [[true, true], [false, true], [false, false]] : [[false, true], [false, false]];
+      for (const [whitelisted, institutionWhitelisted] of statuses as [boolean, boolean][]) {
         for (const goods of GOODS) {
-          for (const arrival of ARRIVAL_MODES) out.push({ class: c.id, direction, whitelisted, goods, arrival });
+          for (const arrival of ARRIVAL_MODES) {
+            for (const destination of DESTINATIONS) out.push({ class: c.id, direction, whitelisted, institutionWhitelisted, goods, arrival, destination });
+          }
         }
       }
     }
@@ -281,6 +286,9 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
     if (step.delay !== undefined) {
       checkDistributionRef(step.delay, [...path, "delay"]);
       if (step.fallback !== undefined) issues.push(issue([...path, "fallback"], "a delay step cannot have a fallback", "`fallback` only on steps with `lanes`"));
+      if (step.service !== undefined) issues.push(issue([...path, "service"], "a delay step has no service", "`service` only on steps with `lanes`"));
+    } else if (step.service !== undefined) {
+      checkDistributionRef(step.service, [...path, "service"]);
     }
     if (step.fallback !== undefined && (step.fallback.lane === undefined) === (step.fallback.route === undefined)) {
       issues.push(issueWithValue([...path, "fallback"], "a fallback needs `lane` or `route`, not both", step.fallback, "exactly one of `lane` / `route`"));

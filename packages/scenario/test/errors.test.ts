@@ -279,12 +279,14 @@ describe("bad input is reported with path, value and expectation", () => {
   it("uncovered traveller combination", () => {
     const line = expectIssueLine(parseWith("policies[0].routes[0].when", { class: "a" }), {
       path: "policies[0].routes",
-      value: { class: "b", direction: "northbound", whitelisted: false, goods: "none", arrival: "walk-in" },
+      value: { class: "b", direction: "northbound", whitelisted: false, institutionWhitelisted: true, goods: "none", arrival: "walk-in", destination: "zone" },
       expected: "a route whose `when` matches every traveller combination (e.g. a last route without `when`)",
-      message: 'policy "base" has no route for traveller {class: b, direction: northbound, whitelisted: false, goods: none, arrival: walk-in}',
+      message:
+        'policy "base" has no route for traveller {class: b, direction: northbound, whitelisted: false, institutionWhitelisted: true, goods: none, arrival: walk-in, destination: zone}',
     });
-    // 2 directions × 4 goods × 2 arrival modes for class b (not eligible, so never whitelisted).
-    expect(line).toContain("(and 15 more uncovered combinations)");
+    // Class b (not eligible, so never whitelisted in person): 2 directions × 2 institution states × 4 goods
+    // × 2 arrival modes × 2 destinations = 64 combinations.
+    expect(line).toContain("(and 63 more uncovered combinations)");
   });
 
   it("last lane option that does not always apply", () => {

@@ -223,13 +223,14 @@ describe("resolveScenario", () => {
   it("every traveller combination finds a route in every resolved policy", () => {
     const scenario = parseScenario(minimal());
     const combos = travellerCombinations(scenario);
-    // class a (eligible): 2 directions × 2 whitelist states × 4 goods × 2 arrivals; class b: 2 × 1 × 4 × 2.
-    expect(combos).toHaveLength(32 + 16);
+    // class a (eligible): 2 directions × 3 (whitelisted, institution whitelisted) states × 4 goods × 2 arrivals
+    // × 2 destinations; class b: 2 × 2 (institution only) × 4 × 2 × 2.
+    expect(combos).toHaveLength(96 + 64);
     for (const policy of r.policies) {
       for (const t of combos) expect(policy.routes.some((route) => matches(route.when, t))).toBe(true);
     }
     const wl = combos.filter((t) => matches(fast.routes[0]!.when, t));
     expect(wl.every((t) => t.class === "a" && t.whitelisted)).toBe(true);
-    expect(wl).toHaveLength(16);
+    expect(wl).toHaveLength(32);
   });
 });
