@@ -88,6 +88,8 @@ export {
   ScenarioSchema,
   ControlSchema,
   PledgeSchema,
+  RostersSchema,
+  type Rosters,
   type Control,
   type Pledge,
   type Day,

@@ -2,7 +2,7 @@ import type { Distribution } from "./distribution.js";
 import { flattenPolicies } from "./extends.js";
 import { ScenarioError } from "./errors.js";
 import { type Direction, type ResolvedMatch, normalizeMatch } from "./match.js";
-import type { Lane, LaneChoice, Step } from "./policy.js";
+import type { Lane, LaneChoice, ScheduleWindow, Step } from "./policy.js";
 import type { Scenario } from "./scenario.js";
 import { SECONDS_PER_DAY, parseTimeOfDay } from "./time-of-day.js";
 import { validateScenario } from "./validate.js";
@@ -321,6 +321,22 @@ function resolveStep(step: Step): ResolvedStep {
   return queue;
 }
 
+/** The roster entry of a lane in policy `index`: its own, else the nearest ancestor's; undefined when none. */
+function rosterOf(s: Scenario, index: number, laneId: string): ScheduleWindow[] | undefined {
+  let p = s.policies[index];
+  for (let guard = 0; p !== undefined && guard <= s.policies.length; guard++) {
+    const own = s.rosters[p.id]?.[laneId];
+    if (own !== undefined) return own;
+    p = p.extends === undefined ? undefined : s.policies.find((q) => q.id === p!.extends);
+  }
+  return undefined;
+}
+
+function rostered(lane: ResolvedLane, roster: ScheduleWindow[] | undefined): ResolvedLane {
+  if (roster !== undefined) lane.schedule = roster.map((w) => ({ from: parseTimeOfDay(w.from), to: parseTimeOfDay(w.to), servers: w.servers }));
+  return lane;
+}
+
 /** The policy's own reserves, or its nearest ancestor's when it gives none (validation rules out cycles). */
 function reservesOf(s: Scenario, index: number): ResolvedReserve[] {
   let p = s.policies[index];
@@ -406,7 +422,7 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
     if (fp === null || fp === undefined) throw new Error(`internal: policy "${p.id}" could not be flattened`);
     const out: ResolvedPolicy = {
       id: p.id,
-      lanes: fp.lanes.map((l) => resolveLane(l.lane, s.policies[l.policyIndex]!.id)),
+      lanes: fp.lanes.map((l) => rostered(resolveLane(l.lane, s.policies[l.policyIndex]!.id), rosterOf(s, i, l.lane.id))),
       reserves: reservesOf(s, i),
       routes: fp.routes.map(({ route, policyIndex, routeIndex }) => {
         const definedIn = s.policies[policyIndex]!.id;

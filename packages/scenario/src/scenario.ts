@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DistributionsSchema } from "./distribution.js";
 import { NameSchema, SlugSchema } from "./ids.js";
 import { DirectionSchema } from "./match.js";
-import { PolicySchema } from "./policy.js";
+import { PolicySchema, ScheduleWindowSchema } from "./policy.js";
 import { TimeSchema } from "./time-of-day.js";
 import { validateScenario } from "./validate.js";
 
@@ -183,6 +183,20 @@ export const PledgeSchema = z
   })
   .describe("A service standard measured on the control it governs, for the travellers it covers.");
 
+/**
+ * Rosters (排班): officers per period for each lane of a policy, apart from the layout. A policy's
+ * lanes take its own roster entry, else the nearest ancestor's (along `extends`), else the lane's
+ * `servers` / `schedule` as written. `hetao-sim roster` writes them.
+ */
+export const RostersSchema = z
+  .record(
+    SlugSchema.describe("Policy id."),
+    z.record(NameSchema.describe("Lane id of the policy (own or inherited)."), z.array(ScheduleWindowSchema).min(1).describe("Staffing windows, sorted and non-overlapping; 0 servers outside them.")),
+  )
+  .describe(
+    "Staffing by time of day, by policy and lane: `{ <policy>: { <lane>: [{ from, to, servers }] } }`. Replaces the lane's `servers` / `schedule` in that policy and in the policies extending it (unless they give their own); the layout stays in `policies`.",
+  );
+
 const ScenarioShapeSchema = z
   .strictObject({
     name: SlugSchema.describe("Scenario name (slug)."),
@@ -201,6 +215,7 @@ const ScenarioShapeSchema = z
     policies: z.array(PolicySchema).min(1).describe("Clearance policies to compare; ids unique."),
     controls: z.array(ControlSchema).default([]).describe("Named controls (groups of checkpoints) reported as time at the control; pledges refer to them."),
     pledges: z.array(PledgeSchema).default([]).describe("Service standards reported against, each on the control it governs."),
+    rosters: RostersSchema.default({}),
   })
   .describe("A Hetao crossing scenario: operating day, demand, travellers and the clearance policies to compare.");
 
@@ -226,6 +241,7 @@ export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;
 
 export type Day = z.output<typeof DaySchema>;
+export type Rosters = z.output<typeof RostersSchema>;
 export type Experiment = z.output<typeof ExperimentSchema>;
 export type Demand = z.output<typeof DemandSchema>;
 export type ProfileEntry = z.output<typeof ProfileEntrySchema>;

@@ -331,6 +331,20 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
     const policyId = scenario.policies[fp.policyIndex]!.id;
     issues.push(issue(path, `unknown lane "${laneId}" in policy "${policyId}"`, oneOf(`lanes of policy "${policyId}"`, laneId, fp.lanes.map((l) => l.lane.id))));
   };
+  // Rosters: a known policy, a lane it has (own or inherited), windows in order.
+  for (const [policyId, lanes] of Object.entries(scenario.rosters)) {
+    const index = policyIds.indexOf(policyId);
+    if (index < 0) {
+      issues.push(issueWithValue(["rosters", policyId], `unknown policy "${policyId}"`, policyId, oneOf("the policy ids", policyId, policyIds)));
+      continue;
+    }
+    const fp = flat.policies[index];
+    for (const [laneId, windows] of Object.entries(lanes)) {
+      if (fp) checkLaneRef(fp, laneId, ["rosters", policyId, laneId]);
+      checkWindows(issues, windows, ["rosters", policyId, laneId], true);
+    }
+  }
+
   const combinations = travellerCombinations(scenario);
   flat.policies.forEach((fp) => {
     if (fp === null) return;

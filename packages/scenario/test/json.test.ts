@@ -76,6 +76,7 @@ describe("scenarioJsonSchema", () => {
       "policies",
       "controls",
       "pledges",
+      "rosters",
     ]);
     expect(schema.required).toEqual(["name", "day", "distributions", "demand", "travellers", "policies"]);
     expect(schema.properties.warmupMinutes.default).toBe(0);

@@ -234,3 +234,34 @@ describe("resolveScenario", () => {
     expect(wl).toHaveLength(32);
   });
 });
+
+describe("rosters", () => {
+  const roster = [
+    { from: "08:00", to: "09:00", servers: 1 },
+    { from: "09:00", to: "10:00", servers: 3 },
+  ];
+  const lane = (r: ReturnType<typeof resolveInput>, policy: string, id: string) => r.policies.find((p) => p.id === policy)!.lanes.find((l) => l.id === id)!;
+
+  it("replace a lane's staffing in the policy named and in the policies extending it, unless they give their own", () => {
+    const r = resolveInput(setPath(minimal(), "rosters", { base: { l2: roster } }));
+    const windows = [
+      { from: 8 * 3600, to: 9 * 3600, servers: 1 },
+      { from: 9 * 3600, to: 10 * 3600, servers: 3 },
+    ];
+    expect(lane(r, "base", "l2").schedule).toEqual(windows);
+    // `fast` inherits l2 and has no roster of its own: it takes base's.
+    expect(lane(r, "fast", "l2").schedule).toEqual(windows);
+    // l1 has no roster entry: as written (base 2, fast's own lane 5).
+    expect(lane(r, "base", "l1").schedule).toEqual([{ from: 0, to: 86400, servers: 2 }]);
+    expect(lane(r, "fast", "l1").schedule).toEqual([{ from: 0, to: 86400, servers: 5 }]);
+    const own = resolveInput(setPath(minimal(), "rosters", { base: { l2: roster }, fast: { l2: [{ from: "08:00", to: "10:00", servers: 4 }] } }));
+    expect(lane(own, "base", "l2").schedule).toEqual(windows);
+    expect(lane(own, "fast", "l2").schedule).toEqual([{ from: 8 * 3600, to: 10 * 3600, servers: 4 }]);
+  });
+
+  it("name an existing policy and one of its lanes, with windows in order", () => {
+    expect(() => resolveInput(setPath(minimal(), "rosters", { bsae: { l2: roster } }))).toThrow(/rosters\.bsae: unknown policy "bsae"/);
+    expect(() => resolveInput(setPath(minimal(), "rosters", { base: { l3: roster } }))).toThrow(/rosters\.base\.l3: unknown lane "l3" in policy "base"/);
+    expect(() => resolveInput(setPath(minimal(), "rosters", { base: { l2: [...roster].reverse() } }))).toThrow(/rosters\.base\.l2/);
+  });
+});
