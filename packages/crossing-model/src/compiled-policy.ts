@@ -67,6 +67,9 @@ export interface CompiledChoice {
   readonly applies: Uint8Array;
   readonly share: number;
   readonly drawKey: number;
+  /** The option's own transaction time (null: the step's, else the lane's) and its draw key. */
+  readonly service: Distribution | null;
+  readonly serviceKey: number;
 }
 
 export interface CompiledStep {
@@ -90,6 +93,9 @@ export interface CompiledStep {
   /** The step's own transaction time at whichever lane it joins (null: the lane's), and its draw key (keyed like a lane's). */
   readonly service: Distribution | null;
   readonly serviceKey: number;
+  /** Transaction time at the fallback lane (null: the lane's own). */
+  readonly fallbackService: Distribution | null;
+  readonly fallbackServiceKey: number;
 }
 
 export const CHOOSE_SHARE = 0;
@@ -127,6 +133,11 @@ export interface CompiledPolicy {
   readonly pledges: readonly CompiledPledge[];
 }
 
+/** Service variates are keyed by (distribution, checkpoint): the same kind of check at the same control gives a traveller the same time under every policy. */
+function serviceKeyOf(distribution: string, checkpoint: string): number {
+  return mix2(hashString(`service:${distribution}`), hashString(checkpoint));
+}
+
 function appliesTable(scenario: ResolvedScenario, when: ResolvedMatch | undefined): Uint8Array {
   const n = comboCount(scenario.travellers.classes.length);
   const t = new Uint8Array(n);
@@ -162,7 +173,7 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
       checkpoint: cp,
       service: dist(l.service),
       overhead: l.overhead ? dist(l.overhead) : null,
-      serviceKey: mix2(hashString(`service:${l.service}`), hashString(l.checkpoint)),
+      serviceKey: serviceKeyOf(l.service, l.checkpoint),
       overheadKey: l.overhead ? mix2(hashString(`overhead:${l.overhead}`), hashString(l.checkpoint)) : 0,
       timeline: capacityTimeline(l.schedule, l.outages),
       priorities: 1,
@@ -208,12 +219,21 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
           choose: CHOOSE_SHARE,
           service: null,
           serviceKey: 0,
+          fallbackService: null,
+          fallbackServiceKey: 0,
         };
       }
       const choices = s.lanes.map((c) => {
         const l = lane(c.lane);
         l.priorities = Math.max(l.priorities, s.priority + 1);
-        return { lane: l.index, applies: appliesTable(scenario, c.when), share: c.share, drawKey: hashString(`choice:${c.draw}`) };
+        return {
+          lane: l.index,
+          applies: appliesTable(scenario, c.when),
+          share: c.share,
+          drawKey: hashString(`choice:${c.draw}`),
+          service: c.service !== undefined ? dist(c.service) : null,
+          serviceKey: c.service !== undefined ? serviceKeyOf(c.service, s.checkpoint) : 0,
+        };
       });
       let fallbackLane = -1;
       let fallbackRoute = -1;
@@ -234,7 +254,9 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
         fallbackRoute,
         choose: s.choose === "shortest-queue" ? CHOOSE_SHORTEST_QUEUE : s.choose === "least-expected-wait" ? CHOOSE_LEAST_EXPECTED_WAIT : CHOOSE_SHARE,
         service: s.service !== undefined ? dist(s.service) : null,
-        serviceKey: s.service !== undefined ? mix2(hashString(`service:${s.service}`), hashString(s.checkpoint)) : 0,
+        serviceKey: s.service !== undefined ? serviceKeyOf(s.service, s.checkpoint) : 0,
+        fallbackService: s.fallback?.service !== undefined ? dist(s.fallback.service) : null,
+        fallbackServiceKey: s.fallback?.service !== undefined ? serviceKeyOf(s.fallback.service, s.checkpoint) : 0,
       };
     }),
   }));

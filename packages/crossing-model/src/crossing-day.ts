@@ -1,7 +1,7 @@
 import { Environment, KeyedDraws, ServerPool, type EventHandler } from "@hetao/sim-core";
 import { LogHistogram } from "@hetao/stats";
 import { DIRECTIONS, type ResolvedScenario } from "@hetao/scenario";
-import { CHOOSE_LEAST_EXPECTED_WAIT, CHOOSE_SHARE, CHOOSE_SHORTEST_QUEUE, type CompiledPolicy, type CompiledStep } from "./compiled-policy.js";
+import { CHOOSE_LEAST_EXPECTED_WAIT, CHOOSE_SHARE, CHOOSE_SHORTEST_QUEUE, type CompiledLane, type CompiledPolicy, type CompiledStep } from "./compiled-policy.js";
 import type { Population } from "./population.js";
 import type {
   CheckpointResult,
@@ -497,14 +497,35 @@ export class CrossingDay implements EventHandler {
     }
     this.trace?.event(now, TraceEvent.Start, t, laneIndex, cp);
     const seed = this.pop.seed[t]!;
-    // A step may set its own transaction time (one desk doing several kinds of check); a fallback lane keeps its own.
-    const step = this.phase[t] === PHASE_MAIN ? this.plan(t)[this.stepOf[t]!] : undefined;
-    let service =
-      step !== undefined && step.service !== null
-        ? step.service.sample(this.draws.select(seed, step.serviceKey))
-        : lane.service.sample(this.draws.select(seed, lane.serviceKey));
+    let service = this.transactionTime(t, lane, laneIndex, seed);
     if (lane.overhead !== null) service += lane.overhead.sample(this.draws.select(seed, lane.overheadKey));
     this.env.at(now + service, EV_SERVICE_END, t, laneIndex);
+  }
+
+  /**
+   * The transaction time of traveller t at the lane: the option's own (the first applicable option of
+   * its step for this lane), else the step's, else the lane's; at a fallback lane the fallback's, else
+   * the lane's. One desk can so do several kinds of check, each with its own time.
+   */
+  private transactionTime(t: number, lane: CompiledLane, laneIndex: number, seed: number): number {
+    const step = this.plan(t)[this.stepOf[t]!];
+    if (step !== undefined) {
+      if (this.phase[t] === PHASE_MAIN) {
+        const combo = this.pop.combo[t]!;
+        const choices = step.choices;
+        for (let i = 0; i < choices.length; i++) {
+          const c = choices[i]!;
+          if (c.lane === laneIndex && c.applies[combo] === 1) {
+            if (c.service !== null) return c.service.sample(this.draws.select(seed, c.serviceKey));
+            break;
+          }
+        }
+        if (step.service !== null) return step.service.sample(this.draws.select(seed, step.serviceKey));
+      } else if (step.fallbackService !== null && laneIndex === step.fallbackLane) {
+        return step.fallbackService.sample(this.draws.select(seed, step.fallbackServiceKey));
+      }
+    }
+    return lane.service.sample(this.draws.select(seed, lane.serviceKey));
   }
 
   /** Start whoever can start at the lane, then let its reserve release a server if the line is short again. */

@@ -193,6 +193,33 @@ describe("a step's own service time (one desk, several kinds of check)", () => {
     expect(time(days(make(true), "p", 1)[0]!)).toBeCloseTo(47, 9);
     expect(time(days(make(false), "p", 1)[0]!)).toBeCloseTo(17, 9);
   });
+
+  it("an option's `service` and a fallback's `service` take precedence over the step's and the lane's", () => {
+    const make = (o: { option?: boolean; fallback?: boolean }) =>
+      station({
+        distributions: {
+          desk: { kind: "deterministic", value: 10 },
+          check: { kind: "deterministic", value: 40 },
+          visitor: { kind: "deterministic", value: 75 },
+          back: { kind: "deterministic", value: 7 },
+          again: { kind: "deterministic", value: 3 },
+        },
+        lanes: [
+          { id: "a", checkpoint: "station", servers: 50, service: "desk" },
+          { id: "b", checkpoint: "station", servers: 50, service: "back" },
+        ],
+        step: {
+          lanes: [{ lane: "a", ...(o.option ? { service: "visitor" } : {}) }],
+          service: "check",
+          fallback: { probability: 1, lane: "b", ...(o.fallback ? { service: "again" } : {}) },
+        },
+        ratePerHour: 60,
+      });
+    const time = (d: PolicyDayResult) => d.checkpoints["station"]!.time.sum / d.checkpoints["station"]!.time.count;
+    expect(time(days(make({ option: true, fallback: true }), "p", 1)[0]!)).toBeCloseTo(78, 9);
+    expect(time(days(make({ option: true }), "p", 1)[0]!)).toBeCloseTo(82, 9);
+    expect(time(days(make({}), "p", 1)[0]!)).toBeCloseTo(47, 9);
+  });
 });
 
 describe("fallback routes and traits of the person", () => {

@@ -52,6 +52,7 @@ export const LaneChoiceSchema = z
     when: MatchSchema.optional().describe("Option applies only to matching travellers."),
     share: probability("Probability that an applicable traveller takes this option (default 1).").default(1),
     draw: z.string().min(1).optional().describe("Name of the traveller's random draw deciding the share (default `<checkpoint>:<lane>:share`)."),
+    service: distributionRef("Transaction time at this lane for travellers taking this option, instead of the step's or the lane's (e.g. visitors at a counter bank shared with residents).").optional(),
   })
   .describe("One lane option of a step; the first option whose `when` matches and whose share draw passes is joined.");
 
@@ -69,6 +70,7 @@ export const FallbackSchema = z
       .describe(
         "Name of the traveller's random draw (default `<checkpoint>:<lane or route>:fallback`). A draw is a trait of the person: equal names give the same uniform under every policy and at every step, so a 2% reject is nested inside a 3% reject.",
       ),
+    service: distributionRef("Transaction time at the fallback lane, instead of the lane's own.").optional(),
   })
   .describe("After service, with this probability the traveller is also served at `lane`, or continues along `route` (biometric reject, random audit). Also used when every option of the step is closed.");
 

@@ -199,6 +199,8 @@ export interface ResolvedLaneChoice {
   share: number;
   /** Default `${checkpoint}:${lane}:share`. */
   draw: string;
+  /** Distribution name of the transaction time for this option (default: the step's, else the lane's). */
+  service?: string;
 }
 
 export interface ResolvedFallback {
@@ -209,6 +211,8 @@ export interface ResolvedFallback {
   route?: string;
   /** Default `${checkpoint}:${lane or route}:fallback`. */
   draw: string;
+  /** Distribution name of the transaction time at the fallback lane (default: the lane's own). */
+  service?: string;
 }
 
 interface ResolvedStepBase {
@@ -307,6 +311,7 @@ function resolveStep(step: Step): ResolvedStep {
   const lanes = written.map((c): ResolvedLaneChoice => {
     const choice: ResolvedLaneChoice = { lane: c.lane, share: c.share, draw: c.draw ?? `${step.checkpoint}:${c.lane}:share` };
     if (c.when !== undefined) choice.when = normalizeMatch(c.when);
+    if (c.service !== undefined) choice.service = c.service;
     return choice;
   });
   const queue: ResolvedQueueStep = { ...base, draw: step.draw ?? `${step.checkpoint}:${lanes[0]?.lane ?? ""}`, lanes, choose: step.choose };
@@ -315,6 +320,7 @@ function resolveStep(step: Step): ResolvedStep {
     const fallback: ResolvedFallback = { probability: f.probability, draw: f.draw ?? `${step.checkpoint}:${f.lane ?? f.route ?? ""}:fallback` };
     if (f.lane !== undefined) fallback.lane = f.lane;
     if (f.route !== undefined) fallback.route = f.route;
+    if (f.service !== undefined) fallback.service = f.service;
     queue.fallback = fallback;
   }
   if (step.service !== undefined) queue.service = step.service;

@@ -293,8 +293,15 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
     if (step.fallback !== undefined && (step.fallback.lane === undefined) === (step.fallback.route === undefined)) {
       issues.push(issueWithValue([...path, "fallback"], "a fallback needs `lane` or `route`, not both", step.fallback, "exactly one of `lane` / `route`"));
     }
+    if (step.fallback?.service !== undefined) checkDistributionRef(step.fallback.service, [...path, "fallback", "service"]);
+    if (step.fallback?.service !== undefined && step.fallback.route !== undefined) {
+      issues.push(issue([...path, "fallback", "service"], "a fallback route has no lane to give a service time", "`service` only with a fallback `lane`"));
+    }
     if (Array.isArray(step.lanes)) {
-      step.lanes.forEach((choice, k) => checkMatch(choice.when, [...path, "lanes", k, "when"]));
+      step.lanes.forEach((choice, k) => {
+        checkMatch(choice.when, [...path, "lanes", k, "when"]);
+        if (choice.service !== undefined) checkDistributionRef(choice.service, [...path, "lanes", k, "service"]);
+      });
       if (step.choose !== "share") {
         step.lanes.forEach((choice, k) => {
           if (choice.share !== 1) {
