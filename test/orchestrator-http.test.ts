@@ -34,7 +34,7 @@ describe("orchestrator HTTP API", () => {
   let orchestrator: ServiceProcess;
   let base: string;
   const auth = { authorization: `Bearer ${TOKEN}` };
-  const weekday = readFileSync(join(SCENARIOS, "hetao-weekday.yaml"), "utf8");
+  const weekday = readFileSync(join(SCENARIOS, "hetao-layout.yaml"), "utf8");
 
   beforeAll(async () => {
     requireBuilt();
@@ -129,13 +129,13 @@ describe("orchestrator HTTP API", () => {
 
     const early = await fetch(`${base}/experiments/${body.id}`, { headers: auth });
     expect(early.status).toBe(200);
-    expect(await early.json()).toMatchObject({ id: body.id, total: 10, scenario: "hetao-weekday" });
+    expect(await early.json()).toMatchObject({ id: body.id, total: 10, scenario: "hetao-layout" });
 
     await client.waitCompleted(body.id);
     const status = (await (await fetch(`${base}/experiments/${body.id}`, { headers: auth })).json()) as Record<string, unknown>;
     expect(status).toMatchObject({ state: "completed", done: 10, total: 10, progress: 1, errors: [] });
 
-    const spec = await experiment("hetao-weekday", { replications: 10, seed: 77 });
+    const spec = await experiment("hetao-layout", { replications: 10, seed: 77 });
     const expected = embeddedReportJson(spec);
     const json = await fetch(`${base}/experiments/${body.id}/report`, { headers: auth });
     expect(json.headers.get("content-type")).toMatch(/^application\/json/);
@@ -163,7 +163,7 @@ describe("orchestrator HTTP API", () => {
     const report = await fetch(`${base}/experiments/${id}/report`, { headers: auth });
     if (report.status !== 200) expect(report.status).toBe(409);
     await client.waitCompleted(id);
-    const spec = await experiment("hetao-weekday", { replications: 6, seed: 5, policies: ["current", "seamless"] });
+    const spec = await experiment("hetao-layout", { replications: 6, seed: 5, policies: ["current", "seamless"] });
     expect(await (await fetch(`${base}/experiments/${id}/report`, { headers: auth })).text()).toBe(embeddedReportJson(spec));
 
     const list = (await (await fetch(`${base}/experiments`, { headers: auth })).json()) as { experiments: { id: string }[] };

@@ -11,6 +11,7 @@ const DRAW_TOUR = hashString("traveller:tour-return");
 const DRAW_TOUR_PICK = hashString("traveller:tour-pick");
 const DRAW_PERSON = hashString("traveller:person");
 const DRAW_DESTINATION = hashString("traveller:destination");
+const DRAW_ENROL = hashString("traveller:enrolled");
 
 /**
  * The travellers of one simulated day, as a struct of arrays sorted by
@@ -189,10 +190,19 @@ export function generatePopulation(scenario: ResolvedScenario, o: PopulationOpti
       while (cls < classes.length - 1 && uc >= classCum[cls]!) cls++;
       pop.classIndex[k] = cls;
       const eligible = classes[cls]!.whitelistEligible;
-      // Shuttle passengers of a population scenario stay anonymous, whitelisted at the zone's coverage.
-      const cover = coverage ?? zone?.coverage ?? 0;
-      pop.whitelisted[k] = eligible && KeyedDraws.uniform(seed, DRAW_WHITELIST) < cover ? 1 : 0;
-      pop.institutionWhitelisted[k] = pop.whitelisted[k]!;
+      const u = KeyedDraws.uniform(seed, DRAW_WHITELIST);
+      if (zone === null) {
+        // Anonymous trips: one coin flip at the coverage; the institution's status is the person's.
+        pop.whitelisted[k] = eligible && u < coverage! ? 1 : 0;
+        pop.institutionWhitelisted[k] = pop.whitelisted[k]!;
+      } else {
+        // Shuttle passengers of a population scenario stay anonymous: at a whitelisted institution with
+        // the zone's share, and enrolled (if eligible) with the scenario's enrolment, so sweeping
+        // enrolment never changes whose goods the institution measures cover.
+        const atWhitelisted = u < zone.institutionCoverage;
+        pop.institutionWhitelisted[k] = atWhitelisted ? 1 : 0;
+        pop.whitelisted[k] = eligible && atWhitelisted && KeyedDraws.uniform(seed, DRAW_ENROL) < zone.enrolment ? 1 : 0;
+      }
       pop.goods[k] = drawGoods(KeyedDraws.uniform(seed, DRAW_GOODS), goodsCum);
     }
     // Both legs of a tour share the seed, hence the destination (out beyond the zone and back from there).

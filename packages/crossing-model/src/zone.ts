@@ -29,8 +29,12 @@ export interface Zone {
   /** Cumulative goods mixes by kind of institution. */
   readonly goodsLifeScience: readonly number[];
   readonly goodsOther: readonly number[];
-  /** Share of whitelist-eligible staff on the whitelist (used for anonymous shuttle passengers). */
+  /** Share of whitelist-eligible staff on the whitelist. */
   readonly coverage: number;
+  /** Share of all staff whose institution is whitelisted (used for anonymous shuttle passengers). */
+  readonly institutionCoverage: number;
+  /** Share of a whitelisted institution's staff enrolled (the scenario's `enrolment`). */
+  readonly enrolment: number;
 }
 
 /** Cumulative [instruments, +reagents, +biological] of a goods mix. */
@@ -92,6 +96,7 @@ function buildZone(scenario: ResolvedScenario, seed: number): Zone {
   const hk: number[] = [];
   let eligible = 0;
   let covered = 0;
+  let atWhitelisted = 0;
   let p = 0;
   institutions.forEach((inst, ii) => {
     const cum = spec.institutions[groupOf[ii]!]!.classCum;
@@ -109,6 +114,7 @@ function buildZone(scenario: ResolvedScenario, seed: number): Zone {
       lifeScience[p] = inst.lifeScience ? 1 : 0;
       if (canEnrol) eligible++;
       if (on) covered++;
+      if (inst.whitelisted) atWhitelisted++;
       (inst.park === "shenzhen" ? sz : hk).push(p);
     }
   });
@@ -125,5 +131,7 @@ function buildZone(scenario: ResolvedScenario, seed: number): Zone {
     goodsLifeScience: cumulativeGoods(spec.goods.lifeScience),
     goodsOther: cumulativeGoods(spec.goods.other),
     coverage: eligible > 0 ? covered / eligible : 0,
+    institutionCoverage: people > 0 ? atWhitelisted / people : 0,
+    enrolment: spec.enrolment,
   };
 }

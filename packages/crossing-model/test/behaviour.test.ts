@@ -11,7 +11,8 @@ import { loadScenarioText, parseScenario, resolveScenario, setPath, type Resolve
 import { LogHistogram, confidenceInterval, pairedDifference } from "@hetao/stats";
 import { TraceEvent, simulateReplication, type PolicyDayResult, type TraceSink } from "../src/index.js";
 
-const weekdayPath = fileURLToPath(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url));
+// The layout (every lane at full staffing): the claims below compare policies on the same staffing.
+const weekdayPath = fileURLToPath(new URL("../../../seeds/scenarios/hetao-layout.yaml", import.meta.url));
 const weekday = loadScenarioText(readFileSync(weekdayPath, "utf8"), weekdayPath);
 
 function hetao(...changes: [string, unknown][]): ResolvedScenario {
@@ -246,7 +247,7 @@ describe("fallback routes and traits of the person", () => {
     const sink: TraceSink = {
       event(_time, event, t, lane) {
         if (event === TraceEvent.Reroute) rerouted.add(t);
-        if (event === TraceEvent.Join && rerouted.has(t)) expect(s.policies[1]!.lanes[lane]!.id).not.toMatch(/walkthrough|predeclared|bio-approved|audit/);
+        if (event === TraceEvent.Join && rerouted.has(t)) expect(s.policies.find((p) => p.id === "seamless")!.lanes[lane]!.id).not.toMatch(/walkthrough|predeclared|bio-approved|audit/);
       },
     };
     simulateReplication(s, { seed: 4, point: 0, replication: 0, policies: ["seamless"], trace: { policy: "seamless", sink } });
@@ -254,8 +255,8 @@ describe("fallback routes and traits of the person", () => {
   });
 
   it("a 2% reject is nested inside a 3% reject: the draw is the person's, shared across policies", () => {
-    const s = hetao(["policies[id=seamless].routes[id=southbound-whitelisted].steps[0].fallback.probability", 0.02]);
-    const t = hetao(["policies[id=seamless].routes[id=southbound-whitelisted].steps[0].fallback.probability", 0.03]);
+    const s = hetao(["policies[id=seamless].routes[id=southbound-seamless].steps[0].fallback.probability", 0.02]);
+    const t = hetao(["policies[id=seamless].routes[id=southbound-seamless].steps[0].fallback.probability", 0.03]);
     const walkthroughRejects = (sc: ResolvedScenario) => {
       // Travellers rejected at the walk-through (their fallback event is the first one they have).
       const out = new Set<number>();

@@ -164,6 +164,14 @@ export function adjustableLanes(scenario: Scenario, policy: string, lanes?: read
   return ids.map((id) => {
     const lane = rp.lanes.find((l) => l.id === id)!;
     const written = scenario.policies.find((p) => p.id === lane.definedIn)?.lanes?.find((l) => l.id === id);
+    for (let p = scenario.policies.find((q) => q.id === policy); p !== undefined; p = scenario.policies.find((q) => q.id === p!.extends)) {
+      if (scenario.rosters[p.id]?.[id] !== undefined) {
+        throw new ExperimentError(
+          `lane "${id}" is rostered (rosters.${p.id}.${id}), so a constant count would not apply: plan its officers per hour with \`hetao-sim roster\`, or plan on a scenario without rosters (e.g. hetao-layout.yaml)`,
+        );
+      }
+      if (p.extends === undefined) break;
+    }
     if (written?.servers === undefined) {
       throw new ExperimentError(`lane "${id}" (defined in policy "${lane.definedIn}") has a schedule, not a constant servers count: it cannot be planned`);
     }

@@ -117,7 +117,7 @@ export const RosterPolicySchema = z.strictObject({
   simulatedOfficerHours: z.strictObject({ n: z.number().int(), mean: Num, lower: Num, upper: Num }),
   /** Each target: the day check and its tightest period (pledges). */
   margins: z.array(z.strictObject({ target: z.string(), day: RosterCheckSchema, tightest: RosterCheckSchema.nullable() })),
-  /** The overlay edits (one per policy: its own lane list with the rostered schedules). */
+  /** The overlay edits (one per policy: `rosters.<policy>`, its lanes' rostered schedules). */
   set: z.array(z.strictObject({ path: z.string(), value: z.unknown() })),
   candidates: z.array(RosterCandidateSchema),
   notes: z.array(z.string()),
@@ -381,17 +381,14 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
     };
     plans.forEach((_, li) => smooth(li));
 
+    // The candidate as a roster entry of the policy (the scenario's own entries for other lanes kept), so a
+    // scenario that already carries rosters is rostered afresh rather than overridden by them.
     const setFor = (servers: number[][]) => {
-      const own = structuredClone(written.lanes) as Lane[];
+      const entry: Record<string, { from: string; to: string; servers: number }[]> = { ...(scenario.rosters[policy] ?? {}) };
       plans.forEach((plan, li) => {
-        const lane: Lane = structuredClone(plan.lane);
-        delete (lane as { servers?: number }).servers;
-        lane.schedule = rosterSchedule(plan.starts, servers[li]!, periodHours);
-        const at = own.findIndex((l) => l.id === lane.id);
-        if (at >= 0) own[at] = lane;
-        else own.push(lane);
+        entry[plan.lane.id] = rosterSchedule(plan.starts, servers[li]!, periodHours);
       });
-      return [{ path: `policies[id=${policy}].lanes`, value: own as unknown }];
+      return [{ path: `rosters.${policy}`, value: entry as unknown }];
     };
     const hoursOf = (servers: number[][]) => servers.reduce((a, r) => a + r.reduce((x, y) => x + y, 0) * periodHours, 0);
 

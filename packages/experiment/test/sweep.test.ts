@@ -16,6 +16,9 @@ import {
 } from "../src/index.js";
 
 const WEEKDAY = fileURLToPath(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url));
+// Every lane at full staffing: the property below compares policies on equal staffing.
+const LAYOUT = fileURLToPath(new URL("../../../seeds/scenarios/hetao-layout.yaml", import.meta.url));
+const ENROLMENT = "travellers.population.enrolment";
 const META = { scenarioDigest: "d".repeat(64), toolVersion: "0.0.0-test" };
 
 describe("--vary parsing and grids", () => {
@@ -58,12 +61,13 @@ describe("--vary parsing and grids", () => {
   });
 });
 
-describe("sweep over whitelist coverage on hetao-weekday (property of the model)", async () => {
-  const { scenario, digest } = await loadScenarioFile(WEEKDAY);
+describe("sweep over individual enrolment on the Hetao layout (property of the model)", async () => {
+  const { scenario, digest } = await loadScenarioFile(LAYOUT);
   const coverage = [0, 0.25, 0.5, 0.75, 1];
   const spec = createExperiment(scenario, {
     replications: 6,
-    points: gridPoints([{ path: "travellers.whitelist.coverage", values: coverage }]),
+    policies: ["current", "seamless"],
+    points: gridPoints([{ path: ENROLMENT, values: coverage }]),
   });
   const results = planReplications(spec).map(({ point, replication }) => runReplication(spec, point, replication));
   const report = buildReport(spec, results, { ...META, scenarioDigest: digest });
@@ -72,7 +76,7 @@ describe("sweep over whitelist coverage on hetao-weekday (property of the model)
     const written = JSON.parse(reportJson(report));
     expect(ReportSchema.parse(written)).toEqual(written);
     const sweep = report.sweep!;
-    expect(sweep.parameters).toEqual([{ path: "travellers.whitelist.coverage", values: coverage }]);
+    expect(sweep.parameters).toEqual([{ path: ENROLMENT, values: coverage }]);
     expect(sweep.points.map((p) => p.values[0])).toEqual(coverage);
     expect(sweep.series.seamless!.meanClearance).toHaveLength(5);
     expect(sweep.differences[0]!.treatment).toBe("seamless");
@@ -81,14 +85,14 @@ describe("sweep over whitelist coverage on hetao-weekday (property of the model)
     expect(row.meanClearance).toBe(results.find((r) => r.point === 3 && r.replication === 4)!.policies.seamless!.summary.meanClearance);
   });
 
-  it("seamless − current mean clearance decreases strictly as coverage rises", () => {
+  it("seamless − current mean clearance decreases strictly as enrolment rises", () => {
     const diffs = report.sweep!.differences[0]!.metrics.meanClearance!.map((d) => d.mean!);
     for (let i = 1; i < diffs.length; i++) expect(diffs[i]!).toBeLessThan(diffs[i - 1]!);
     // And the difference is significant once anyone is on the whitelist.
     for (const d of report.sweep!.differences[0]!.metrics.meanClearance!.slice(1)) expect(d.upper!).toBeLessThan(0);
   });
 
-  it("at 0% coverage seamless agrees with current within its interval (exactly: seamless extends current)", () => {
+  it("with nobody enrolled seamless agrees with current within its interval (exactly: seamless extends current)", () => {
     const d = report.sweep!.differences[0]!.metrics.meanClearance![0]!;
     expect(d.lower!).toBeLessThanOrEqual(0);
     expect(d.upper!).toBeGreaterThanOrEqual(0);
@@ -99,8 +103,8 @@ describe("sweep over whitelist coverage on hetao-weekday (property of the model)
     expect(seamless.mean!).toBeLessThanOrEqual(current.upper!);
   });
 
-  it("keeps common random numbers across the grid: the current policy is identical at every coverage", () => {
-    // Coverage does not change who the travellers are, and the current policy ignores the whitelist.
+  it("keeps common random numbers across the grid: the current policy is identical at every enrolment", () => {
+    // Enrolment does not change who the travellers are, and the current policy ignores individual enrolment.
     const current = report.sweep!.series.current!.meanClearance!.map((x) => x.mean);
     expect(new Set(current).size).toBe(1);
   });
@@ -109,7 +113,7 @@ describe("sweep over whitelist coverage on hetao-weekday (property of the model)
 describe("reports without a sweep", () => {
   it("omit the sweep section but keep the per-replication table", async () => {
     const { scenario, digest } = await loadScenarioFile(WEEKDAY);
-    const spec = createExperiment(scenario, { replications: 2 });
+    const spec = createExperiment(scenario, { replications: 2, policies: ["current", "seamless"] });
     const results = planReplications(spec).map(({ point, replication }) => runReplication(spec, point, replication));
     const report = buildReport(spec, results, { ...META, scenarioDigest: digest });
     expect(report.sweep).toBeUndefined();

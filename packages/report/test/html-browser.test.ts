@@ -126,14 +126,16 @@ describe("HTML report in headless Chromium", () => {
     writeFileSync(`${OUT_DIR}report-default.html`, html);
     const check = await inspect(browser, html, "report-default.png");
     checkCharts(check, POINT_CHARTS);
-    expect(check.charts.filter((c) => c.kind === "lane-utilisation")[0]!.svgs.length).toBe(2);
+    // One lane-utilisation panel per policy.
+    expect(check.charts.filter((c) => c.kind === "lane-utilisation")[0]!.svgs.length).toBe(r.experiment.policies.length);
+    expect(r.experiment.policies.length).toBe(4);
     expect(existsSync(`${OUT_DIR}report-default.png`)).toBe(true);
   });
 
-  it("renders a sweep over whitelist coverage: metric-vs-parameter charts with bands, plus each point's charts", async () => {
+  it("renders a sweep over enrolment: metric-vs-parameter charts with bands, plus each point's charts", async () => {
     const r = await report({
       replications: 4,
-      points: [0, 0.5, 1].map((value, index) => ({ index, overrides: [{ path: "travellers.whitelist.coverage", value }] })),
+      points: [0, 0.5, 1].map((value, index) => ({ index, overrides: [{ path: "travellers.population.enrolment", value }] })),
     });
     const html = renderHtml(r);
     writeFileSync(`${OUT_DIR}report-sweep.html`, html);

@@ -1,7 +1,8 @@
 /**
  * Paths into a scenario document for sweeps: dot-separated keys, numeric indices and `[field=value]`
  * selectors, e.g. `travellers.whitelist.coverage`, `demand.profile[3].share`,
- * `policies[id=seamless].lanes[id=sb-walkthrough].servers`, `distributions["a.b"].mean`.
+ * `policies[id=seamless].lanes[id=sb-walkthrough].servers`, `distributions["a.b"].mean`; a last step
+ * `-` on a list (`policies.-`) is one past its end, so setting it appends an item.
  */
 export type PathStep = { key: string } | { index: number } | { field: string; equals: string };
 
@@ -94,6 +95,8 @@ function locate(root: unknown, steps: readonly PathStep[], path: string): { cont
       key = found;
     } else {
       if (Array.isArray(current) && /^\d+$/.test(step.key)) key = Number(step.key);
+      // `list.-` (JSON Pointer's "-"): one past the end, so setPath appends an item.
+      else if (Array.isArray(current) && step.key === "-" && k === steps.length - 1) key = current.length;
       else if (!isRecord(current)) throw new PathError(`path ${JSON.stringify(path)}: ${where} is not a mapping, cannot take key "${step.key}"`);
       else key = step.key;
       if (k < steps.length - 1 && (!isRecord(current) || !Object.hasOwn(current, step.key))) {
@@ -113,6 +116,9 @@ export function getPath(root: unknown, path: string): unknown {
   const { container, last } = locate(root, steps, path);
   if (isRecord(container) && !Object.hasOwn(container, last)) {
     throw new PathError(`path ${JSON.stringify(path)}: no key "${String(last)}" (keys: ${Object.keys(container).join(", ") || "none"})`);
+  }
+  if (Array.isArray(container) && typeof last === "number" && last >= container.length) {
+    throw new PathError(`path ${JSON.stringify(path)}: the list has ${container.length} item(s), nothing to read at its end`);
   }
   return (container as Record<string | number, unknown>)[last];
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ScenarioError, formatScenarioError, getPath, loadScenarioFile, loadScenarioText } from "../src/index.js";
 
-const weekdayText = readFileSync(fileURLToPath(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url)), "utf8");
+const weekdayText = readFileSync(fileURLToPath(new URL("../../../seeds/scenarios/hetao-layout.yaml", import.meta.url)), "utf8");
 
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "overlay-"));
@@ -31,7 +31,7 @@ describe("scenario overlays (extends + set)", () => {
         "extends: base.yaml",
         "name: more-egates",
         "set:",
-        '  - { path: "policies[id=current].lanes[id=sb-sz-exit-egate].servers", value: 10 }',
+        '  - { path: "policies[id=baseline].lanes[id=sb-sz-exit-egate].servers", value: 10 }',
         '  - { path: "demand.multiplier", value: 2 }',
         "",
       ].join("\n"),
@@ -40,13 +40,13 @@ describe("scenario overlays (extends + set)", () => {
     const base = await loadScenarioFile(join(dir, "base.yaml"));
     const more = await loadScenarioFile(join(dir, "more.yaml"));
     expect(more.scenario.name).toBe("more-egates");
-    expect(getPath(more.scenario, "policies[id=current].lanes[id=sb-sz-exit-egate].servers")).toBe(10);
+    expect(getPath(more.scenario, "policies[id=baseline].lanes[id=sb-sz-exit-egate].servers")).toBe(10);
     expect(more.scenario.demand.multiplier).toBe(2);
     expect(more.scenario.policies.length).toBe(base.scenario.policies.length);
     expect(more.digest).not.toBe(base.digest);
     const twice = await loadScenarioFile(join(dir, "twice.yaml"));
     expect(twice.scenario.demand.multiplier).toBe(3);
-    expect(getPath(twice.scenario, "policies[id=current].lanes[id=sb-sz-exit-egate].servers")).toBe(10);
+    expect(getPath(twice.scenario, "policies[id=baseline].lanes[id=sb-sz-exit-egate].servers")).toBe(10);
   });
 
   it("names the field, the value and what was expected for a bad overlay", async () => {

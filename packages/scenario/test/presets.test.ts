@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { LineCounter, parseDocument, visit } from "yaml";
+import { LineCounter, isMap, isScalar, parseDocument, visit } from "yaml";
 import { describe, expect, it } from "vitest";
 import {
   loadScenarioFile,
@@ -8,20 +8,26 @@ import {
   travellerCombinations,
   type ResolvedPolicy,
   type ResolvedQueueStep,
+  type ResolvedScenario,
   type ResolvedStep,
   type TravellerAttributes,
 } from "../src/index.js";
 
 const dir = fileURLToPath(new URL("../../../seeds/scenarios/", import.meta.url));
+const sourcesPage = readFileSync(fileURLToPath(new URL("../../../docs/sources.md", import.meta.url)), "utf8");
 const presets = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+const hetao = presets.filter((f) => f.startsWith("hetao-"));
 const load = (name: string) => loadScenarioFile(`${dir}${name}`);
 
 const firstRoute = (p: ResolvedPolicy, t: TravellerAttributes) => p.routes.find((r) => matches(r.when, t))!;
 const isQueue = (s: ResolvedStep): s is ResolvedQueueStep => s.lanes !== undefined;
+const policy = (r: ResolvedScenario, id: string) => r.policies.find((p) => p.id === id)!;
+/** Source ids the sources page defines ("S1 — ..."). */
+const knownSources = new Set([...sourcesPage.matchAll(/\*\*(S\d+) —/g)].map((m) => m[1]!));
 
 describe("presets in seeds/scenarios", () => {
-  it("are the four expected files", () => {
-    expect(presets).toEqual(["hetao-bridge-2026.yaml", "hetao-weekday.yaml", "mmc-textbook.yaml", "two-counters.yaml"]);
+  it("are the six expected files", () => {
+    expect(presets).toEqual(["hetao-bridge-2026.yaml", "hetao-incident.yaml", "hetao-layout.yaml", "hetao-weekday.yaml", "mmc-textbook.yaml", "two-counters.yaml"]);
   });
 
   for (const file of presets) {
@@ -34,41 +40,65 @@ describe("presets in seeds/scenarios", () => {
       expect(a.resolved.policies.length).toBeGreaterThan(0);
     });
 
-    it(`${file}: every number has a comment citing DOMAIN or saying "assumed"`, () => {
+    it(`${file}: every number cites docs/sources.md by id or says "assumed" (generated rosters aside)`, () => {
       const text = readFileSync(`${dir}${file}`, "utf8");
       const lineCounter = new LineCounter();
       const doc = parseDocument(text, { lineCounter, merge: true });
       const lines = text.split("\n");
+      const generated = text.startsWith("# Rosters planned by hetao-sim roster");
       const uncited: string[] = [];
+      const unknown: string[] = [];
       let numbers = 0;
       visit(doc, {
+        Pair(_key, pair) {
+          // The planning tool's output is not an input: its header says how it was made.
+          if (generated && isScalar(pair.key) && pair.key.value === "rosters" && isMap(pair.value)) return visit.SKIP;
+          return undefined;
+        },
         Scalar(_key, node) {
           if (typeof node.value !== "number" || !node.range) return;
           numbers++;
           const { line } = lineCounter.linePos(node.range[0]);
           const source = lines[line - 1] ?? "";
-          const comment = source.slice(source.indexOf("#"));
-          if (!source.includes("#") || !/DOMAIN|assumed/.test(comment)) uncited.push(`${line}: ${source.trim()}`);
+          const comment = source.includes("#") ? source.slice(source.indexOf("#")) : "";
+          const ids = [...comment.matchAll(/\[(S\d+)\]/g)].map((m) => m[1]!);
+          if (ids.length === 0 && !/assumed/.test(comment)) uncited.push(`${line}: ${source.trim()}`);
+          for (const id of ids) if (!knownSources.has(id)) unknown.push(`${line}: ${id}`);
         },
       });
-      expect(numbers).toBeGreaterThan(0);
+      expect(numbers > 0 || generated || text.includes("\nextends:")).toBe(true);
       expect(uncited).toEqual([]);
+      expect(unknown).toEqual([]);
+      expect(text).not.toMatch(/DOMAIN|DESIGN\.md|\.\.\/shared/);
     });
   }
 
-  it("hetao-weekday: demand, travellers and experiment follow DOMAIN", async () => {
-    const { resolved } = await load("hetao-weekday.yaml");
-    expect(resolved.day).toEqual({ open: 7 * 3600, close: 22 * 3600, end: 86400 });
+  // Each Hetao policy's lanes (staffing and rosters included) and routes (steps, shares, fallbacks,
+  // services, draws) as resolved, pinned in test/pinned/: a change to any of them fails the test named
+  // for the preset and the policy, and the diff shows the field.
+  for (const file of hetao) {
+    it(`${file}: every policy's lanes, rosters and routes are as pinned`, async () => {
+      const { resolved } = await load(file);
+      for (const p of resolved.policies) {
+        const pinned = { policy: p.id, extends: p.extends ?? null, lanes: p.lanes, routes: p.routes, reserves: p.reserves };
+        await expect(`${JSON.stringify(pinned, null, 1)}\n`, `${file} policy ${p.id}`).toMatchFileSnapshot(`pinned/${file.replace(/\.yaml$/, "")}.${p.id}.json`);
+      }
+    });
+
+    it(`${file}: every lane of every policy is used by a route step or a fallback`, async () => {
+      const { resolved } = await load(file);
+      for (const p of resolved.policies) {
+        const used = new Set(p.routes.flatMap((r) => r.steps.filter(isQueue).flatMap((s) => [...s.lanes.map((c) => c.lane), ...(s.fallback?.lane ? [s.fallback.lane] : [])])));
+        expect(p.lanes.filter((l) => !used.has(l.id)).map((l) => l.id), p.id).toEqual([]);
+      }
+    });
+  }
+
+  it("hetao-layout: demand, people and experiment as documented", async () => {
+    const { resolved } = await load("hetao-layout.yaml");
+    expect(resolved.day).toEqual({ open: 7 * 3600, close: 22 * 3600, end: 23 * 3600 });
     const rates = resolved.demand.profile.map((p) => Math.round(p.ratePerHour * 1e9) / 1e9);
     expect(rates).toEqual([3, 12, 14, 9, 6, 5, 5, 6, 6, 7, 10, 9, 5, 2, 1].map((pct) => pct * 20));
-    const walkIns = resolved.demand.profile.reduce((s, p) => s + (p.ratePerHour * (p.to - p.from)) / 3600, 0);
-    expect(walkIns).toBeCloseTo(2000, 9);
-    expect(resolved.demand.multiplier).toBe(1);
-    expect(resolved.demand.southboundShare).toEqual([
-      { from: 7 * 3600, to: 12 * 3600, share: 0.7 },
-      { from: 12 * 3600, to: 16 * 3600, share: 0.5 },
-      { from: 16 * 3600, to: 22 * 3600, share: 0.3 },
-    ]);
     expect(resolved.demand.shuttles.map((s) => [s.time / 60, s.direction, s.passengers])).toEqual([
       [600, "southbound", 15],
       [675, "northbound", 15],
@@ -77,101 +107,99 @@ describe("presets in seeds/scenarios", () => {
       [900, "southbound", 15],
       [975, "northbound", 15],
     ]);
-    expect(resolved.travellers.classes.map((c) => [c.id, c.share, c.whitelistEligible])).toEqual([
-      ["hk-resident", 0.475, true],
-      ["mainland-resident", 0.425, true],
-      ["foreign", 0.1, false],
+    const pop = resolved.travellers.population!;
+    expect(pop.institutions.map((g) => [g.id, g.park, g.count, g.staff])).toEqual([
+      ["shenzhen-park", "shenzhen", 52, 1400],
+      ["hongkong-park", "hongkong", 60, 700],
     ]);
-    // 65% of trips whitelisted = 90% eligible × coverage.
-    expect(0.9 * resolved.travellers.whitelist.coverage).toBeCloseTo(0.65, 4);
-    expect(resolved.travellers.goods.none).toBeCloseTo(0.9, 12);
-    expect(resolved.experiment).toEqual({ replications: 30, seed: 1, baseline: "current", compare: [["seamless", "current"]] });
-    expect(resolved.distributions["hk-manual-visitor"]).toEqual({ kind: "lognormal", mean: 75, sd: 30, min: 20 });
-    expect(resolved.distributions["transit-walk"]).toEqual({ kind: "triangular", min: 180, mode: 240, max: 420 });
+    expect(resolved.travellers.whitelist).toBeNull();
+    expect(resolved.experiment.baseline).toBe("current");
+    expect(resolved.experiment.compare).toEqual([
+      ["current", "baseline"],
+      ["seamless", "current"],
+      ["seamless", "baseline"],
+      ["line-management", "current"],
+    ]);
+    expect(resolved.policies.map((p) => [p.id, p.extends ?? null])).toEqual([
+      ["baseline", null],
+      ["current", "baseline"],
+      ["seamless", "current"],
+      ["line-management", "current"],
+    ]);
   });
 
-  it("hetao-weekday: current policy has DOMAIN lane counts per side and direction", async () => {
-    const { resolved } = await load("hetao-weekday.yaml");
-    const current = resolved.policies.find((p) => p.id === "current")!;
-    const servers = (checkpoint: string, kind: string) =>
-      current.lanes.filter((l) => l.checkpoint === checkpoint && l.kind === kind).reduce((s, l) => s + l.schedule[0]!.servers, 0);
-    for (const cp of ["sz-exit-immigration", "hk-entry-immigration", "hk-exit-immigration"]) {
-      expect(servers(cp, "e-gate"), cp).toBe(8);
-      expect(servers(cp, "manual"), cp).toBe(4);
+  it("hetao-layout: the levers are separated — who gets which customs check and which immigration lane", async () => {
+    const { scenario, resolved } = await load("hetao-layout.yaml");
+    const t: TravellerAttributes = {
+      class: "mainland-resident",
+      direction: "southbound",
+      whitelisted: true,
+      institutionWhitelisted: true,
+      goods: "instruments",
+      arrival: "walk-in",
+      destination: "zone",
+    };
+    const services = (p: string, a: TravellerAttributes) =>
+      firstRoute(policy(resolved, p), a)
+        .steps.filter((s) => matches(s.when, a))
+        .map((s) => (isQueue(s) ? `${s.checkpoint}:${s.lanes.map((c) => c.lane).join("|")}${s.service ? `/${s.service}` : ""}` : s.checkpoint));
+    // Baseline: red channel on both sides, whitelisted or not.
+    expect(services("baseline", t)).toContain("sz-exit-customs:sb-sz-customs-desk/customs-red-channel");
+    expect(services("baseline", t)).toContain("hk-entry-customs:sb-hk-customs-desk/customs-red-channel");
+    // Current: the institution's measures (centralised declaration) on both sides, enrolled or not.
+    for (const a of [t, { ...t, whitelisted: false }]) {
+      expect(services("current", a)).toContain("sz-exit-customs:sb-sz-customs-desk/pre-declared-check");
+      expect(services("current", a)).toContain("hk-entry-customs:sb-hk-customs-desk/pre-declared-check");
+      expect(services("current", a)[0]).toBe("sz-exit-immigration:sb-sz-exit-egate");
     }
-    expect(servers("sz-entry-immigration", "face-scan")).toBe(8);
-    expect(servers("sz-entry-immigration", "manual")).toBe(4);
-    for (const cp of ["hk-entry-customs", "sz-entry-customs"]) {
-      expect(servers(cp, "x-ray"), cp).toBe(1);
-      expect(servers(cp, "red-channel"), cp).toBe(2);
-      expect(servers(cp, "quarantine"), cp).toBe(1);
-    }
-    // Every lane is used by some route step.
-    const used = new Set(current.routes.flatMap((r) => r.steps.filter(isQueue).flatMap((s) => [...s.lanes.map((c) => c.lane), ...(s.fallback ? [s.fallback.lane] : [])])));
-    expect(current.lanes.filter((l) => !used.has(l.id)).map((l) => l.id)).toEqual([]);
-  });
-
-  it("hetao-weekday: seamless extends current, whitelisted routes first, same random-check draw", async () => {
-    const { scenario, resolved } = await load("hetao-weekday.yaml");
-    const current = resolved.policies.find((p) => p.id === "current")!;
-    const seamless = resolved.policies.find((p) => p.id === "seamless")!;
-    expect(seamless.routes.map((r) => r.id)).toEqual(["southbound-whitelisted", "northbound-whitelisted", "southbound", "northbound"]);
-    expect(seamless.lanes.slice(0, current.lanes.length)).toEqual(current.lanes);
-    expect(seamless.lanes.length).toBe(current.lanes.length + 8);
-    const walk = seamless.lanes.find((l) => l.id === "sb-walkthrough")!;
-    expect(walk.schedule[0]!.servers).toBe(3);
-    expect(walk.service).toBe("walk-through-headway");
-
-    const t: TravellerAttributes = { class: "hk-resident", direction: "southbound", whitelisted: true, goods: "none", arrival: "walk-in" };
-    expect(firstRoute(seamless, t).id).toBe("southbound-whitelisted");
-    expect(firstRoute(seamless, { ...t, whitelisted: false }).id).toBe("southbound");
-    expect(firstRoute(current, t).id).toBe("southbound");
-    expect(firstRoute(seamless, { ...t, class: "foreign", whitelisted: false, direction: "northbound" }).id).toBe("northbound");
-
-    const combined = firstRoute(seamless, t).steps[0] as ResolvedQueueStep;
-    // A rejected seamless traveller goes back through the conventional controls, and the reject is a
-    // trait of the person shared with the 2% e-gate reject (nested draws).
-    expect(combined.fallback).toEqual({ probability: 0.03, route: "southbound", draw: "biometric-reject" });
-    const egate = current.routes.find((r) => r.id === "southbound")!.steps[0] as ResolvedQueueStep;
-    expect(egate.fallback).toEqual({ probability: 0.02, lane: "sb-sz-exit-manual", draw: "biometric-reject" });
-    const checks = (p: ResolvedPolicy) =>
-      p.routes.flatMap((r) => r.steps).filter((s) => s.draw === "customs-random-check").map((s) => s.probability);
-    expect(checks(current)).toEqual([0.03, 0.03]);
-    expect(checks(seamless)).toEqual([0.005, 0.005, 0.03, 0.03]);
-
-    // The same transit walk (distribution name) in both policies.
-    const delays = (p: ResolvedPolicy) => new Set(p.routes.flatMap((r) => r.steps).flatMap((s) => (s.delay !== undefined ? [s.delay] : [])));
-    expect([...delays(current)]).toEqual(["transit-walk"]);
-    expect([...delays(seamless)]).toEqual(["transit-walk"]);
-
-    // Every traveller combination is routed; foreigners never take a whitelisted route.
+    // Seamless: the enrolled take the combined walk-through and one goods check at the entry side.
+    expect(services("seamless", t)[0]).toBe("combined-immigration:sb-walkthrough");
+    expect(services("seamless", t).filter((x) => x.includes("pre-declared-check"))).toEqual(["hk-entry-customs:sb-hk-customs-desk/pre-declared-check"]);
+    expect(services("seamless", { ...t, whitelisted: false })).toEqual(services("current", { ...t, whitelisted: false }));
+    // Line management: no Shenzhen customs for a trip inside the zone, the second line for one beyond it.
+    expect(services("line-management", t).some((x) => x.startsWith("sz-"))).toBe(true); // immigration stays
+    expect(services("line-management", t).some((x) => x.includes("customs") && x.includes("sz-"))).toBe(false);
+    expect(services("line-management", { ...t, destination: "beyond" })[0]).toBe("sz-second-line-customs:sb-sz-customs-desk/pre-declared-check");
+    // The seamless reject is the person's biometric trait (nested with the 2% gate reject) and goes back
+    // through the conventional controls of the institution's route.
+    const combined = firstRoute(policy(resolved, "seamless"), t).steps[0] as ResolvedQueueStep;
+    expect(combined.fallback).toEqual({ probability: 0.03, route: "southbound-institution", draw: "biometric-reject" });
+    // Every combination is routed, and only the enrolled take a seamless route.
     for (const combo of travellerCombinations(scenario)) {
-      const route = firstRoute(seamless, combo);
-      expect(route.id.endsWith("-whitelisted")).toBe(combo.whitelisted);
+      expect(firstRoute(policy(resolved, "seamless"), combo).id.endsWith("-seamless")).toBe(combo.whitelisted);
     }
   });
 
-  it("hetao-weekday: HK entry routes residents to the e-Channel with a shared draw and a manual fallback", async () => {
-    const { resolved } = await load("hetao-weekday.yaml");
-    const current = resolved.policies.find((p) => p.id === "current")!;
-    const southbound = current.routes.find((r) => r.id === "southbound")!;
-    const hkResident = southbound.steps.find((s) => s.checkpoint === "hk-entry-immigration" && s.when?.class?.[0] === "hk-resident") as ResolvedQueueStep;
-    expect(hkResident.lanes).toEqual([
-      { lane: "sb-hk-entry-echannel", share: 0.7, draw: "hk-echannel-use" },
-      { lane: "sb-hk-entry-manual-resident", share: 1, draw: "hk-entry-immigration:sb-hk-entry-manual-resident:share" },
-    ]);
-    expect(hkResident.fallback).toMatchObject({ probability: 0.02, lane: "sb-hk-entry-manual-resident" });
-    const secondary = southbound.steps.filter((s) => s.probability === 0.002);
-    expect(secondary.map((s) => s.checkpoint)).toEqual(["sz-exit-immigration", "hk-entry-immigration"]);
+  it("hetao-weekday is the layout plus rosters for every policy, made by hetao-sim roster", async () => {
+    const layout = await load("hetao-layout.yaml");
+    const weekday = await load("hetao-weekday.yaml");
+    const text = readFileSync(`${dir}hetao-weekday.yaml`, "utf8");
+    expect(text).toMatch(/^# Made with: hetao-sim roster seeds\/scenarios\/hetao-layout\.yaml --all/m);
+    expect(Object.keys(weekday.scenario.rosters)).toEqual(["baseline", "current", "seamless", "line-management"]);
+    const strip = (r: ResolvedScenario) => ({ ...r, name: "", title: "", policies: r.policies.map((p) => ({ ...p, lanes: p.lanes.map((l) => ({ ...l, schedule: [] })) })) });
+    expect(strip(weekday.resolved)).toEqual(strip(layout.resolved));
   });
 
-  it("hetao-bridge-2026 equals the weekday scenario except the name, texts and a ×3 multiplier", async () => {
+  it("hetao-bridge-2026 changes demand, people and the seamless bridge route only; rosters are today's", async () => {
     const weekday = await load("hetao-weekday.yaml");
     const bridge = await load("hetao-bridge-2026.yaml");
-    expect(bridge.resolved.demand.multiplier).toBe(3);
-    const strip = (r: typeof weekday.resolved) => ({ ...r, name: "", title: "", description: "", demand: { ...r.demand, multiplier: 0 } });
-    expect(strip(bridge.resolved)).toEqual(strip(weekday.resolved));
-    expect(bridge.digest).not.toBe(weekday.digest);
+    for (const id of ["baseline", "current", "line-management"]) expect(policy(bridge.resolved, id)).toEqual(policy(weekday.resolved, id));
+    expect(bridge.scenario.rosters).toEqual(weekday.scenario.rosters);
+    expect(bridge.resolved.demand.multiplier).toBe(1);
+    const seamless = policy(bridge.resolved, "seamless");
+    expect(seamless.routes.map((r) => r.id).slice(0, 4)).toEqual(["southbound-seamless", "northbound-seamless", "southbound-bridge", "northbound-bridge"]);
+    const t: TravellerAttributes = { class: "hk-resident", direction: "northbound", whitelisted: true, institutionWhitelisted: true, goods: "none", arrival: "walk-in", destination: "zone" };
+    expect(firstRoute(seamless, t).id).toBe("northbound-bridge");
+    expect(firstRoute(seamless, { ...t, goods: "biological" }).id).toBe("northbound-seamless");
+  });
+
+  it("hetao-incident closes the seamless walk-through 08:30-09:30 and changes nothing else", async () => {
+    const weekday = await load("hetao-weekday.yaml");
+    const incident = await load("hetao-incident.yaml");
+    const seamless = policy(incident.resolved, "seamless");
+    for (const id of ["sb-walkthrough", "nb-walkthrough"]) expect(seamless.lanes.find((l) => l.id === id)!.outages).toEqual([{ from: 8.5 * 3600, to: 9.5 * 3600 }]);
+    const strip = (r: ResolvedScenario) => ({ ...r, name: "", title: "", policies: r.policies.map((p) => ({ ...p, lanes: p.lanes.map((l) => ({ ...l, outages: [] })) })) });
+    expect(strip(incident.resolved)).toEqual(strip(weekday.resolved));
   });
 
   it("mmc-textbook: M/M/4 at ρ = 0.9, and the Erlang C values in its comments are right", async () => {

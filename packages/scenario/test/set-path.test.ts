@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { minimal } from "./helpers.js";
 
-const weekdayPath = fileURLToPath(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url));
+const weekdayPath = fileURLToPath(new URL("../../../seeds/scenarios/hetao-layout.yaml", import.meta.url));
 
 describe("setPath / getPath", () => {
   it("parses keys, indices, selectors and quoted keys", () => {
@@ -61,5 +61,15 @@ describe("setPath / getPath", () => {
     const seamless = loaded.resolved.policies.find((p) => p.id === "seamless")!;
     expect(seamless.lanes.find((l) => l.id === "sb-walkthrough")!.schedule).toEqual([{ from: 0, to: 86400, servers: 2 }]);
     expect(getPath(data, "policies[id=seamless].lanes[id=sb-walkthrough].servers")).toBe(3);
+  });
+});
+
+describe("appending with `-`", () => {
+  it("sets one past the end of a list, and only as the last step", () => {
+    const d = { policies: [{ id: "a" }, { id: "b" }] };
+    expect(setPath(d, "policies.-", { id: "c" })).toEqual({ policies: [{ id: "a" }, { id: "b" }, { id: "c" }] });
+    expect(d.policies).toHaveLength(2);
+    expect(() => getPath(d, "policies.-")).toThrow(/nothing to read at its end/);
+    expect(() => setPath(d, "policies.-.id", "x")).toThrow(/no key "-"|not a mapping/);
   });
 });

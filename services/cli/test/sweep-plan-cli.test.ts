@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const MAIN = join(ROOT, "services/cli/dist/main.js");
 const BRIDGE = join(ROOT, "seeds/scenarios/hetao-bridge-2026.yaml");
+// Counters are rostered in the presets; constant counts are planned on the unrostered layout.
+const LAYOUT = join(ROOT, "seeds/scenarios/hetao-layout.yaml");
 
 // The shared preset seeds/scenarios/two-counters.yaml; the grid runs pass --replications 3 --seed 3.
 const TINY = readFileSync(join(ROOT, "seeds/scenarios/two-counters.yaml"), "utf8");
@@ -79,18 +81,18 @@ function lowerBound(ci: { n: number; mean: number; sd: number }): number {
   return ci.mean - (t95[ci.n]! * ci.sd) / Math.sqrt(ci.n);
 }
 
-describe("hetao-sim plan on hetao-bridge-2026", () => {
-  it("finds the fewest visitor counters that keep 90% of foreign researchers within 15 minutes (a binding target)", () => {
+describe("hetao-sim plan on the Hetao presets", () => {
+  it("finds the fewest Hong Kong counters that keep 98% of foreign researchers within 15 minutes (a binding target)", () => {
     const r = cli([
-      "plan", BRIDGE, "--policy", "seamless", "--target", "class:foreign.shareWithin15 >= 0.9",
-      "--lanes", "sb-hk-entry-manual-visitor,nb-hk-exit-manual-visitor", "--replications", "6", "--out", "plan-foreign", "--quiet",
+      "plan", LAYOUT, "--policy", "current", "--target", "class:foreign.shareWithin15 >= 0.98",
+      "--lanes", "sb-hk-entry-manual,nb-hk-exit-manual", "--replications", "6", "--out", "plan-foreign", "--quiet",
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/recommended: /);
     const plan = JSON.parse(readFileSync(join(dir, "plan-foreign/plan.json"), "utf8"));
     expect(plan.recommended).not.toBeNull();
     // The search starts from the scenario's own counters.
-    expect(plan.candidates[0].servers).toEqual({ "sb-hk-entry-manual-visitor": 2, "nb-hk-exit-manual-visitor": 2 });
+    expect(plan.candidates[0].servers).toEqual({ "sb-hk-entry-manual": 4, "nb-hk-exit-manual": 4 });
     // It binds: the answer is above the minimum of one counter per lane...
     const rec = plan.recommended.servers as Record<string, number>;
     expect(Object.values(rec).some((n) => n > 1)).toBe(true);
@@ -108,9 +110,9 @@ describe("hetao-sim plan on hetao-bridge-2026", () => {
       report.points[0].overrides.map((o: { path: string; value: number }) => [/lanes\[id=([^\]]+)\]/.exec(o.path)![1], o.value]),
     );
     expect(configured).toEqual(rec);
-    const ci = report.points[0].policies.seamless.byClass.foreign.shareWithin15;
-    expect(ci.mean).toBeGreaterThanOrEqual(0.9);
-    expect(lowerBound(ci)).toBeGreaterThanOrEqual(0.9);
+    const ci = report.points[0].policies.current.byClass.foreign.shareWithin15;
+    expect(ci.mean).toBeGreaterThanOrEqual(0.98);
+    expect(lowerBound(ci)).toBeGreaterThanOrEqual(0.98);
     expect(plan.recommended.check.bound).toBeCloseTo(lowerBound(ci), 5);
   });
 
@@ -118,7 +120,8 @@ describe("hetao-sim plan on hetao-bridge-2026", () => {
     const r = cli(["plan", BRIDGE, "--policy", "seamless", "--target", "class:hk-resident.shareWithin15 >= 0.98", "--replications", "4", "--out", "plan-wt", "--json", "--quiet"]);
     expect(r.code, r.stderr).toBe(0);
     const plan = JSON.parse(r.stdout);
-    expect(plan.lanes.map((l: { id: string }) => l.id)).toEqual(["sb-walkthrough", "nb-walkthrough"]);
+    // The seamless walk-through lanes at Channel No. 1 and on the bridge.
+    expect(plan.lanes.map((l: { id: string }) => l.id)).toEqual(["sb-walkthrough", "nb-walkthrough", "bridge-sb-walkthrough", "bridge-nb-walkthrough"]);
     expect(plan.recommended).not.toBeNull();
     const report = JSON.parse(readFileSync(join(dir, "plan-wt/report.json"), "utf8"));
     const ci = report.points[0].policies.seamless.byClass["hk-resident"].shareWithin15;
@@ -132,5 +135,8 @@ describe("hetao-sim plan on hetao-bridge-2026", () => {
     const lanes = cli(["plan", BRIDGE, "--policy", "current", "--target", "meanWait <= 60", "--quiet"]);
     expect(lanes.code).toBe(1);
     expect(lanes.stderr).toMatch(/no walk-through lanes: name the lanes to plan with --lanes/);
+    const rostered = cli(["plan", BRIDGE, "--policy", "current", "--lanes", "sb-hk-entry-manual", "--target", "meanWait <= 60", "--quiet"]);
+    expect(rostered.code).toBe(1);
+    expect(rostered.stderr).toMatch(/lane "sb-hk-entry-manual" is rostered \(rosters\.current\.sb-hk-entry-manual\).*hetao-sim roster/);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { negotiate } from "../src/orchestrator.js";
 import { HttpError, bodyFormat, queryOptions, specFromBody } from "../src/submission.js";
 
-const weekday = readFileSync(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url), "utf8");
+const weekday = readFileSync(new URL("../../../seeds/scenarios/hetao-layout.yaml", import.meta.url), "utf8"); // self-contained: the API refuses `extends`
 
 function httpError(fn: () => unknown): HttpError {
   try {

@@ -16,6 +16,9 @@ export interface RosterCommandOptions {
   maxChange?: number;
   periodHours?: number;
   all?: boolean;
+  name?: string;
+  title?: string;
+  overlay?: string;
   out?: string;
   threads?: number;
   json?: boolean;
@@ -38,24 +41,47 @@ function num(x: number | null, digits = 4): string {
   return x === null ? "n/a" : String(Number(x.toPrecision(digits)));
 }
 
+type Windows = { from: string; to: string; servers: number }[];
+
 /**
- * The overlay that applies the rosters: `extends` the scenario (a path relative to the output folder) and
- * one `set` edit per policy replacing its own lane list (rostered lanes carry a `schedule`). JSON values
- * are YAML flow nodes, so the file is valid YAML.
+ * The overlay that applies the rosters: `extends` the scenario (a path relative to the overlay's folder)
+ * and a top-level `rosters` (which replaces the parent's): the parent's own rosters with each rostered
+ * policy's entry (`rosters.<policy>` of the search) in its place, written as YAML.
  */
-export function rosterOverlay(result: RosterResult, scenarioPath: string, outDir: string): string {
-  let parent = relative(resolve(outDir), resolve(scenarioPath));
+export function rosterOverlay(
+  result: RosterResult,
+  scenarioPath: string,
+  overlayDir: string,
+  parentRosters: Record<string, Record<string, Windows>> = {},
+  name?: string,
+  title?: string,
+): string {
+  let parent = relative(resolve(overlayDir), resolve(scenarioPath));
   if (!parent.startsWith(".")) parent = `./${parent}`;
-  const lines = [
-    `# hetao-sim roster: ${result.policies.map((p) => `${p.policy} ${p.officerHours} officer-hours`).join(", ")}`,
-    `# targets: ${result.targets.map((t) => t.text).join(", ")}; ${result.replications} replications, seed ${result.seed}`,
-    `# run it as it is: hetao-sim run <this file>`,
-    `extends: ${JSON.stringify(parent)}`,
-    `name: ${JSON.stringify(`${result.scenario}-roster`)}`,
-    "set:",
-  ];
+  const rosters: Record<string, Record<string, Windows>> = structuredClone(parentRosters);
   for (const p of result.policies) {
-    for (const s of p.set) lines.push(`  - path: ${JSON.stringify(s.path)}`, `    value: ${JSON.stringify(s.value)}`);
+    for (const s of p.set) {
+      const m = /^rosters\.(.+)$/.exec(s.path);
+      if (m === null) throw new Error(`roster: unexpected edit path ${s.path}`);
+      rosters[m[1]!] = s.value as Record<string, Windows>;
+    }
+  }
+  const lines = [
+    `# Rosters planned by hetao-sim roster: ${result.policies.map((p) => `${p.policy} ${p.officerHours} officer-hours`).join(", ")}.`,
+    `# Targets: ${result.targets.map((t) => t.text).join(", ")}; ${result.replications} replications, seed ${result.seed}; ${result.periodHours === 1 ? "hourly" : `${result.periodHours}-hour`} periods.`,
+    `# Made with: hetao-sim ${process.argv.slice(2).map((a) => (/^[\w./:=@,-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}`,
+    `# Run it as it is: hetao-sim run <this file>`,
+    `extends: ${JSON.stringify(parent)}`,
+    `name: ${JSON.stringify(name ?? `${result.scenario}-roster`)}`,
+    ...(title !== undefined ? [`title: ${JSON.stringify(title)}`] : []),
+    "rosters:",
+  ];
+  for (const [policy, lanes] of Object.entries(rosters)) {
+    lines.push(`  ${policy}:`);
+    for (const [lane, windows] of Object.entries(lanes)) {
+      lines.push(`    ${lane}:`);
+      for (const w of windows) lines.push(`      - { from: "${w.from}", to: "${w.to}", servers: ${w.servers} }`);
+    }
   }
   return `${lines.join("\n")}\n`;
 }
@@ -194,19 +220,27 @@ export async function rosterCommand(scenarioPath: string, options: RosterCommand
   }
   const outDir = options.out ?? join("reports", `${scenario.name}-roster`);
   const rosterJsonText = `${stableJson(roster)}\n`;
-  const overlayText = rosterOverlay(roster, scenarioPath, outDir);
+  const overlayPath = options.overlay ?? join(outDir, "roster-overlay.yaml");
+  const overlayText = rosterOverlay(roster, scenarioPath, dirname(overlayPath), scenario.rosters, options.name, options.title);
   const markdown = await renderRoster(roster, true);
   const paths = await writeFilesAtomically(outDir, [
     { name: "roster.json", content: rosterJsonText },
     { name: "roster-overlay.yaml", content: overlayText },
     { name: "roster.md", content: markdown },
   ]);
+  if (options.overlay !== undefined) {
+    const { writeFile, rename } = await import("node:fs/promises");
+    const tmp = `${overlayPath}.tmp-${process.pid}`;
+    await writeFile(tmp, overlayText);
+    await rename(tmp, overlayPath);
+    paths.push(resolve(overlayPath));
+  }
   if (options.json) {
     process.stdout.write(rosterJsonText);
     log(`wrote ${paths.join(", ")}`);
   } else {
     process.stdout.write(await renderRoster(roster));
-    process.stdout.write(`\nroster: ${paths.join(", ")}\nrun the roster: hetao-sim run ${join(dirname(paths[1]!), "roster-overlay.yaml")}\n`);
+    process.stdout.write(`\nroster: ${paths.join(", ")}\nrun the roster: hetao-sim run ${options.overlay ?? join(dirname(paths[1]!), "roster-overlay.yaml")}\n`);
   }
   return { roster, rosterJsonText, overlayText, markdown, paths };
 }
@@ -227,6 +261,9 @@ export function registerRoster(program: Command): void {
     .option("--max-change <n>", "largest change in servers between consecutive periods (default unlimited)", integerOption("--max-change", 1, 10_000))
     .option("--period-hours <n>", "period length in hours (default 1)", integerOption("--period-hours", 1, 24))
     .option("-o, --out <dir>", "output directory (default: reports/<scenario name>-roster)")
+    .option("--overlay <file>", "also write the roster overlay to this file (its `extends` relative to it), e.g. a preset")
+    .option("--name <slug>", "scenario name of the overlay (default: <scenario name>-roster)")
+    .option("--title <text>", "scenario title of the overlay (default: the scenario's)")
     .option("-t, --threads <n>", `worker threads (default: ${availableParallelism()})`, integerOption("--threads", 1, 1024))
     .option("--json", "print roster.json to stdout instead of the table")
     .option("-q, --quiet", "no progress lines on stderr")
