@@ -43,11 +43,17 @@ export function policyCompliance(scenario: ResolvedScenario, policy: string, day
     const over: number[] = [];
     let covered = 0;
     let censored = 0;
+    const hourCovered = new Array<number>(24).fill(0);
+    const hourWithin = new Array<number>(24).fill(0);
     for (const day of days) {
       const r = day.pledges[pledge.id];
       if (r === undefined) continue;
       covered += r.covered;
       censored += r.censored;
+      for (let h = 0; h < 24; h++) {
+        hourCovered[h]! += r.hourlyCovered[h] ?? 0;
+        hourWithin[h]! += r.hourlyWithin[h] ?? 0;
+      }
       over.push(r.covered - r.within);
       if (r.covered > 0) shares.push(r.within / r.covered);
     }
@@ -57,6 +63,13 @@ export function policyCompliance(scenario: ResolvedScenario, policy: string, day
     if (share.n === 0) status = "not-applicable";
     else if (pledge.target >= 1) status = over.every((x) => x === 0) ? "met" : "not-met";
     else status = complianceStatus(share.mean, share.lower, pledge.target);
+    let worstHour: ComplianceRow["worstHour"] = null;
+    for (let h = 0; h < 24; h++) {
+      const c = hourCovered[h]!;
+      if (c === 0 || c < 0.01 * covered) continue;
+      const sh = hourWithin[h]! / c;
+      if (worstHour === null || sh < worstHour.share) worstHour = { from: `${String(h).padStart(2, "0")}:00`, share: sh, covered: c };
+    }
     const classes = pledge.classes === null ? classIds : pledge.classes;
     const directions = pledge.directions === null ? ["northbound", "southbound"] : pledge.directions;
     const measured =
@@ -81,6 +94,7 @@ export function policyCompliance(scenario: ResolvedScenario, policy: string, day
       covered,
       censored,
       margin: share.mean === null ? null : share.mean - pledge.target,
+      worstHour,
       note:
         share.n === 0
           ? `No covered traveller reached ${pledge.control} on any simulated day under this policy.`

@@ -242,6 +242,12 @@ export const ComplianceRowSchema = z.strictObject({
   censored: Count,
   /** share.mean − target. */
   margin: Num,
+  /**
+   * The hour of day (by when travellers reached the control) with the lowest share within the limit,
+   * pooled over replications, among hours with at least 1% of the covered travellers: where and when a
+   * pledge is closest to failing. Null when no hour qualifies.
+   */
+  worstHour: z.strictObject({ from: z.string(), share: z.number().min(0).max(1), covered: Count }).nullable(),
   note: z.string(),
 });
 export type ComplianceRow = z.infer<typeof ComplianceRowSchema>;

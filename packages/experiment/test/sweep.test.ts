@@ -120,3 +120,19 @@ describe("reports without a sweep", () => {
     expect(report.replications.map((r) => `${r.point}/${r.policy}/${r.replication}`)).toEqual(["0/current/0", "0/current/1", "0/seamless/0", "0/seamless/1"]);
   });
 });
+
+describe("sweep over the share of institutions whitelisted (備案) on the Hetao layout", async () => {
+  const { scenario, digest } = await loadScenarioFile(LAYOUT);
+  const shares = [0, 0.25, 0.5, 0.75, 1];
+  const path = "travellers.population.institutions[*].whitelisted";
+  const spec = createExperiment(scenario, { replications: 5, policies: ["current", "seamless"], points: gridPoints([{ path, values: shares }]) });
+  const results = planReplications(spec).map(({ point, replication }) => runReplication(spec, point, replication));
+  const report = buildReport(spec, results, { ...META, scenarioDigest: digest });
+
+  it("one `[*]` parameter sets every group, and the seamless gain in mean crossing time grows with the share", () => {
+    expect(report.sweep!.parameters).toEqual([{ path, values: shares }]);
+    const diffs = report.sweep!.differences[0]!.metrics.meanCrossing!.map((d) => d.mean!);
+    expect(diffs[0]).toBe(0);
+    for (let i = 1; i < diffs.length; i++) expect(diffs[i]!).toBeLessThan(diffs[i - 1]!);
+  });
+});

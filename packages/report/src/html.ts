@@ -535,18 +535,18 @@ function complianceTable(rows: readonly ComplianceRow[]): string {
   for (const { pledge, rows: list } of pledges(rows)) {
     const classes = pledge.classes.length > 0 ? pledge.classes.join(", ") : "none in this scenario";
     body.push(
-      `<tr class="pledge"><th colspan="5" scope="rowgroup">${escapeHtml(pledge.title)}<span class="authority">${escapeHtml(pledge.authority ?? "")}; measured: ${escapeHtml(measureText(pledge))}; ${escapeHtml(pledgeScopeText(pledge))}. ${escapeHtml(pledge.note)}</span></th></tr>`,
+      `<tr class="pledge"><th colspan="6" scope="rowgroup">${escapeHtml(pledge.title)}<span class="authority">${escapeHtml(pledge.authority ?? "")}; measured: ${escapeHtml(measureText(pledge))}; ${escapeHtml(pledgeScopeText(pledge))}. ${escapeHtml(pledge.note)}</span></th></tr>`,
     );
     for (const r of list) {
       const c = complianceCells(r);
       body.push(
         `<tr data-pledge="${escapeHtml(r.pledge)}" data-policy="${escapeHtml(r.policy)}" data-status="${r.status}"><th scope="row"><code>${escapeHtml(r.policy)}</code></th>` +
           `<td class="num">${escapeHtml(c.share)}</td><td class="num">${escapeHtml(c.target)}</td>` +
-          `<td><span class="status ${r.status}">${escapeHtml(c.status)}</span></td><td>${escapeHtml(c.margin)}</td></tr>`,
+          `<td><span class="status ${r.status}">${escapeHtml(c.status)}</span></td><td>${escapeHtml(c.margin)}</td><td>${escapeHtml(c.worstHour)}</td></tr>`,
       );
     }
   }
-  return `<div class="table-wrap"><table class="compliance"><thead><tr><th scope="col">policy</th><th scope="col" class="num">share within the limit [95% CI]</th><th scope="col" class="num">target</th><th scope="col">verdict</th><th scope="col">margin</th></tr></thead><tbody>\n${body.join("\n")}\n</tbody></table></div>`;
+  return `<div class="table-wrap"><table class="compliance"><thead><tr><th scope="col">policy</th><th scope="col" class="num">share within the limit [95% CI]</th><th scope="col" class="num">target</th><th scope="col">verdict</th><th scope="col">margin</th><th scope="col" title="the hour (by arrival at the control) with the lowest share within the limit, pooled over days">worst hour</th></tr></thead><tbody>\n${body.join("\n")}\n</tbody></table></div>`;
 }
 
 function complianceSection(point: PointReport, prefix: string, h: string): string {

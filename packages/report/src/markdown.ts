@@ -42,10 +42,10 @@ function complianceTable(rows: readonly ComplianceRow[]): string {
   for (const { pledge, rows: list } of pledges(rows)) {
     for (const r of list) {
       const c = complianceCells(r);
-      body.push([pledge.title, r.policy, measureText(r), c.share, c.target, c.status, c.margin]);
+      body.push([pledge.title, r.policy, measureText(r), c.share, c.target, c.status, c.margin, c.worstHour]);
     }
   }
-  return markdownTable(["standard", "policy", "measured", "share [95% CI]", "target", "verdict", "margin"], body, ["l", "l", "l", "r", "r", "l", "l"]);
+  return markdownTable(["standard", "policy", "measured", "share [95% CI]", "target", "verdict", "margin", "worst hour"], body, ["l", "l", "l", "r", "r", "l", "l", "l"]);
 }
 
 function complianceNotes(rows: readonly ComplianceRow[]): string {

@@ -77,13 +77,16 @@ export function pledgeScopeText(row: Pick<ComplianceRow, "classes" | "directions
 }
 
 /** The cells of a compliance row: share (CI), target, status, margin. */
-export function complianceCells(row: ComplianceRow): { share: string; target: string; status: string; margin: string } {
+export function complianceCells(row: ComplianceRow): { share: string; target: string; status: string; margin: string; worstHour: string } {
   const pct = (x: number | null) => formatPercent(x, false, 2);
+  const w = row.worstHour;
   return {
     share: row.status === "not-applicable" ? NA : withBrackets(row.share, pct),
     target: formatPercent(row.target, false, 0),
     status: statusText(row.status),
     margin: row.status === "not-applicable" ? NA : marginText(row),
+    // Where and when the standard is closest to failing: the hour (by arrival at the control) with the lowest pooled share.
+    worstHour: w === null ? NA : `${w.from}–${String(Number(w.from.slice(0, 2)) + 1).padStart(2, "0")}:00: ${pct(w.share)}${w.share < row.target ? " (below the target)" : ""}`,
   };
 }
 

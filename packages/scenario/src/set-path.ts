@@ -2,9 +2,11 @@
  * Paths into a scenario document for sweeps: dot-separated keys, numeric indices and `[field=value]`
  * selectors, e.g. `travellers.whitelist.coverage`, `demand.profile[3].share`,
  * `policies[id=seamless].lanes[id=sb-walkthrough].servers`, `distributions["a.b"].mean`; a last step
- * `-` on a list (`policies.-`) is one past its end, so setting it appends an item.
+ * `-` on a list (`policies.-`) is one past its end, so setting it appends an item; `[*]` is every item of
+ * a list, so one edit (or one sweep parameter) sets a field of all of them, e.g.
+ * `travellers.population.institutions[*].whitelisted`.
  */
-export type PathStep = { key: string } | { index: number } | { field: string; equals: string };
+export type PathStep = { key: string } | { index: number } | { field: string; equals: string } | { every: true };
 
 export class PathError extends Error {
   constructor(message: string) {
@@ -41,8 +43,9 @@ export function parsePath(path: string): PathStep[] {
         const inner = path.slice(i + 1, close).trim();
         const eq = inner.indexOf("=");
         if (/^\d+$/.test(inner)) steps.push({ index: Number(inner) });
+        else if (inner === "*") steps.push({ every: true });
         else if (eq > 0) steps.push({ field: inner.slice(0, eq).trim(), equals: inner.slice(eq + 1).trim() });
-        else fail(`expected [<index>] or [<field>=<value>], got [${inner}]`);
+        else fail(`expected [<index>], [*] or [<field>=<value>], got [${inner}]`);
         i = close + 1;
         afterBracket();
       }
@@ -62,7 +65,7 @@ export function parsePath(path: string): PathStep[] {
 
 function describe(steps: readonly PathStep[]): string {
   return steps
-    .map((s, k) => ("key" in s ? `${k === 0 ? "" : "."}${s.key}` : "index" in s ? `[${s.index}]` : `[${s.field}=${s.equals}]`))
+    .map((s, k) => ("key" in s ? `${k === 0 ? "" : "."}${s.key}` : "index" in s ? `[${s.index}]` : "every" in s ? "[*]" : `[${s.field}=${s.equals}]`))
     .join("");
 }
 
@@ -77,6 +80,7 @@ function locate(root: unknown, steps: readonly PathStep[], path: string): { cont
     const step = steps[k]!;
     const where = describe(steps.slice(0, k)) || "(root)";
     let key: string | number;
+    if ("every" in step) throw new PathError(`path ${JSON.stringify(path)}: [*] (every item) can only be set, not read`);
     if ("index" in step) {
       if (!Array.isArray(current)) throw new PathError(`path ${JSON.stringify(path)}: ${where} is not a list, cannot take [${step.index}]`);
       if (step.index >= current.length) {
@@ -130,8 +134,24 @@ export function getPath(root: unknown, path: string): unknown {
  */
 export function setPath<T>(root: T, path: string, value: unknown): T {
   const copy = structuredClone(root);
-  const steps = parsePath(path);
-  const { container, last } = locate(copy, steps, path);
-  (container as Record<string | number, unknown>)[last] = structuredClone(value);
+  for (const steps of expandEvery(copy, parsePath(path), path)) {
+    const { container, last } = locate(copy, steps, path);
+    (container as Record<string | number, unknown>)[last] = structuredClone(value);
+  }
   return copy;
+}
+
+/** The concrete paths of a path with `[*]` steps: one per item of each list they stand for (none empty). */
+function expandEvery(root: unknown, steps: readonly PathStep[], path: string): PathStep[][] {
+  const at = steps.findIndex((s) => "every" in s);
+  if (at < 0) return [[...steps]];
+  const prefix = steps.slice(0, at);
+  const list = prefix.length === 0 ? root : (() => {
+    const { container, last } = locate(root, prefix, path);
+    return (container as Record<string | number, unknown>)[last];
+  })();
+  const where = describe(prefix) || "(root)";
+  if (!Array.isArray(list)) throw new PathError(`path ${JSON.stringify(path)}: ${where} is not a list, cannot take [*]`);
+  if (list.length === 0) throw new PathError(`path ${JSON.stringify(path)}: ${where} is an empty list, [*] sets nothing`);
+  return list.flatMap((_, i) => expandEvery(root, [...prefix, { index: i }, ...steps.slice(at + 1)], path));
 }

@@ -73,3 +73,13 @@ describe("appending with `-`", () => {
     expect(() => setPath(d, "policies.-.id", "x")).toThrow(/no key "-"|not a mapping/);
   });
 });
+
+describe("every item with `[*]`", () => {
+  it("sets a field of every item of a list, and cannot be read", () => {
+    const d = { groups: [{ id: "a", share: 0.1 }, { id: "b", share: 0.2 }], other: 1 };
+    expect(setPath(d, "groups[*].share", 0.5)).toEqual({ groups: [{ id: "a", share: 0.5 }, { id: "b", share: 0.5 }], other: 1 });
+    expect(() => getPath(d, "groups[*].share")).toThrow(/can only be set/);
+    expect(() => setPath(d, "other[*].x", 1)).toThrow(/not a list, cannot take \[\*\]/);
+    expect(() => setPath({ groups: [] }, "groups[*].share", 1)).toThrow(/empty list/);
+  });
+});
