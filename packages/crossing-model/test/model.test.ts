@@ -46,7 +46,7 @@ describe("the Hetao crossing model", () => {
   });
 
   it("with nobody enrolled, seamless (which keeps the conventional lanes) equals current exactly", () => {
-    const s = variant("travellers.population.enrolment", 0);
+    const s = variant("travellers.population.month", "2024-10") // enrolment 0 on the path;
     const res = simulateReplication(s, { seed: 3, point: 0, replication: 1 });
     const cur = res.policies["current"]!;
     const sea = res.policies["seamless"]!;

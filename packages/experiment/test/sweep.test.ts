@@ -18,7 +18,8 @@ import {
 const WEEKDAY = fileURLToPath(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url));
 // Every lane at full staffing: the property below compares policies on equal staffing.
 const LAYOUT = fileURLToPath(new URL("../../../seeds/scenarios/hetao-layout.yaml", import.meta.url));
-const ENROLMENT = "travellers.population.enrolment";
+// The month on the enrolment path: 0, 45%, 67.5%, 90%, 95% of whitelisted institutions' staff enrolled.
+const MONTH = "travellers.population.month";
 const META = { scenarioDigest: "d".repeat(64), toolVersion: "0.0.0-test" };
 
 describe("--vary parsing and grids", () => {
@@ -63,11 +64,11 @@ describe("--vary parsing and grids", () => {
 
 describe("sweep over individual enrolment on the Hetao layout (property of the model)", async () => {
   const { scenario, digest } = await loadScenarioFile(LAYOUT);
-  const coverage = [0, 0.25, 0.5, 0.75, 1];
+  const coverage = ["2024-10", "2025-02", "2025-05", "2025-08", "2026-06"];
   const spec = createExperiment(scenario, {
     replications: 6,
     policies: ["current", "seamless"],
-    points: gridPoints([{ path: ENROLMENT, values: coverage }]),
+    points: gridPoints([{ path: MONTH, values: coverage }]),
   });
   const results = planReplications(spec).map(({ point, replication }) => runReplication(spec, point, replication));
   const report = buildReport(spec, results, { ...META, scenarioDigest: digest });
@@ -76,7 +77,7 @@ describe("sweep over individual enrolment on the Hetao layout (property of the m
     const written = JSON.parse(reportJson(report));
     expect(ReportSchema.parse(written)).toEqual(written);
     const sweep = report.sweep!;
-    expect(sweep.parameters).toEqual([{ path: ENROLMENT, values: coverage }]);
+    expect(sweep.parameters).toEqual([{ path: MONTH, values: coverage }]);
     expect(sweep.points.map((p) => p.values[0])).toEqual(coverage);
     expect(sweep.series.seamless!.meanClearance).toHaveLength(5);
     expect(sweep.differences[0]!.treatment).toBe("seamless");

@@ -135,7 +135,7 @@ describe("HTML report in headless Chromium", () => {
   it("renders a sweep over enrolment: metric-vs-parameter charts with bands, plus each point's charts", async () => {
     const r = await report({
       replications: 4,
-      points: [0, 0.5, 1].map((value, index) => ({ index, overrides: [{ path: "travellers.population.enrolment", value }] })),
+      points: ["2024-10", "2025-05", "2026-06"].map((value, index) => ({ index, overrides: [{ path: "travellers.population.month", value }] })),
     });
     const html = renderHtml(r);
     writeFileSync(`${OUT_DIR}report-sweep.html`, html);

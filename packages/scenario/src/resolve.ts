@@ -415,7 +415,7 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
         return { id: g.id, park: g.park, count: g.count, staff: g.staff, whitelisted: g.whitelisted, lifeScience: g.lifeScience, classCum };
       }),
       sizeSkew: ps.sizeSkew,
-      enrolment: ps.enrolment,
+      enrolment: enrolmentOf(ps),
       tours: ps.tours,
       minStay: ps.minStayMinutes * 60,
       goods: ps.goods === undefined ? { lifeScience: goodsMix(goods), other: goodsMix(goods) } : { lifeScience: goodsMix(ps.goods.lifeScience), other: goodsMix(ps.goods.other) },
@@ -481,6 +481,28 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
   if (s.title !== undefined) resolved.title = s.title;
   if (s.description !== undefined) resolved.description = s.description;
   return resolved;
+}
+
+/** A month "YYYY-MM" as a month count. */
+function monthIndex(month: string): number {
+  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+}
+
+/** The enrolment share: as given, or `enrolmentPath` at `month` (linear between months, flat outside). */
+export function enrolmentOf(ps: { enrolment?: number | undefined; enrolmentPath?: { month: string; enrolment: number }[] | undefined; month?: string | undefined }): number {
+  if (ps.enrolment !== undefined) return ps.enrolment;
+  const path = ps.enrolmentPath!;
+  const m = monthIndex(ps.month!);
+  const first = path[0]!;
+  if (m <= monthIndex(first.month)) return first.enrolment;
+  for (let i = 1; i < path.length; i++) {
+    const a = path[i - 1]!;
+    const b = path[i]!;
+    const ma = monthIndex(a.month);
+    const mb = monthIndex(b.month);
+    if (m <= mb) return a.enrolment + ((b.enrolment - a.enrolment) * (m - ma)) / (mb - ma);
+  }
+  return path[path.length - 1]!.enrolment;
 }
 
 function goodsMix(g: { instruments: number; reagents: number; biological: number }): ResolvedGoodsMix {

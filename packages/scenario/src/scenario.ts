@@ -85,6 +85,8 @@ export const GoodsMixSchema = z
   })
   .describe("Probability a trip carries each kind of goods (mutually exclusive; sum <= 1; the rest carry none).");
 
+const MonthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month "YYYY-MM"').describe('A month, "YYYY-MM".');
+
 /**
  * A group of institutions of one park (e.g. the Shenzhen park's 52 research institutions and R&D
  * centres): their number, staff, and how many are whitelisted (備案 at institution level).
@@ -116,7 +118,20 @@ export const PopulationSchema = z
       .max(4)
       .default(1)
       .describe("Institution sizes ∝ rank^−sizeSkew within a group (Zipf; 0 = equal sizes; default 1, assumed: a few large institutes and many small ones)."),
-    enrolment: probability("Share of a whitelisted institution's staff enrolled individually (face and documents registered), in [0,1]; nested like `whitelisted`."),
+    enrolment: probability(
+      "Share of a whitelisted institution's staff enrolled individually (face and documents registered), in [0,1]; nested like `whitelisted`. Give it, or `enrolmentPath` and `month`.",
+    ).optional(),
+    enrolmentPath: z
+      .array(
+        z.strictObject({
+          month: MonthSchema,
+          enrolment: probability("Share enrolled by then, in [0,1]."),
+        }),
+      )
+      .min(1)
+      .optional()
+      .describe("Enrolment by month (e.g. the registration drive of 2025), months in increasing order; `month` picks the point, linear in between, flat outside."),
+    month: MonthSchema.optional().describe('The month simulated on `enrolmentPath` ("YYYY-MM"); sweep it to follow the path.'),
     tours: probability(
       "Probability that a walk-in trip is the return leg of an earlier trip of the opposite direction (a tour: out in the morning, back later) when one is open; the return leg is the same person.",
     ).default(0.9),

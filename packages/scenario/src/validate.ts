@@ -352,6 +352,25 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
     }
   }
 
+  // Enrolment: a share, or a path by month and the month on it.
+  const ps = scenario.travellers.population;
+  if (ps !== undefined) {
+    const base = ["travellers", "population"];
+    const hasPath = ps.enrolmentPath !== undefined || ps.month !== undefined;
+    if (ps.enrolment !== undefined && hasPath) {
+      issues.push(issue([...base, "enrolment"], "give `enrolment`, or `enrolmentPath` with `month`, not both", "exactly one way to say the enrolment"));
+    } else if (ps.enrolment === undefined && !(ps.enrolmentPath !== undefined && ps.month !== undefined)) {
+      issues.push(
+        issue(ps.enrolmentPath !== undefined ? [...base, "month"] : [...base, "enrolment"], "the enrolment is missing", "`enrolment: <share>`, or `enrolmentPath: [{ month, enrolment }]` with `month: YYYY-MM`"),
+      );
+    }
+    ps.enrolmentPath?.forEach((p, i) => {
+      if (i > 0 && !(p.month > ps.enrolmentPath![i - 1]!.month)) {
+        issues.push(issueWithValue([...base, "enrolmentPath", i, "month"], "months must increase", p.month, `a month after ${ps.enrolmentPath![i - 1]!.month}`));
+      }
+    });
+  }
+
   const combinations = travellerCombinations(scenario);
   flat.policies.forEach((fp) => {
     if (fp === null) return;

@@ -265,3 +265,31 @@ describe("rosters", () => {
     expect(() => resolveInput(setPath(minimal(), "rosters", { base: { l2: [...roster].reverse() } }))).toThrow(/rosters\.base\.l2/);
   });
 });
+
+describe("enrolment by month", () => {
+  const withPopulation = (population: Record<string, unknown>) =>
+    setPath(setPath(minimal(), "travellers", { classes: [{ id: "a", share: 0.6, whitelistEligible: true }, { id: "b", share: 0.4, whitelistEligible: false }] }), "travellers.population", {
+      institutions: [{ id: "g", park: "shenzhen", count: 3, staff: 30, whitelisted: 1 }],
+      ...population,
+    });
+  const path = [
+    { month: "2024-10", enrolment: 0 },
+    { month: "2025-02", enrolment: 0.4 },
+    { month: "2025-08", enrolment: 0.9 },
+  ];
+  it("follows the path at the month: linear between months, flat outside", () => {
+    const at = (month: string) => resolveInput(withPopulation({ enrolmentPath: path, month })).travellers.population!.enrolment;
+    expect(at("2024-10")).toBe(0);
+    expect(at("2024-12")).toBeCloseTo(0.2, 12);
+    expect(at("2025-05")).toBeCloseTo(0.65, 12);
+    expect(at("2026-01")).toBe(0.9);
+    expect(at("2020-01")).toBe(0);
+    expect(resolveInput(withPopulation({ enrolment: 0.3 })).travellers.population!.enrolment).toBe(0.3);
+  });
+  it("needs exactly one way to say it, months in order", () => {
+    expect(() => resolveInput(withPopulation({ enrolment: 0.3, enrolmentPath: path, month: "2025-01" }))).toThrow(/not both/);
+    expect(() => resolveInput(withPopulation({ enrolmentPath: path }))).toThrow(/travellers\.population\.month: the enrolment is missing/);
+    expect(() => resolveInput(withPopulation({ enrolmentPath: [...path].reverse(), month: "2025-01" }))).toThrow(/months must increase/);
+    expect(() => resolveInput(withPopulation({ enrolmentPath: path, month: "2025-13" }))).toThrow(/travellers\.population\.month: does not have the required format/);
+  });
+});
