@@ -120,6 +120,8 @@ export class CrossingDay implements EventHandler {
   private readonly waited: Float64Array;
   private readonly firstJoin: Float64Array;
   private readonly lastLeave: Float64Array;
+  /** When the traveller finished its route (cleared, or censored at the hard stop). */
+  private readonly finishedAt: Float64Array;
   /** The checkpoint the traveller is at or last left (-1: none yet), and its time there so far. */
   private readonly cpCur: Int16Array;
   private readonly cpAcc: Float64Array;
@@ -207,6 +209,7 @@ export class CrossingDay implements EventHandler {
     this.waited = new Float64Array(n);
     this.firstJoin = new Float64Array(n).fill(-1);
     this.lastLeave = new Float64Array(n);
+    this.finishedAt = new Float64Array(n);
     const G0 = (this.ctlCount = policy.controls.length);
     this.cpCur = new Int16Array(n).fill(-1);
     this.cpAcc = new Float64Array(n);
@@ -721,6 +724,7 @@ export class CrossingDay implements EventHandler {
 
   private record(t: number, now: number, censored: boolean): void {
     const pop = this.pop;
+    this.finishedAt[t] = now;
     if (now > this.emptiedAt) this.emptiedAt = now;
     const crossing = now - pop.arrivalTime[t]!;
     const first = this.firstJoin[t]!;
@@ -929,6 +933,23 @@ export class CrossingDay implements EventHandler {
     // conservation (arrived = cleared + in system) is a real check.
     let inSystem = 0;
     for (let t = 0; t < this.pop.size; t++) if (this.pop.counted[t] === 1 && this.status[t] === STATUS_INSIDE) inSystem++;
+    // Shuttle buses wait for their last passenger: the dwell runs to the latest time a passenger finished its route.
+    const buses = this.scenario.demand.shuttles;
+    const busLeaves = new Float64Array(buses.length);
+    const busCensored = new Int32Array(buses.length);
+    for (let t = 0; t < this.pop.size; t++) {
+      const b = this.pop.bus[t]!;
+      if (b < 0) continue;
+      if (this.status[t] === STATUS_INSIDE) busCensored[b]!++;
+      if (this.finishedAt[t]! > busLeaves[b]!) busLeaves[b] = this.finishedAt[t]!;
+    }
+    const shuttles = buses.map((bus, b) => ({
+      time: bus.time,
+      direction: bus.direction,
+      passengers: bus.passengers,
+      dwell: bus.passengers > 0 ? Math.max(0, busLeaves[b]! - bus.time) : 0,
+      censored: busCensored[b]!,
+    }));
     const result: PolicyDayResult = {
       arrived,
       cleared: this.cleared,
@@ -958,6 +979,7 @@ export class CrossingDay implements EventHandler {
       byClass,
       byDirection,
       checkpoints,
+      shuttles,
       controls,
       pledges,
       lanes,

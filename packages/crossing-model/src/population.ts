@@ -42,6 +42,8 @@ export interface Population {
   readonly person: Int32Array;
   /** The other leg of the person's tour (outbound ↔ return), -1 for a one-way trip. */
   readonly tourLeg: Int32Array;
+  /** Index of the shuttle bus (into `demand.shuttles`, time order) the traveller came on; -1 for walk-ins. */
+  readonly bus: Int16Array;
 }
 
 export interface PopulationOptions {
@@ -108,6 +110,7 @@ export function generatePopulation(scenario: ResolvedScenario, o: PopulationOpti
     counted: new Uint8Array(n),
     person: new Int32Array(n).fill(-1),
     tourLeg: new Int32Array(n).fill(-1),
+    bus: new Int16Array(n).fill(-1),
   };
 
   // Merge walk-ins and shuttle passengers by time; at equal times walk-ins
@@ -133,6 +136,7 @@ export function generatePopulation(scenario: ResolvedScenario, o: PopulationOpti
         pop.arrival[i] = SHUTTLE;
         pop.seed[i] = mix2(shuttleBase, b * 65536 + k);
         pop.direction[i] = DIRECTIONS.indexOf(s.direction);
+        pop.bus[i] = b;
         i++;
       }
       b++;

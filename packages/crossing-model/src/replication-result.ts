@@ -198,6 +198,20 @@ export const PolicyDayResultSchema = z
     pledges: z.record(z.string(), PledgeResultSchema),
     lanes: z.record(z.string(), LaneResultSchema),
     reserves: z.record(z.string(), ReserveResultSchema),
+    /**
+     * Each shuttle bus of the day (time order): it waits at the crossing for its last passenger, so its
+     * dwell, from arriving to its last passenger leaving the last control, is every passenger's time at
+     * the crossing. `censored`: passengers still inside at the hard stop (the dwell is then a lower bound).
+     */
+    shuttles: z.array(
+      z.strictObject({
+        time: z.number().nonnegative(),
+        direction: z.string(),
+        passengers: z.number().int().nonnegative(),
+        dwell: z.number().nonnegative(),
+        censored: z.number().int().nonnegative(),
+      }),
+    ),
     hourly: z
       .object({
         /** Counted arrivals by hour of arrival. */

@@ -386,3 +386,27 @@ describe("capacity signals", () => {
     for (const cp of Object.values(heavy.checkpoints)) for (const m of cp.hourlyMaxQueue) expect(m).toBeLessThanOrEqual(cp.maxQueue);
   });
 });
+
+describe("the shuttle bus as a group", () => {
+  /** One counter station, no walk-ins but a 10:00 bus of `seats` at full load. */
+  function bus(servers: number, seats: number): ResolvedScenario {
+    return resolveScenario(
+      parseScenario({
+        name: "bus",
+        day: { open: "08:00", close: "12:00", end: "24:00" },
+        distributions: { svc: { kind: "deterministic", value: 10 } },
+        demand: { profile: [{ from: "08:00", to: "12:00", ratePerHour: 0 }], southboundShare: 1, shuttles: [{ time: "10:00", direction: "southbound", seats, load: 1 }] },
+        travellers: { classes: [{ id: "c", share: 1, whitelistEligible: false }], whitelist: { coverage: 0 } },
+        policies: [{ id: "p", lanes: [{ id: "a", checkpoint: "station", servers, service: "svc" }], routes: [{ steps: [{ checkpoint: "station", lanes: "a" }] }] }],
+      }),
+    );
+  }
+
+  it("waits for its last passenger: the dwell is the last one's finish, not the mean passenger's", () => {
+    // Five passengers, one counter of 10 s: the last leaves after 50 s; with five counters after 10 s.
+    const one = days(bus(1, 5), "p", 1)[0]!;
+    expect(one.shuttles).toEqual([{ time: 36000, direction: "southbound", passengers: 5, dwell: 50, censored: 0 }]);
+    expect(one.summary.meanCrossing).toBeCloseTo(30, 9); // (10 + 20 + 30 + 40 + 50) / 5: passengers differ, the bus waits for all
+    expect(days(bus(5, 5), "p", 1)[0]!.shuttles[0]!.dwell).toBe(10);
+  });
+});

@@ -29,7 +29,7 @@ import { replicationRows } from "./replication-table.js";
 import { sweepReport } from "./sweep.js";
 import { compliance } from "./compliance.js";
 import { resolvePoint } from "./run-replication.js";
-import type { ResolvedScenario } from "@hetao/scenario";
+import { formatTimeOfDay, type ResolvedScenario } from "@hetao/scenario";
 import { economics } from "./economics.js";
 import { clearanceCdfs, hourlyMeanClearanceInterval } from "./report-series.js";
 
@@ -322,6 +322,13 @@ function policyReport(spec: ExperimentSpec, scenario: ResolvedScenario, id: stri
     controls,
     lanes,
     reserves,
+    shuttles: scenario.demand.shuttles.map((bus, b) => ({
+      time: formatTimeOfDay(bus.time),
+      direction: bus.direction,
+      passengers: bus.passengers,
+      dwell: interval(days.map((d) => d.shuttles[b]?.dwell ?? 0)),
+      censoredDays: days.filter((d) => (d.shuttles[b]?.censored ?? 0) > 0).length,
+    })),
     hourly,
   };
 }
@@ -400,7 +407,12 @@ function pointReport(spec: ExperimentSpec, index: number, overrides: PointReport
       if (!used(t) && !used(b)) continue;
       controls[control.id] = difference(t.map((d) => perTraveller(d, control.id)), b.map((d) => perTraveller(d, control.id)));
     }
-    return { treatment, baseline, metrics, controls };
+    const shuttles = scenario.demand.shuttles.map((bus, k) => ({
+      time: formatTimeOfDay(bus.time),
+      direction: bus.direction,
+      dwell: difference(t.map((d) => d.shuttles[k]?.dwell ?? 0), b.map((d) => d.shuttles[k]?.dwell ?? 0)),
+    }));
+    return { treatment, baseline, metrics, controls, shuttles };
   });
   // Reports: clearance-time CDFs on one grid, service pledges, researcher-hours saved.
   const cdfs = clearanceCdfs(new Map(spec.policies.map((p) => [p, daysOf(p)])));

@@ -157,6 +157,8 @@ export const PolicyReportSchema = z.strictObject({
   controls: z.record(z.string(), ControlReportSchema),
   lanes: z.record(z.string(), LaneReportSchema),
   reserves: z.record(z.string(), ReserveReportSchema),
+  /** Each shuttle bus: its dwell at the crossing (waiting for its last passenger) over replications; `censoredDays`: days a passenger was still inside at the hard stop. */
+  shuttles: z.array(z.strictObject({ time: z.string(), direction: z.string(), passengers: Count, dwell: IntervalSchema, censoredDays: Count })),
   hourly: HourlyReportSchema,
   /**
    * Cumulative distribution of clearance time pooled over replications, at histogram resolution, on a
@@ -208,6 +210,8 @@ export const ComparisonSchema = z.strictObject({
   metrics: z.strictObject(comparisonShape),
   /** Per named control: the paired difference of the per-replication time at the control per counted traveller (0 for those who pass without stopping). */
   controls: z.record(z.string(), DifferenceSchema),
+  /** Per shuttle bus (time order): the paired difference of its dwell at the crossing. */
+  shuttles: z.array(z.strictObject({ time: z.string(), direction: z.string(), dwell: DifferenceSchema })),
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;
 

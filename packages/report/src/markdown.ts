@@ -140,6 +140,30 @@ function differencesTable(point: PointReport): string {
   );
 }
 
+const SHUTTLE_CAPTION =
+  "A shuttle bus waits at the crossing for its last passenger: its dwell, from arriving to the last passenger leaving the last control, is every passenger's time at the crossing. Mean [95% CI] over simulated days; difference rows are paired per day (* = the interval excludes 0); ≥: a passenger was still inside at the hard stop on some day.";
+
+/** Each bus × policy: dwell at the crossing, then the paired differences of the comparisons. */
+function shuttleTable(report: Report, point: PointReport): string {
+  const rows: string[][] = [];
+  const first = point.policies[report.experiment.policies[0]!];
+  if (first === undefined || first.shuttles.length === 0) return "";
+  first.shuttles.forEach((bus, k) => {
+    for (const id of report.experiment.policies) {
+      const s = point.policies[id]?.shuttles[k];
+      if (s === undefined) continue;
+      const lb = s.censoredDays > 0 ? "≥ " : "";
+      rows.push([`${bus.time} ${bus.direction}`, id, String(bus.passengers), `${lb}${formatDuration(s.dwell.mean)} [${formatDuration(s.dwell.lower)}, ${formatDuration(s.dwell.upper)}]`]);
+    }
+    for (const cmp of point.comparisons) {
+      const d = cmp.shuttles[k]?.dwell;
+      if (d === undefined) continue;
+      rows.push([`${bus.time} ${bus.direction}`, `${cmp.treatment} − ${cmp.baseline}`, "", `${formatDuration(d.mean, true)} [${formatDuration(d.lower, true)}, ${formatDuration(d.upper, true)}]${d.significant ? " *" : ""}`]);
+    }
+  });
+  return markdownTable(["bus", "policy", "passengers", "dwell [95% CI]"], rows, ["l", "l", "r", "r"]);
+}
+
 function lanesTable(report: Report, point: PointReport): string {
   const rows: string[][] = [];
   for (const id of report.experiment.policies) {
@@ -210,6 +234,10 @@ export function renderMarkdown(input: Report): string {
     out.push(`${h} Staffing, censoring and capacity`, "", staffing.caption ?? "", "", textTable(staffing, ["l", "r", "r", "l", "r", "r", "l"]), "");
     if (point.compliance !== undefined && point.compliance.length > 0) {
       out.push(`${h} Service standards`, "", complianceTable(point.compliance), "", COMPLIANCE_RULE, "", complianceNotes(point.compliance), "");
+    }
+    const shuttles = shuttleTable(report, point);
+    if (shuttles !== "") {
+      out.push(`${h} Shuttle buses`, "", SHUTTLE_CAPTION, "", shuttles, "");
     }
     const groups = groupRows(report, point);
     out.push(`${h} By traveller class and direction`, "", groups.caption ?? "", "", textTable(groups, ["l", "l", "r", "r", "r", "r", "r"]), "");

@@ -166,7 +166,7 @@ describe("presets in seeds/scenarios", () => {
     expect(combined.fallback).toEqual({ probability: 0.03, route: "southbound-institution", draw: "biometric-reject" });
     // Every combination is routed, and only the enrolled take a seamless route.
     for (const combo of travellerCombinations(scenario)) {
-      expect(firstRoute(policy(resolved, "seamless"), combo).id.endsWith("-seamless")).toBe(combo.whitelisted);
+      expect(/-(seamless|onboard)$/.test(firstRoute(policy(resolved, "seamless"), combo).id)).toBe(combo.whitelisted);
     }
   });
 
@@ -187,7 +187,14 @@ describe("presets in seeds/scenarios", () => {
     expect(bridge.scenario.rosters).toEqual(weekday.scenario.rosters);
     expect(bridge.resolved.demand.multiplier).toBe(1);
     const seamless = policy(bridge.resolved, "seamless");
-    expect(seamless.routes.map((r) => r.id).slice(0, 4)).toEqual(["southbound-seamless", "northbound-seamless", "southbound-bridge", "northbound-bridge"]);
+    expect(seamless.routes.map((r) => r.id).slice(0, 6)).toEqual([
+      "southbound-onboard",
+      "northbound-onboard",
+      "southbound-seamless",
+      "northbound-seamless",
+      "southbound-bridge",
+      "northbound-bridge",
+    ]);
     const t: TravellerAttributes = { class: "hk-resident", direction: "northbound", whitelisted: true, institutionWhitelisted: true, goods: "none", arrival: "walk-in", destination: "zone" };
     expect(firstRoute(seamless, t).id).toBe("northbound-bridge");
     expect(firstRoute(seamless, { ...t, goods: "biological" }).id).toBe("northbound-seamless");
