@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "../packages/messaging/dist/index.js";
 import {
   MAINS,
   REDIS_URL,
@@ -98,6 +99,21 @@ describe("hetao-sim on the fleet", () => {
       ["reports", 1],
     ]);
     expect(json.experiments).toHaveLength(2);
+  });
+
+  it("status only reads: on a prefix no fleet used it creates no key", async () => {
+    const fresh = uniquePrefix("status");
+    const r = cli(["status", "--redis", REDIS_URL], { QUEUE_PREFIX: fresh });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("no experiments");
+    const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    try {
+      const [, keys] = await client.scan("0", "MATCH", `${fresh.replace(/[*?[\]\\]/g, "\\$&")}*`, "COUNT", 10_000);
+      expect(keys).toEqual([]);
+    } finally {
+      client.disconnect();
+      await cleanupPrefix(fresh);
+    }
   });
 
   it("a wrong Redis URL is a one-line configuration error (exit 2)", () => {

@@ -91,6 +91,7 @@ export function policyCompliance(scenario: ResolvedScenario, policy: string, day
       status,
       share,
       overPerDay,
+      daysWithAnyOver: over.filter((x) => x > 0).length,
       covered,
       censored,
       margin: share.mean === null ? null : share.mean - pledge.target,

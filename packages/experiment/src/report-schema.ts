@@ -241,6 +241,8 @@ export const ComplianceRowSchema = z.strictObject({
   share: IntervalSchema,
   /** Per-replication count of covered travellers over the threshold (censored ones included). */
   overPerDay: IntervalSchema,
+  /** Simulated days on which at least one covered traveller was over the threshold (out of share.n; reports). */
+  daysWithAnyOver: Count.optional(),
   /** Covered travellers and of them censored, summed over replications. */
   covered: Count,
   censored: Count,

@@ -39,18 +39,25 @@ export function bullConnection(config: FleetConfig, kind: ConnectionKind, name: 
   return redisOptions(config.redis, kind, `hetao-${config.role}-${name}`) as ConnectionOptions;
 }
 
-export function simulateQueue(config: FleetConfig, kind: ConnectionKind = "producer"): SimulateQueue {
+/** readOnly: the queue writes nothing to Redis (no meta key) — for `status`, which must only read. */
+export interface QueueUse {
+  readOnly?: boolean;
+}
+
+export function simulateQueue(config: FleetConfig, kind: ConnectionKind = "producer", use: QueueUse = {}): SimulateQueue {
   return new Queue<SimulateJob>(QUEUES.simulate, {
     connection: bullConnection(config, kind, "simulate-queue"),
     prefix: config.queuePrefix,
+    skipMetasUpdate: use.readOnly === true,
     defaultJobOptions: jobOptions(config, SIMULATE_RETENTION),
   });
 }
 
-export function reportsQueue(config: FleetConfig, kind: ConnectionKind = "worker"): ReportsQueue {
+export function reportsQueue(config: FleetConfig, kind: ConnectionKind = "worker", use: QueueUse = {}): ReportsQueue {
   return new Queue<ReportJob>(QUEUES.reports, {
     connection: bullConnection(config, kind, "reports-queue"),
     prefix: config.queuePrefix,
+    skipMetasUpdate: use.readOnly === true,
     defaultJobOptions: jobOptions(config, REPORTS_RETENTION),
   });
 }

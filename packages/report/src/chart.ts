@@ -58,7 +58,7 @@ export function renderChart(chart: ChartSpec): string {
     document: freshDocument(),
     ariaLabel: chart.label,
     ...(chart.description !== undefined ? { ariaDescription: chart.description } : {}),
-    style: { fontSize: "12px", fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", background: "white" },
+    style: { fontSize: "12px", fontFamily: "'Hetao CJK', system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", background: "white" },
   } as Plot.PlotOptions;
   const node = Plot.plot(options) as unknown as { outerHTML: string };
   const html = node.outerHTML.replace(/^<svg /, '<svg role="img" ');

@@ -106,3 +106,7 @@ export const WIDTH = 880;
 export function panel(title: string, svg: string): string {
   return `<div class="panel"><p class="panel-title">${escapeHtml(title)}</p>${svg}</div>`;
 }
+
+/** Under every chart of per-policy intervals: overlap is not the test, the paired difference is. */
+export const PAIRED_TEST =
+  "Overlapping bands do not mean no difference: every policy is simulated on the same travellers, so the test of a difference is the paired difference (the Paired differences chart and cards), which removes the day-to-day noise the bands share and is much narrower.";

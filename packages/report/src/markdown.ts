@@ -13,7 +13,8 @@ import {
   withBrackets,
 } from "./narrative.js";
 import { sweepView } from "./sweep-view.js";
-import { type TextTable, checkpointRows, controlRows, groupRows, hourlyRows, staffingRows } from "./tables.js";
+import { controlLines, headlineCards, pledgeLines, verdict } from "./headline.js";
+import { type TextTable, checkpointRows, controlRows, groupRows, hourlyRows, shuttleRows, staffingRows } from "./tables.js";
 import {
   NA,
   describeOverrides,
@@ -33,6 +34,24 @@ import {
 
 const BUSIEST_LANES = 8;
 
+/** The headline measures as one table: each policy's value [95% CI], then each paired difference. */
+function atAGlance(report: Report, point: PointReport): string {
+  const header = ["measure", ...report.experiment.policies, ...point.comparisons.map((c) => `${c.treatment} − ${c.baseline}`)];
+  const cellOf = (value: string, interval: string) => `${value} (${interval})`;
+  const rows: string[][] = [];
+  for (const c of controlLines(report, point)) {
+    rows.push([`Time at ${c.title}, per traveller`, ...c.policies.map((v) => cellOf(v.value, v.interval)), ...c.differences.map((d) => cellOf(d.value, d.interval))]);
+  }
+  const notes: string[] = [];
+  for (const c of headlineCards(report, point)) {
+    rows.push([c.title, ...c.policies.map((v) => cellOf(v.value, v.interval)), ...c.differences.map((d) => `${cellOf(d.value, d.interval)}${d.relative === "" ? "" : `, ${d.relative} relative`}`)]);
+    if (c.note !== undefined) notes.push(c.note);
+  }
+  const pl = pledgeLines(report, point);
+  if (pl.some((l) => l.total > 0)) rows.push(["Service pledges met (95% confidence)", ...pl.map((l) => `${l.met} of ${l.total}`), ...point.comparisons.map(() => "")]);
+  return [markdownTable(header, rows, header.map((_, i) => (i === 0 ? "l" : "r"))), ...notes.map((n) => `\n${n}`)].join("\n");
+}
+
 function textTable(t: TextTable, align: ("l" | "r")[]): string {
   return markdownTable(t.header, t.rows, align);
 }
@@ -45,7 +64,7 @@ function complianceTable(rows: readonly ComplianceRow[]): string {
       body.push([pledge.title, r.policy, measureText(r), c.share, c.target, c.status, c.margin, c.worstHour]);
     }
   }
-  return markdownTable(["standard", "policy", "measured", "share [95% CI]", "target", "verdict", "margin", "worst hour"], body, ["l", "l", "l", "r", "r", "l", "l", "l"]);
+  return markdownTable(["standard", "policy", "measured", "within the limit [95% CI]", "target", "verdict", "margin", "worst hour"], body, ["l", "l", "l", "r", "r", "l", "l", "l"]);
 }
 
 function complianceNotes(rows: readonly ComplianceRow[]): string {
@@ -140,30 +159,6 @@ function differencesTable(point: PointReport): string {
   );
 }
 
-const SHUTTLE_CAPTION =
-  "A shuttle bus waits at the crossing for its last passenger: its dwell, from arriving to the last passenger leaving the last control, is every passenger's time at the crossing. Mean [95% CI] over simulated days; difference rows are paired per day (* = the interval excludes 0); ≥: a passenger was still inside at the hard stop on some day.";
-
-/** Each bus × policy: dwell at the crossing, then the paired differences of the comparisons. */
-function shuttleTable(report: Report, point: PointReport): string {
-  const rows: string[][] = [];
-  const first = point.policies[report.experiment.policies[0]!];
-  if (first === undefined || first.shuttles.length === 0) return "";
-  first.shuttles.forEach((bus, k) => {
-    for (const id of report.experiment.policies) {
-      const s = point.policies[id]?.shuttles[k];
-      if (s === undefined) continue;
-      const lb = s.censoredDays > 0 ? "≥ " : "";
-      rows.push([`${bus.time} ${bus.direction}`, id, String(bus.passengers), `${lb}${formatDuration(s.dwell.mean)} [${formatDuration(s.dwell.lower)}, ${formatDuration(s.dwell.upper)}]`]);
-    }
-    for (const cmp of point.comparisons) {
-      const d = cmp.shuttles[k]?.dwell;
-      if (d === undefined) continue;
-      rows.push([`${bus.time} ${bus.direction}`, `${cmp.treatment} − ${cmp.baseline}`, "", `${formatDuration(d.mean, true)} [${formatDuration(d.lower, true)}, ${formatDuration(d.upper, true)}]${d.significant ? " *" : ""}`]);
-    }
-  });
-  return markdownTable(["bus", "policy", "passengers", "dwell [95% CI]"], rows, ["l", "l", "r", "r"]);
-}
-
 function lanesTable(report: Report, point: PointReport): string {
   const rows: string[][] = [];
   for (const id of report.experiment.policies) {
@@ -189,7 +184,7 @@ function lanesTable(report: Report, point: PointReport): string {
 const HOW_TO_READ = [
   "- **mean ± half-width**: the average over simulated days and the half-width of its 95% confidence interval (for shares, in percentage points, pp); more replications narrow it.",
   "- **Differences** are *policy − baseline*, computed day by day on the same travellers (paired), then averaged. A difference is **significant** when its 95% interval excludes zero; a negative difference in clearance time is an improvement, a positive one in shares within 15/30 min is too.",
-  "- **Relative change** is the difference divided by the baseline mean (the baseline's own uncertainty is ignored).",
+  "- **Relative change** is the policy's mean over the baseline's, minus one; its interval is a paired ratio interval (delta method on the log ratio), so it never passes −100%.",
   "- **Within 15 / 30 min** are the shares of counted travellers cleared within 15 or 30 minutes of joining the first queue (travellers still inside at the end count as not cleared). Compare them with the Hong Kong pledge (98% of residents within 15 min, 95% of visitors within 30 min) and the mainland 30-minute standard.",
   "- Quantiles pooled over all days (p50…p99) describe a typical traveller's experience; the p95 in the summary table is the mean of each day's own p95.",
   "- Times are minutes:seconds (hours:minutes:seconds from an hour). This is a model: its inputs are partly assumed (see the scenario file); read results as comparisons between policies rather than forecasts.",
@@ -206,6 +201,12 @@ export function renderMarkdown(input: Report): string {
   const title = report.scenario.title ?? report.scenario.name;
   out.push(`# ${title}`, "");
   out.push(`Scenario \`${report.scenario.name}\`; policies compared: ${report.experiment.policies.map((p) => policyName(report, p)).join(", ")}.`, "");
+  const several = report.points.length > 1 || report.points.some((p) => p.overrides.length > 0);
+  if (several) {
+    out.push("## Verdict", "", ...report.points.map((p) => `- ${p.overrides.length > 0 ? describeOverrides(p.overrides) : `design point ${p.index}`}: ${verdict(report, p)[0] ?? ""}`), "");
+  } else if (report.points[0] !== undefined) {
+    out.push("## Verdict", "", verdict(report, report.points[0]).join(" "), "", atAGlance(report, report.points[0]), "");
+  }
   out.push("## Method", "", methodParagraph(report), "", "Reproduce (the scenario file must have the digest above):", "", "```sh", reproduceCommand(report), "```", "");
   const sweep = sweepTables(report);
   if (sweep !== "") out.push("## Sweep", "", sweep, "");
@@ -214,6 +215,7 @@ export function renderMarkdown(input: Report): string {
     const h = multi ? "###" : "##";
     if (multi) {
       out.push(`## Design point ${point.index}`, "", point.overrides.length > 0 ? `Overrides: ${describeOverrides(point.overrides)}.` : "The scenario as written.", "");
+      out.push(verdict(report, point).join(" "), "", atAGlance(report, point), "");
     }
     for (const id of report.experiment.policies) {
       const policy = point.policies[id];
@@ -235,9 +237,9 @@ export function renderMarkdown(input: Report): string {
     if (point.compliance !== undefined && point.compliance.length > 0) {
       out.push(`${h} Service standards`, "", complianceTable(point.compliance), "", COMPLIANCE_RULE, "", complianceNotes(point.compliance), "");
     }
-    const shuttles = shuttleTable(report, point);
-    if (shuttles !== "") {
-      out.push(`${h} Shuttle buses`, "", SHUTTLE_CAPTION, "", shuttles, "");
+    const shuttles = shuttleRows(report, point);
+    if (shuttles.rows.length > 0) {
+      out.push(`${h} Shuttle buses`, "", shuttles.caption!, "", markdownTable(shuttles.header, shuttles.rows, ["l", "l", "r", "r"]), "");
     }
     const groups = groupRows(report, point);
     out.push(`${h} By traveller class and direction`, "", groups.caption ?? "", "", textTable(groups, ["l", "l", "r", "r", "r", "r", "r"]), "");

@@ -53,9 +53,31 @@ export function statusText(status: ComplianceStatus): string {
   return COMPLIANCE_STATUS_TEXT[status];
 }
 
-/** "1.3 pp above the target" / "1.3 pp short of the target" / "exactly on the target". */
+/** A 100% target means "nobody over the limit": judged by the count over, not by a share margin. */
+export function isNobodyOver(row: Pick<ComplianceRow, "target">): boolean {
+  return row.target >= 1;
+}
+
+/** "1.3 over the limit a day [0.4, 2.2]": the count over per day with its interval (a count: bounds at 0 or above). */
+export function overPerDayText(row: ComplianceRow): string {
+  const o = row.overPerDay;
+  const f = (x: number | null) => formatNumber(x === null ? null : Math.max(0, x), 2);
+  const range = o.lower === null || o.upper === null ? "" : ` [${f(o.lower)}, ${f(o.upper)}]`;
+  return `${f(o.mean)} over the limit a day${range}`;
+}
+
+/**
+ * "1.3 pp above the target" / "1.3 pp short of the target" / "exactly on the target"; for a 100%
+ * target, the days on which somebody was over and the count over per day.
+ */
 export function marginText(row: ComplianceRow): string {
   if (row.margin === null) return NA;
+  if (isNobodyOver(row)) {
+    const days = row.daysWithAnyOver;
+    const n = row.share.n;
+    if ((row.overPerDay.mean ?? 0) === 0) return `nobody over on any of ${n} days`;
+    return days === undefined ? "somebody over on some days" : `somebody over on ${days} of ${n} days`;
+  }
   const pp = (Math.abs(row.margin) * 100).toFixed(2);
   if (Number(pp) === 0) return row.margin < 0 ? "just short of the target" : "on the target";
   return row.margin < 0 ? `${pp} pp short of the target` : `${pp} pp above the target`;
@@ -81,8 +103,8 @@ export function complianceCells(row: ComplianceRow): { share: string; target: st
   const pct = (x: number | null) => formatPercent(x, false, 2);
   const w = row.worstHour;
   return {
-    share: row.status === "not-applicable" ? NA : withBrackets(row.share, pct),
-    target: formatPercent(row.target, false, 0),
+    share: row.status === "not-applicable" ? NA : isNobodyOver(row) ? overPerDayText(row) : withBrackets(row.share, pct),
+    target: isNobodyOver(row) ? "nobody over" : formatPercent(row.target, false, 0),
     status: statusText(row.status),
     margin: row.status === "not-applicable" ? NA : marginText(row),
     // Where and when the standard is closest to failing: the hour (by arrival at the control) with the lowest pooled share.
@@ -104,7 +126,7 @@ export function pledges(rows: readonly ComplianceRow[]): { pledge: ComplianceRow
 export const COMPLIANCE_RULE =
   "A pledge is met when the lower bound of the 95% interval of the share is at or above the target; " +
   "met on average, not with 95% confidence, when only the mean is; not met when the mean is below the target. " +
-  "A 100% target (nobody over the limit) is met only when nobody was over on any simulated day; the report gives the count over per day. " +
+  "A 100% target means nobody over the limit: it is met only when nobody was over on any simulated day, and the report gives, instead of a share, the count over the limit per day with its interval and the days on which somebody was over. " +
   "Each pledge is measured on the control it governs (the scenario's `pledges` name the control and the travellers): the share is, per simulated day, " +
   "covered travellers whose time at that control (queue plus service, or queue alone) was within the limit, divided by the covered travellers who reached it. " +
   "Travellers still inside at the hard stop count as over the limit. The walk between the two sides and the other side's controls are not part of any pledge.";

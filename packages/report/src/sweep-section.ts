@@ -7,7 +7,7 @@
 import type { Report } from "@hetao/experiment";
 import { Plot, renderChart } from "./chart.js";
 import { metricInfo } from "./format.js";
-import { HtmlContext, WIDTH, escapeHtml, figure, panel, table } from "./html-parts.js";
+import { HtmlContext, PAIRED_TEST, WIDTH, escapeHtml, figure, panel, table } from "./html-parts.js";
 import { complianceCells, withInterval } from "./narrative.js";
 import { type SweepView, sweepView } from "./sweep-view.js";
 
@@ -102,7 +102,7 @@ function lineChart(ctx: HtmlContext, id: string, label: string, yLabel: string, 
       height: facetted ? 300 : 280,
       marginTop: facetted ? 44 : 20,
       marginLeft: 56,
-      marginRight: 16,
+      marginRight: 32, // room for the last x tick label (e.g. "2026-06") centred on the right edge
       marginBottom: 42,
       ...ctx.scales(),
       ...(facetted ? { fx: { label: null, domain: axis.facets ?? [] } } : {}),
@@ -222,7 +222,7 @@ export function renderSweepSection(report: Report): string {
       title: `Metrics against ${view.parameters.map((p) => p.path).join(" and ")}`,
       legend: ctx.legend(),
       svgs: metricSvgs,
-      caption: `Each metric at every design point (${paramText}), one line per policy; bands are 95% confidence intervals over simulated days. Design points share common random numbers, so neighbouring points differ by the parameter, not by luck.`,
+      caption: `Each metric at every design point (${paramText}), one line per policy; bands are 95% confidence intervals over simulated days. Design points share common random numbers, so neighbouring points differ by the parameter, not by luck. ${PAIRED_TEST}`,
     }),
   ];
   if (diffSvgs.length > 0) {
@@ -246,7 +246,7 @@ export function renderSweepSection(report: Report): string {
         legend: ctx.legend(),
         svgs: pledgeSvgs,
         caption: "Share of the pledge's travellers within its limit at each design point, with 95% bands; the dashed line is the target. A pledge is met with 95% confidence where the whole band is above the line.",
-        after: `<details><summary>Service standards at every design point</summary>${table(["parameter value", "policy", "standard", "share [95% CI]", "verdict", "margin"], complianceRows, 3)}</details>`,
+        after: `<details><summary>Service standards at every design point</summary>${table(["parameter value", "policy", "standard", "within the limit [95% CI]", "verdict", "margin"], complianceRows, 3)}</details>`,
       }),
     );
   }

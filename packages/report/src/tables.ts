@@ -102,9 +102,17 @@ export function hourlyRows(report: Report, point: PointReport): TextTable {
 }
 
 /** Checkpoint × policy: visits a day, mean and p95 wait, the busiest hour's mean queue, the longest queue. */
-export function checkpointRows(report: Report, point: PointReport): TextTable {
+/** Checkpoints that served somebody under some policy, in first-seen order (a checkpoint nobody visited is not a real stop). */
+export function visitedCheckpoints(report: Report, point: PointReport): string[] {
   const order: string[] = [];
-  for (const id of report.experiment.policies) for (const c of Object.keys(point.policies[id]?.checkpoints ?? {})) if (!order.includes(c)) order.push(c);
+  for (const id of report.experiment.policies) {
+    for (const [c, cp] of Object.entries(point.policies[id]?.checkpoints ?? {})) if (cp.visits > 0 && !order.includes(c)) order.push(c);
+  }
+  return order;
+}
+
+export function checkpointRows(report: Report, point: PointReport): TextTable {
+  const order = visitedCheckpoints(report, point);
   const rows: string[][] = [];
   for (const c of order) {
     for (const id of report.experiment.policies) {
@@ -218,5 +226,31 @@ export function staffingRows(report: Report, point: PointReport): TextTable {
     caption:
       "Officer-hours are the open server-hours of officer-operated lanes (reserve officers included while open); gate-hours those of automated lanes. " +
       "Censored: travellers still inside at the hard stop (day.end), counted with their time so far. A capacity-bound hour is one in which the checkpoint's total queue grows from the start to the end of the hour on average (lower 95% bound > 0): demand exceeds what is open.",
+  };
+}
+
+/** Each bus × policy: its dwell at the crossing, then the paired differences of the comparisons. */
+export function shuttleRows(report: Report, point: PointReport): TextTable {
+  const rows: string[][] = [];
+  const first = point.policies[report.experiment.policies[0]!];
+  (first?.shuttles ?? []).forEach((bus, k) => {
+    const name = `${bus.time} ${bus.direction}`;
+    for (const id of report.experiment.policies) {
+      const s = point.policies[id]?.shuttles[k];
+      if (s === undefined) continue;
+      const lb = s.censoredDays > 0 ? "≥ " : "";
+      rows.push([name, id, String(bus.passengers), `${lb}${dur(s.dwell.mean)} [${dur(s.dwell.lower)}, ${dur(s.dwell.upper)}]`]);
+    }
+    for (const cmp of point.comparisons) {
+      const d = cmp.shuttles[k]?.dwell;
+      if (d === undefined) continue;
+      rows.push([name, `${cmp.treatment} − ${cmp.baseline}`, "", `${formatDuration(d.mean, true)} [${formatDuration(d.lower, true)}, ${formatDuration(d.upper, true)}]${d.significant ? " *" : ""}`]);
+    }
+  });
+  return {
+    header: ["bus", "policy", "passengers", "dwell [95% CI]"],
+    rows,
+    caption:
+      "A shuttle bus waits at the crossing for its last passenger: its dwell, from arriving to the last passenger leaving the last control, is every passenger's time at the crossing. Mean [95% CI] over simulated days; difference rows are paired per day (* = the interval excludes 0); ≥: a passenger was still inside at the hard stop on some day.",
   };
 }

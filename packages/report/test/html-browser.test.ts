@@ -1,6 +1,6 @@
 /**
  * Opens the HTML report in headless Chromium (Debian's `chromium`, driven by playwright-core): the
- * default scenario and a sweep over whitelist coverage. Every chart's SVG must be present with visible
+ * default scenario and a sweep over the enrolment path. Every chart's SVG must be present with visible
  * marks, the page must log no console error and make no network request, and a full-page screenshot
  * goes to test-output/ for a person to look at. A missing Chromium fails the test, never skips it
  * (`pnpm test` installs Debian's chromium through scripts/test-prerequisites.sh).
@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, chromium } from "playwright-core";
-import { loadScenarioFile } from "@hetao/scenario";
+import { loadScenarioFile, setPath } from "@hetao/scenario";
 import { type ExperimentSpec, type Report, buildReport, createExperiment, planReplications, runReplication } from "@hetao/experiment";
 import { renderHtml } from "../src/index.js";
 
@@ -17,6 +17,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const OUT_DIR = fileURLToPath(new URL("../../../test-output/", import.meta.url));
 const SCENARIO = fileURLToPath(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url));
+const BRIDGE = fileURLToPath(new URL("../../../seeds/scenarios/hetao-bridge-2026.yaml", import.meta.url));
 
 const ARGS = [
   "--headless",
@@ -33,8 +34,22 @@ const ARGS = [
 const POINT_CHARTS = ["hourly-clearance", "clearance-cdf", "differences", "groups", "queue-by-checkpoint", "lane-utilisation"];
 const SWEEP_CHARTS = ["sweep-metrics", "sweep-differences", "sweep-pledges"];
 
-async function report(options: Parameters<typeof createExperiment>[1]): Promise<Report> {
-  const { scenario, digest } = await loadScenarioFile(SCENARIO);
+async function report(options: Parameters<typeof createExperiment>[1], extraPolicies = 0, file = SCENARIO): Promise<Report> {
+  const loaded = await loadScenarioFile(file);
+  let scenario = loaded.scenario;
+  const digest = loaded.digest;
+  if (extraPolicies > 0) {
+    // Variants of the presets' policies with one more manual counter per lane set (a different day), so 3 or 4 policies compare.
+    const base = scenario.policies;
+    // `current-plus` / `seamless-plus` have no roster entry of their own: staffed as laid out (or as their parent's roster).
+    const extra = ["current", "seamless"].slice(0, extraPolicies).map((id) => base.find((p) => p.id === id)!).map((p, k) => ({
+      ...p,
+      id: `${p.id}-plus`,
+      title: `${p.title ?? p.id} with one more counter (加一個櫃檯) variant ${k + 1}`,
+      lanes: p.lanes.map((l) => (l.kind === "manual" ? { ...l, servers: (l.servers ?? 1) + 1 } : l)),
+    }));
+    scenario = setPath(scenario, "policies", [...base, ...extra]) as typeof scenario;
+  }
   const spec: ExperimentSpec = createExperiment(scenario, options);
   const results = planReplications(spec).map(({ point, replication }) => runReplication(spec, point, replication));
   return buildReport(spec, results, { scenarioDigest: digest, toolVersion: "0.0.0-test" });
@@ -46,8 +61,19 @@ interface ChartCheck {
   svgs: { label: string; width: number; height: number; marks: number; visibleMarks: number }[];
 }
 
+/** A text element drawn outside its SVG, or two texts of one SVG whose boxes overlap. */
+interface TextProblem {
+  svg: string;
+  problem: string;
+}
+
 interface PageCheck {
+  /** Characters of the page's text (HTML and SVG) drawn as the missing-glyph box. */
+  missingGlyphs: string[];
+  /** Distinct characters checked, and how many of them are CJK. */
+  glyphs: { checked: number; cjk: number };
   charts: ChartCheck[];
+  text: { count: number; problems: TextProblem[] };
   consoleErrors: string[];
   requests: string[];
 }
@@ -85,13 +111,79 @@ async function inspect(browser: Browser, html: string, screenshot: string): Prom
       }),
     }));
   });
+  // Open every collapsed section so its SVGs are laid out, then measure every text element of every chart.
+  await page.evaluate(() => {
+    for (const d of document.querySelectorAll("details")) d.open = true;
+  });
+  const text = await page.evaluate(() => {
+    const problems: { svg: string; problem: string }[] = [];
+    let count = 0;
+    const TOL = 0.5;
+    for (const svg of document.querySelectorAll("figure.chart svg[role=img]")) {
+      const name = `${svg.closest("figure")?.id ?? "?"} / ${svg.getAttribute("aria-label") ?? ""}`;
+      const frame = svg.getBoundingClientRect();
+      const boxes: { text: string; r: DOMRect }[] = [];
+      for (const t of svg.querySelectorAll("text")) {
+        const r = t.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0 || (t.textContent ?? "").trim() === "") continue;
+        count++;
+        const label = (t.textContent ?? "").trim();
+        if (r.left < frame.left - TOL || r.right > frame.right + TOL || r.top < frame.top - TOL || r.bottom > frame.bottom + TOL) {
+          problems.push({ svg: name, problem: `"${label}" outside the SVG (${Math.round(r.left - frame.left)},${Math.round(r.top - frame.top)} ${Math.round(r.width)}×${Math.round(r.height)} in ${Math.round(frame.width)}×${Math.round(frame.height)})` });
+        }
+        boxes.push({ text: label, r });
+      }
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i]!.r;
+          const b = boxes[j]!.r;
+          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          // Glyph boxes include line spacing: overlapping by more than 1 px both ways is text drawn over text.
+          if (w > 1 && h > 2) problems.push({ svg: name, problem: `"${boxes[i]!.text}" overlaps "${boxes[j]!.text}"` });
+        }
+      }
+    }
+    return { count, problems };
+  });
+  // Every distinct character of the page's text, drawn on a canvas in the page's own font stack, against
+  // the box drawn for a code point no font has: a character drawn exactly like that box has no glyph.
+  const glyphCheck = await page.evaluate(async () => {
+    await document.fonts.ready;
+    const text = `${document.body.innerText}${[...document.querySelectorAll("svg text")].map((t) => t.textContent ?? "").join("")}`;
+    const chars = [...new Set([...text].filter((c) => c.trim() !== ""))];
+    const family = getComputedStyle(document.body).fontFamily;
+    await document.fonts.load(`32px ${family}`, chars.join(""));
+    const canvas = document.createElement("canvas");
+    canvas.width = 48;
+    canvas.height = 48;
+    const g = canvas.getContext("2d", { willReadFrequently: true })!;
+    const draw = (c: string): string => {
+      g.clearRect(0, 0, 48, 48);
+      g.font = `32px ${family}`;
+      g.fillStyle = "#000";
+      g.fillText(c, 4, 38);
+      const data = g.getImageData(0, 0, 48, 48).data;
+      let sig = "";
+      for (let i = 3; i < data.length; i += 4) sig += data[i]! > 127 ? "1" : "0";
+      return sig;
+    };
+    const box = draw("\u{10FFFD}");
+    const cjk = /[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]/u;
+    return { missing: chars.filter((c) => draw(c) === box), checked: chars.length, cjk: chars.filter((c) => cjk.test(c)).length };
+  });
   mkdirSync(OUT_DIR, { recursive: true });
   await page.screenshot({ path: `${OUT_DIR}${screenshot}`, fullPage: true });
   await context.close();
-  return { charts, consoleErrors, requests };
+  return { charts, text, missingGlyphs: glyphCheck.missing, glyphs: { checked: glyphCheck.checked, cjk: glyphCheck.cjk }, consoleErrors, requests };
 }
 
 function checkCharts(check: PageCheck, expected: readonly string[]): void {
+  expect(check.text.count, "text elements measured").toBeGreaterThan(20);
+  expect(check.text.problems).toEqual([]);
+  expect(check.glyphs.checked, "characters checked for a glyph").toBeGreaterThan(60);
+  expect(check.glyphs.cjk, "the presets' titles carry CJK characters").toBeGreaterThanOrEqual(4);
+  expect(check.missingGlyphs, "characters drawn as the missing-glyph box").toEqual([]);
   expect(check.consoleErrors).toEqual([]);
   expect(check.requests).toEqual([]);
   const kinds = new Set(check.charts.map((c) => c.kind));
@@ -132,7 +224,36 @@ describe("HTML report in headless Chromium", () => {
     expect(existsSync(`${OUT_DIR}report-default.png`)).toBe(true);
   });
 
-  it("renders a sweep over enrolment: metric-vs-parameter charts with bands, plus each point's charts", async () => {
+  it("renders the bridge scenario's report (queues at the peak, saturated lanes, a failing pledge) cleanly", async () => {
+    const r = await report({ replications: 4 }, 0, BRIDGE);
+    const html = renderHtml(r);
+    writeFileSync(`${OUT_DIR}report-bridge.html`, html);
+    const check = await inspect(browser, html, "report-bridge.png");
+    checkCharts(check, POINT_CHARTS);
+  });
+
+  for (const [n, extra] of [
+    [1, -1],
+    [3, 1],
+    [4, 2],
+  ] as const) {
+    it(`renders a ${n}-policy report with no text outside its SVG or over other text`, async () => {
+      // Three policies: two comparisons against one baseline; four: three, two of them sharing a treatment.
+      const compare: [string, string][] =
+        n === 3
+          ? [["seamless", "current"], ["current-plus", "current"]]
+          : [["seamless", "current"], ["current-plus", "current"], ["seamless-plus", "seamless"], ["seamless", "current-plus"]];
+      const policies = n === 3 ? ["current", "seamless", "current-plus"] : ["current", "seamless", "current-plus", "seamless-plus"];
+      const r = extra < 0 ? await report({ replications: 3, policies: ["seamless"] }) : await report({ replications: 3, policies, baseline: "current", compare }, extra);
+      expect(r.experiment.policies).toHaveLength(n);
+      const html = renderHtml(r);
+      writeFileSync(`${OUT_DIR}report-${n}-policies.html`, html);
+      const check = await inspect(browser, html, `report-${n}-policies.png`);
+      checkCharts(check, n === 1 ? POINT_CHARTS.filter((k) => k !== "differences") : POINT_CHARTS);
+    });
+  }
+
+  it("renders a sweep over the enrolment path: metric-vs-parameter charts with bands, each point's detail collapsed", async () => {
     const r = await report({
       replications: 4,
       points: ["2024-10", "2025-05", "2026-06"].map((value, index) => ({ index, overrides: [{ path: "travellers.population.month", value }] })),
@@ -140,11 +261,13 @@ describe("HTML report in headless Chromium", () => {
     const html = renderHtml(r);
     writeFileSync(`${OUT_DIR}report-sweep.html`, html);
     const check = await inspect(browser, html, "report-sweep.png");
-    checkCharts(check, [...SWEEP_CHARTS, ...POINT_CHARTS]);
+    checkCharts(check, SWEEP_CHARTS);
     const metrics = check.charts.find((c) => c.kind === "sweep-metrics")!;
     expect(metrics.svgs.length).toBe(6);
     // Each metric chart has a band (area) and a line per policy: at least 4 visible marks.
     for (const svg of metrics.svgs) expect(svg.visibleMarks).toBeGreaterThanOrEqual(4);
-    expect(check.charts.filter((c) => c.kind === "hourly-clearance")).toHaveLength(3);
+    // The sweep charts cover the points: no per-point charts, and each point's detail is collapsed.
+    expect(check.charts.filter((c) => c.kind === "hourly-clearance")).toHaveLength(0);
+    expect((html.match(/<details class="point-detail">/g) ?? []).length).toBe(3);
   });
 });

@@ -4,6 +4,13 @@ import { describe, expect, it } from "vitest";
 import { loadScenarioText, setPath } from "@hetao/scenario";
 import { type Report, buildReport, createExperiment, planReplications, reportJson, runReplication } from "@hetao/experiment";
 import { renderHtml, renderMarkdown, renderReportFiles, renderSweepSection, reproduceCommand, tidySvg } from "../src/index.js";
+import { laneFindings } from "../src/html/lane-chart.js";
+import { cjkCharacters } from "../src/cjk-font.js";
+import { comparisonColours, differenceCharts } from "../src/html/difference-chart.js";
+import { HtmlContext } from "../src/html-parts.js";
+import { checkpointRows, visitedCheckpoints } from "../src/tables.js";
+import { demandBound, verdict } from "../src/headline.js";
+import { formatDuration } from "../src/format.js";
 
 // The shared preset seeds/scenarios/two-counters.yaml, run with 3 replications and seed 9 unless a test says
 // otherwise. Its classes are replaced by ids that follow the presets, so the Hong Kong pledges apply.
@@ -177,5 +184,178 @@ describe("tidySvg", () => {
     expect(tidySvg(svg, "c")).toBe(
       '<svg viewBox="0 0 10.12 5"><clipPath id="c-clip-1"><rect x="1.23" y="0"/></clipPath><path d="M1,2.5L0,4" clip-path="url(#c-clip-1)"/><text>1.23456</text></svg>',
     );
+  });
+});
+
+describe("captions follow from the figures", () => {
+  const report = makeReport();
+  const point = report.points[0]!;
+  const policies = report.experiment.policies;
+  const clone = (): typeof point => JSON.parse(JSON.stringify(point)) as typeof point;
+
+  it("names lanes saturated at their busiest hour, and blames routing only when the queue grows beside spare lanes", () => {
+    const busy = clone();
+    const [id, p] = Object.entries(busy.policies)[0]!;
+    const [lane, l] = Object.entries(p.lanes)[0]!;
+    l.utilisation.mean = 0.3;
+    l.peakUtilisation.mean = 0.97;
+    l.peakHour = 9;
+    const text = laneFindings(busy, policies);
+    expect(text).toContain(`${lane} under ${id} (97.0% at 09:00, 30.0% over the day)`);
+    expect(text).not.toMatch(/routing/);
+
+    const spare = clone();
+    const q = spare.policies[id]!;
+    for (const x of Object.values(q.lanes)) x.peakUtilisation.mean = 0.4;
+    const cp = Object.keys(q.checkpoints).find((c) => Object.values(q.lanes).some((x) => x.checkpoint === c))!;
+    q.checkpoints[cp]!.capacityBoundHours = [9];
+    const routed = laneFindings(spare, [id]);
+    expect(routed).toMatch(/No lane reaches 90%/);
+    expect(routed).toContain(`${cp} under ${id}`);
+    expect(routed).toMatch(/routing/);
+  });
+
+  it("says under per-policy bands that the paired difference is the test", () => {
+    const html = renderHtml(report);
+    const hourly = /<figure class="chart" id="p0-fig-hourly"[\s\S]*?<\/figure>/.exec(html)![0];
+    expect(hourly).toContain("the test of a difference is the paired difference");
+    expect(hourly).not.toContain("does not overlap another policy");
+    const groups = /<figure class="chart" id="p0-fig-groups"[\s\S]*?<\/figure>/.exec(html)![0];
+    expect(groups).toContain("the test of a difference is the paired difference");
+  });
+});
+
+describe("the first screen answers the question", () => {
+  const report = makeReport();
+  const point = report.points[0]!;
+  const html = renderHtml(report);
+  const md = renderMarkdown(report);
+
+  it("opens with a verdict generated from the numbers, before the contents, in HTML and Markdown", () => {
+    const v = verdict(report, point);
+    expect(v.length).toBeGreaterThanOrEqual(2);
+    expect(v.length).toBeLessThanOrEqual(4);
+    const d = point.comparisons[0]!.metrics.meanCrossing;
+    const two = point.policies["two"]!.summary.meanCrossing.mean!;
+    const three = point.policies["three"]!.summary.meanCrossing.mean!;
+    if (d.significant) {
+      const winner = d.mean! < 0 ? "three" : "two";
+      expect(v[0]).toContain(`\`${winner}\` is faster than`);
+      expect(v[0]).toContain(formatDuration(Math.min(two, three)));
+      expect(v[0]).toContain(formatDuration(Math.abs(d.mean!)));
+    } else {
+      expect(v[0]).toContain("no clear difference");
+    }
+    expect(v.join(" ")).toMatch(/officer-hours a day/);
+    const at = html.indexOf("data-verdict");
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(html.indexOf('<nav aria-label="Contents">'));
+    expect(md.indexOf("## Verdict")).toBeLessThan(md.indexOf("## Method"));
+    expect(md).toContain(v.join(" "));
+  });
+
+  it("follows the numbers, not a script: swapping the policies' results swaps the winner", () => {
+    const swapped = JSON.parse(JSON.stringify(point)) as typeof point;
+    const c = swapped.comparisons[0]!;
+    for (const m of Object.values(c.metrics)) {
+      m.mean = m.mean === null ? null : -m.mean;
+      [m.lower, m.upper] = [m.upper === null ? null : -m.upper, m.lower === null ? null : -m.lower];
+    }
+    [swapped.policies["two"], swapped.policies["three"]] = [swapped.policies["three"]!, swapped.policies["two"]!];
+    const a = verdict(report, point)[0]!;
+    const b = verdict(report, swapped)[0]!;
+    expect(b).not.toBe(a);
+    if (point.comparisons[0]!.metrics.meanCrossing.significant) {
+      expect(a.startsWith("`three` is faster") || a.startsWith("`two` is faster")).toBe(true);
+      expect(b.startsWith(a.startsWith("`three`") ? "`two` is faster" : "`three` is faster")).toBe(true);
+    }
+  });
+
+  it("has a card per headline measure, each with every policy's interval and the paired difference, and the demand note", () => {
+    for (const id of ["controls", "crossing", "queueing", "throughput", "officer-hours", "pledges"]) {
+      const card = new RegExp(`<article class="hl-card[^"]*" data-headline="${id}">[\\s\\S]*?</article>`).exec(html);
+      expect(card, id).not.toBeNull();
+      if (id === "pledges") continue;
+      expect((card![0].match(/95% CI/g) ?? []).length, id).toBeGreaterThanOrEqual(3);
+      expect(card![0]).toContain("<code>three</code> − <code>two</code>");
+    }
+    const bound = demandBound(point, report.experiment.policies);
+    expect(html.includes("Throughput per day is bound by demand")).toBe(bound);
+    expect(md.includes("Throughput per day is bound by demand")).toBe(bound);
+  });
+});
+
+describe("only real checkpoints", () => {
+  it("leaves out a checkpoint nobody visited under any policy (e.g. a transit node), in the table and the queue chart", () => {
+    const report = makeReport();
+    const copy = JSON.parse(JSON.stringify(report)) as Report;
+    for (const p of Object.values(copy.points[0]!.policies)) {
+      const any = Object.values(p.checkpoints)[0]!;
+      p.checkpoints["transit"] = { ...any, visits: 0, meanWait: null, p95Wait: null, maxQueue: 0, hourlyMeanQueue: any.hourlyMeanQueue.map(() => 0), hourlyMaxQueue: any.hourlyMaxQueue.map(() => 0), capacityBoundHours: [] };
+    }
+    expect(visitedCheckpoints(copy, copy.points[0]!)).not.toContain("transit");
+    expect(checkpointRows(copy, copy.points[0]!).rows.some((r) => r[0] === "transit")).toBe(false);
+    expect(renderHtml(copy)).not.toContain("transit");
+    expect(renderMarkdown(copy)).not.toContain("transit");
+  });
+});
+
+describe("a sweep report stays small", () => {
+  // The page grows with the policies compared (a 4-policy sweep of the default is about 400 KB); the
+  // budget is for the two policies the question is about, as the issue measured it.
+  it("a 5-point sweep of the default scenario's current and seamless is under 300 KB, each point collapsed, with the overview first", async () => {
+    const { loadScenarioFile } = await import("@hetao/scenario");
+    const { scenario, digest } = await loadScenarioFile(fileURLToPath(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url)));
+    const spec = createExperiment(scenario, {
+      replications: 3,
+      policies: ["current", "seamless"],
+      points: [0, 0.25, 0.5, 0.75, 1].map((value, index) => ({ index, overrides: [{ path: "travellers.population.institutions[*].whitelisted", value }] })),
+    });
+    const results = planReplications(spec).map(({ point, replication }) => runReplication(spec, point, replication));
+    const html = renderHtml(buildReport(spec, results, { scenarioDigest: digest, toolVersion: "9.9.9" }));
+    expect(Buffer.byteLength(html)).toBeLessThan(300_000);
+    expect((html.match(/<details class="point-detail">/g) ?? []).length).toBe(5);
+    expect(html).not.toContain('data-chart="hourly-clearance"');
+    expect((html.match(/<li data-point="\d+">/g) ?? []).length).toBe(5);
+    expect(html.indexOf('id="overview"')).toBeLessThan(html.indexOf('id="sweep"'));
+  }, 120_000);
+});
+
+describe("one colour per comparison", () => {
+  it("gives two comparisons with the same treatment different colours and markers, in the chart and its legend", () => {
+    const report = makeReport();
+    const copy = JSON.parse(JSON.stringify(report)) as Report;
+    const point = copy.points[0]!;
+    const first = point.comparisons[0]!;
+    point.comparisons.push({ ...JSON.parse(JSON.stringify(first)), baseline: "three", treatment: "three" });
+    point.comparisons.push({ ...JSON.parse(JSON.stringify(first)), baseline: "two", treatment: "two" });
+    const colours = comparisonColours(new HtmlContext(copy), point);
+    expect(colours).toHaveLength(3);
+    expect(new Set(colours.map((c) => c.colour)).size).toBe(3);
+    expect(new Set(colours.map((c) => c.symbol)).size).toBe(3);
+    const fig = /<figure class="chart" id="p0-fig-differences"[\s\S]*?<\/figure>/.exec(differenceCharts(new HtmlContext(copy), point, "p0"))![0];
+    for (const c of colours) {
+      expect(fig).toContain(`data-comparison-colour="${c.colour}"`);
+      expect(fig).toContain(c.key);
+    }
+  });
+});
+
+describe("CJK glyphs travel with the page", () => {
+  it("embeds a WOFF subset whose unicode-range is exactly the page's CJK characters, the same bytes every time", () => {
+    const report = makeReport();
+    const copy = JSON.parse(JSON.stringify(report)) as Report;
+    copy.scenario.title = "兩地兩檢 vs 無感通關";
+    const html = renderHtml(copy);
+    const face = /@font-face\{font-family:"Hetao CJK";[^}]*src:url\(data:font\/woff;base64,([A-Za-z0-9+/=]+)\) format\("woff"\);unicode-range:([^}]+)\}/.exec(html);
+    expect(face).not.toBeNull();
+    const woff = Buffer.from(face![1]!, "base64");
+    expect(woff.subarray(0, 4).toString("latin1")).toBe("wOFF");
+    expect(woff.readUInt32BE(8)).toBe(woff.length);
+    expect(face![2]).toBe(cjkCharacters(html).map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase()}`).join(","));
+    expect(cjkCharacters("兩地兩檢 vs 無感通關")).toEqual([..."兩地檢無感通關"].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!));
+    expect(woff.length).toBeLessThan(8000);
+    expect(renderHtml(copy)).toBe(html);
+    expect(renderHtml(report)).not.toContain("@font-face");
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "@hetao/scenario";
 import { buildReport, createExperiment, planReplications, runReplication } from "@hetao/experiment";
 import { formatDifference, formatDuration, formatPercent, renderMarkdown, renderSummaryTable } from "../src/index.js";
+import { complianceCells } from "../src/narrative.js";
 
 // The shared preset seeds/scenarios/two-counters.yaml, run with 4 replications and seed 5.
 const YAML = readFileSync(fileURLToPath(new URL("../../../seeds/scenarios/two-counters.yaml", import.meta.url)), "utf8");
@@ -75,5 +76,43 @@ describe("renderSummaryTable", () => {
     expect(body.some((l) => /^officer-hours/.test(l))).toBe(true);
     expect(text).not.toMatch(/NaN|undefined|null/);
     expect(renderSummaryTable(makeReport())).toBe(text);
+  });
+});
+
+describe("a 100% target is judged by its meaning: nobody over", () => {
+  const ci = (mean: number, lower: number, upper: number) => ({ n: 30, mean, sd: 1, halfWidth: upper - mean, lower, upper });
+  const row = (over: ReturnType<typeof ci>, days: number) => ({
+    pledge: "cn",
+    policy: "current",
+    title: "Chinese citizens queue at most 30 minutes",
+    authority: null,
+    control: "sz-immigration",
+    checkpoints: ["sz-exit-immigration"],
+    measure: "queue" as const,
+    thresholdSeconds: 1800,
+    target: 1,
+    classes: ["hk-resident"],
+    directions: ["northbound"],
+    status: days > 0 ? ("not-met" as const) : ("met" as const),
+    share: ci(0.99998, 0.99995, 1.00001),
+    overPerDay: over,
+    daysWithAnyOver: days,
+    covered: 160000,
+    censored: 0,
+    margin: -0.00002,
+    worstHour: null,
+    note: "",
+  });
+
+  it("gives the count over per day with its interval and the days with somebody over, never 'just short'", () => {
+    const c = complianceCells(row(ci(0.17, -0.11, 0.45), 2));
+    expect(c.target).toBe("nobody over");
+    expect(c.share).toBe("0.17 over the limit a day [0.00, 0.45]");
+    expect(c.margin).toBe("somebody over on 2 of 30 days");
+    expect(c.margin).not.toMatch(/short/);
+    expect(c.share).not.toMatch(/%/);
+    const met = complianceCells(row(ci(0, 0, 0), 0));
+    expect(met.margin).toBe("nobody over on any of 30 days");
+    expect(met.share).toBe("0.00 over the limit a day [0.00, 0.00]");
   });
 });

@@ -107,3 +107,4 @@ export { SECONDS_PER_DAY, TimeSchema, formatTimeOfDay, parseTimeOfDay } from "./
 export { travellerCombinations, validateScenario } from "./validate.js";
 export type { PathSegment, SemanticIssue } from "./semantic-issue.js";
 export { MAX_OVERLAY_DEPTH, OVERLAY_KEYS, expandOverlay, isOverlay } from "./overlay.js";
+export { scenarioWarnings } from "./lint.js";

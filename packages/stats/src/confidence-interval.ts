@@ -23,12 +23,12 @@ export interface ConfidenceInterval {
 export interface PairedDifference extends ConfidenceInterval {
   baselineMean: number;
   treatmentMean: number;
-  /** mean(d) / baselineMean; NaN when baselineMean is 0. */
+  /** mean(d) / baselineMean = treatmentMean / baselineMean − 1; NaN when baselineMean is 0. */
   relativeChange: number;
   /**
-   * lower/upper divided by baselineMean (swapped if it is negative so relativeLower <= relativeUpper).
-   * Conditional on the baseline mean: its own sampling error is ignored, which is adequate when the
-   * baseline's relative half-width is small; otherwise use a ratio (Fieller) interval.
+   * Interval of the relative change treatmentMean / baselineMean − 1 from {@link pairedRatioInterval}
+   * (delta method on the log of the ratio of paired means): it accounts for the baseline's own sampling
+   * error and never passes −100%. NaN when the ratio is not defined (values of mixed sign, a zero baseline).
    */
   relativeLower: number;
   relativeUpper: number;
@@ -103,16 +103,62 @@ export function pairedDifference(
   const baselineMean = meanOf(baseline);
   const treatmentMean = meanOf(treatment);
   const relativeChange = baselineMean === 0 ? NaN : ci.mean / baselineMean;
-  const rl = baselineMean === 0 ? NaN : ci.lower / baselineMean;
-  const ru = baselineMean === 0 ? NaN : ci.upper / baselineMean;
+  const ratio = pairedRatioInterval(treatment, baseline, level);
   return {
     ...ci,
     baselineMean,
     treatmentMean,
     relativeChange,
-    relativeLower: baselineMean < 0 ? ru : rl,
-    relativeUpper: baselineMean < 0 ? rl : ru,
+    relativeLower: ratio.lower - 1,
+    relativeUpper: ratio.upper - 1,
   };
+}
+
+/** An interval for a ratio of means. */
+export interface RatioInterval {
+  /** treatmentMean / baselineMean. */
+  ratio: number;
+  /** Bounds of the ratio, both ≥ 0; NaN when undefined. */
+  lower: number;
+  upper: number;
+  /** Delta-method standard error of log(ratio); NaN when undefined. */
+  logStandardError: number;
+  level: number;
+}
+
+/**
+ * Interval for treatmentMean / baselineMean from paired observations (one pair per replication),
+ * by the delta method on the log of the ratio:
+ *
+ *   θ = log(T̄) − log(B̄),  se(θ)² ≈ Var(tᵢ / T̄ − bᵢ / B̄) / n,  ratio ∈ exp(θ ± t_{n−1} · se).
+ *
+ * The covariance of the pair enters through the per-replication term, so common random numbers
+ * narrow it just as they narrow the difference. The bounds are positive, so the relative change
+ * (ratio − 1) never passes −100%. Defined when every value has the sign of the (non-zero) baseline mean
+ * or is 0; when every treatment value is 0 the ratio is exactly 0 (bounds 0, 0). NaN bounds otherwise
+ * or when n < 2.
+ */
+export function pairedRatioInterval(treatment: ArrayLike<number>, baseline: ArrayLike<number>, level = 0.95): RatioInterval {
+  checkLevel(level);
+  if (treatment.length !== baseline.length) {
+    throw new RangeError(`pairedRatioInterval: ${treatment.length} treatment vs ${baseline.length} baseline values`);
+  }
+  const n = treatment.length;
+  const tm = meanOf(treatment);
+  const bm = meanOf(baseline);
+  const undefinedRatio = { ratio: bm === 0 ? NaN : tm / bm, lower: NaN, upper: NaN, logStandardError: NaN, level };
+  if (!(bm !== 0) || n < 2) return undefinedRatio;
+  const sign = bm > 0 ? 1 : -1;
+  for (let i = 0; i < n; i++) {
+    if (!(sign * (treatment[i] as number) >= 0) || !(sign * (baseline[i] as number) >= 0)) return undefinedRatio;
+  }
+  if (tm === 0) return { ratio: 0, lower: 0, upper: 0, logStandardError: NaN, level };
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) z[i] = (treatment[i] as number) / tm - (baseline[i] as number) / bm;
+  const se = Math.sqrt(varianceOf(z, meanOf(z)) / n);
+  const half = studentTQuantile(0.5 + level / 2, n - 1) * se;
+  const theta = Math.log(tm / bm);
+  return { ratio: tm / bm, lower: Math.exp(theta - half), upper: Math.exp(theta + half), logStandardError: se, level };
 }
 
 /**

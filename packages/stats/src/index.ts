@@ -15,9 +15,10 @@ export {
   confidenceInterval,
   pairedDifference,
   independentDifference,
+  pairedRatioInterval,
   relativeHalfWidth,
 } from "./confidence-interval.js";
-export type { ConfidenceInterval, PairedDifference, IndependentDifference } from "./confidence-interval.js";
+export type { ConfidenceInterval, PairedDifference, IndependentDifference, RatioInterval } from "./confidence-interval.js";
 export {
   erlangB,
   erlangC,

@@ -3,6 +3,7 @@ import {
   confidenceInterval,
   independentDifference,
   pairedDifference,
+  pairedRatioInterval,
   relativeHalfWidth,
   studentTQuantile,
 } from "../src/index.js";
@@ -88,12 +89,64 @@ describe("paired and independent differences", () => {
     expect(r.relativeChange).toBe(1);
     expect(r.sd).toBe(1);
     expect(r.halfWidth).toBeCloseTo((4.302652729749464 * 1) / Math.sqrt(3), 12);
-    expect(r.relativeLower).toBe(r.lower / 2);
-    expect(r.relativeUpper).toBe(r.upper / 2);
+    // Delta method on log(T̄/B̄): z_i = t_i/4 − b_i/2 = 0 for every pair (t = 2b), so the ratio is exactly 2.
+    expect(r.relativeLower).toBeCloseTo(1, 12);
+    expect(r.relativeUpper).toBeCloseTo(1, 12);
     expect(pairedDifference([1, 2], [0, 0]).relativeChange).toBeNaN();
     const neg = pairedDifference([-1, -3, -2], [-2, -4, -5]);
     expect(neg.relativeLower).toBeLessThanOrEqual(neg.relativeUpper);
     expect(() => pairedDifference([1, 2], [1])).toThrow(RangeError);
+  });
+
+  it("pairedRatioInterval by hand, and the relative change never passes −100%", () => {
+    const t = [1, 3, 2, 2];
+    const b = [10, 12, 9, 11];
+    const r = pairedRatioInterval(t, b);
+    const tm = 2;
+    const bm = 10.5;
+    const z = t.map((x, i) => x / tm - b[i]! / bm);
+    const zm = z.reduce((s, x) => s + x, 0) / 4;
+    const se = Math.sqrt(z.reduce((s, x) => s + (x - zm) ** 2, 0) / 3 / 4);
+    const tq = 3.182446305284263; // t_{0.975, 3}
+    expect(r.ratio).toBeCloseTo(tm / bm, 12);
+    expect(r.logStandardError).toBeCloseTo(se, 12);
+    expect(r.lower).toBeCloseTo(Math.exp(Math.log(tm / bm) - tq * se), 12);
+    expect(r.upper).toBeCloseTo(Math.exp(Math.log(tm / bm) + tq * se), 12);
+    // A large cut with a noisy, small treatment: the difference interval divided by the baseline would
+    // pass −100% (the old method); the ratio interval stays above it.
+    const d = pairedDifference(t, b);
+    expect(d.lower / d.baselineMean).toBeLessThan(-0.9);
+    expect(d.relativeLower).toBeGreaterThan(-1);
+    expect(d.relativeLower).toBeLessThan(d.relativeChange);
+    expect(d.relativeUpper).toBeGreaterThan(d.relativeChange);
+    const heavy = pairedDifference([0.1, 4, 0.2, 0.1], [10, 8, 12, 9]);
+    expect(heavy.lower / heavy.baselineMean).toBeLessThan(-1);
+    expect(heavy.relativeLower).toBeGreaterThan(-1);
+    // Every treatment value 0: exactly −100%; a negative value or a zero baseline: undefined.
+    expect(pairedDifference([0, 0, 0], [1, 2, 3]).relativeLower).toBe(-1);
+    expect(pairedDifference([0, 0, 0], [1, 2, 3]).relativeUpper).toBe(-1);
+    expect(pairedRatioInterval([-1, 2], [1, 2]).lower).toBeNaN();
+    expect(pairedRatioInterval([-1, -2, -3], [-2, -4, -5]).lower).toBeGreaterThan(0);
+    expect(pairedRatioInterval([1, 2], [0, 0]).lower).toBeNaN();
+  });
+
+  it("the paired ratio interval covers the true ratio about 95% of the time", () => {
+    const u = mulberry32(2024);
+    const runs = 2000;
+    let hit = 0;
+    for (let k = 0; k < runs; k++) {
+      const t: number[] = [];
+      const b: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const day = exponential(u, 1); // shared day effect (common random numbers)
+        b.push(10 * day + exponential(u, 2));
+        t.push(3 * day + exponential(u, 0.6)); // true ratio of means: (3 + 0.6) / (10 + 2) = 0.3
+      }
+      const r = pairedRatioInterval(t, b);
+      if (r.lower <= 0.3 && 0.3 <= r.upper) hit++;
+    }
+    expect(hit / runs).toBeGreaterThan(0.92);
+    expect(hit / runs).toBeLessThan(0.975);
   });
 
   it("common random numbers narrow the interval versus an unpaired comparison", () => {

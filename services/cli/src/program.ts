@@ -18,8 +18,10 @@ export function createProgram(): Command {
     .name("hetao-sim")
     .description("Discrete-event simulator of researchers crossing the Hetao Shenzhen–Hong Kong co-operation zone")
     .version(TOOL_VERSION)
-    .showHelpAfterError()
+    .showHelpAfterError("hint: hetao-sim --help lists the commands")
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const register of COMMANDS) register(program);
+  // A bad option or value: the one-line error, then a hint naming the command's help (not the whole usage text).
+  for (const c of program.commands) c.showHelpAfterError(`hint: hetao-sim ${c.name()} --help lists its options`);
   return program;
 }

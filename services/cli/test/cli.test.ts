@@ -108,11 +108,70 @@ describe("hetao-sim run", () => {
   });
 });
 
+describe("a bad option", () => {
+  it("prints one line saying what is wrong and a hint, not the whole usage text", () => {
+    for (const args of [
+      ["run", "two-counters.yaml", "--threads", "abc", "--out", "bad-option"],
+      ["run", "two-counters.yaml", "--bogus"],
+    ]) {
+      const r = cli(args);
+      expect(r.code).not.toBe(0);
+      const lines = r.stderr.trim().split("\n");
+      expect(lines, r.stderr).toHaveLength(2);
+      expect(lines[0]).toMatch(/^error: /);
+      expect(lines[1]).toBe("hint: hetao-sim run --help lists its options");
+      expect(r.stderr).not.toContain("Usage:");
+    }
+    expect(existsSync(join(dir, "bad-option"))).toBe(false);
+  });
+});
+
 describe("hetao-sim validate", () => {
   it("prints ok with a summary for a valid file", () => {
     const r = cli(["validate", "two-counters.yaml"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ok: two-counters \(2 policies: two, three;/);
+    // The digest reports cite, in full: the one report.json carries.
+    const digest = /scenario digest \(sha256, as reports cite it\): ([0-9a-f]{64})\n$/.exec(r.stdout);
+    expect(digest).not.toBeNull();
+    expect(cli(["run", "two-counters.yaml", "--replications", "2", "--out", "vd", "--quiet"]).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "vd", "report.json"), "utf8")).scenario.digest).toBe(digest![1]);
+  });
+
+  it("warns, one line each, about an unreachable route, an unused lane and an unused distribution", () => {
+    const text = TINY.replace(
+      "  counter: { kind: lognormal, mean: 20, sd: 10, min: 5 }",
+      "  counter: { kind: lognormal, mean: 20, sd: 10, min: 5 }\n  spare: { kind: deterministic, value: 9 }",
+    )
+      .replace(
+        "      - { id: counter, checkpoint: station, kind: manual, servers: 2, service: counter }",
+        "      - { id: counter, checkpoint: station, kind: manual, servers: 2, service: counter }\n      - { id: idle, checkpoint: station, kind: manual, servers: 1, service: counter }",
+      )
+      .replace("    routes:\n      - steps:\n          - { checkpoint: station, lanes: counter }", "    routes:\n      - steps:\n          - { checkpoint: station, lanes: counter }\n      - id: never\n        steps:\n          - { checkpoint: station, lanes: counter }");
+    write("warn.yaml", text);
+    const r = cli(["validate", "warn.yaml"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ok: two-counters/);
+    const warnings = r.stderr.trim().split("\n");
+    // `three` extends `two`: it inherits the unreachable route and the unused lane, and is warned too.
+    expect(warnings).toHaveLength(5);
+    expect(warnings).toContain("warning: policies[id=two].routes[id=never]: unreachable: route two.routes[0] before it has no `when`, so it takes every traveller");
+    expect(warnings).toContain("warning: policies[id=three].routes[id=never]: unreachable: route two.routes[0] before it has no `when`, so it takes every traveller");
+    expect(warnings).toContain("warning: policies[id=two].lanes[id=idle]: unused: no route step, fallback or reserve of policy two sends anyone to it");
+    expect(warnings).toContain("warning: policies[id=three].lanes[id=idle]: unused: no route step, fallback or reserve of policy three sends anyone to it");
+    expect(warnings).toContain("warning: distributions.spare: unused: no lane or delay step of any policy refers to it");
+    expect(cli(["validate", "two-counters.yaml"]).stderr).toBe("");
+  });
+
+  it("replaces an existing output folder as a whole and says so", () => {
+    expect(cli(["run", "two-counters.yaml", "--replications", "2", "--out", "again"]).code).toBe(0);
+    writeFileSync(join(dir, "again", "stale.txt"), "from an earlier run");
+    const r = cli(["run", "two-counters.yaml", "--replications", "2", "--out", "again"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("replaced the existing folder again");
+    expect(existsSync(join(dir, "again", "stale.txt"))).toBe(false);
+    expect(existsSync(join(dir, "again", "report.json"))).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.startsWith(".again."))).toEqual([]);
   });
 
   it("prints the formatted errors and exits 1 for an invalid file", () => {

@@ -135,7 +135,7 @@ export async function capacityCommand(scenarioPath: string, options: CapacityCom
     import("@hetao/scenario"),
   ]);
   const { selectRunner } = await import("./run-command.js");
-  const { writeFilesAtomically } = await import("../output.js");
+  const { replaceFolderAtomically } = await import("../output.js");
   const { TOOL_VERSION } = await import("../version.js");
 
   let loaded;
@@ -183,7 +183,9 @@ export async function capacityCommand(scenarioPath: string, options: CapacityCom
 
   const capacityJsonText = `${stableJson(capacity)}\n`;
   const outDir = options.out ?? join("reports", `${scenario.name}-capacity`);
-  const paths = await writeFilesAtomically(outDir, [{ name: "capacity.json", content: capacityJsonText }]);
+  const written = await replaceFolderAtomically(outDir, [{ name: "capacity.json", content: capacityJsonText }]);
+  if (written.replaced) log(`replaced the existing folder ${outDir} (its old files are gone)`);
+  const paths = written.paths;
   if (options.json) {
     process.stdout.write(capacityJsonText);
     log(`wrote ${paths.join(", ")}`);

@@ -88,7 +88,7 @@ export async function planCommand(scenarioPath: string, options: PlanCommandOpti
     import("@hetao/scenario"),
   ]);
   const { selectRunner } = await import("./run-command.js");
-  const { writeFilesAtomically } = await import("../output.js");
+  const { replaceFolderAtomically } = await import("../output.js");
   const { TOOL_VERSION } = await import("../version.js");
 
   let loaded;
@@ -135,11 +135,13 @@ export async function planCommand(scenarioPath: string, options: PlanCommandOpti
   const { report, ...rest } = plan;
   const planJsonText = `${stableJson({ ...rest, reportFile: "report.json" })}\n`;
   const outDir = options.out ?? join("reports", `${scenario.name}-plan-${options.policy}`);
-  const paths = await writeFilesAtomically(outDir, [
+  const written = await replaceFolderAtomically(outDir, [
     { name: "plan.json", content: planJsonText },
     // The recommended configuration's report: the same bundle as `run` (report.json/.md/.html, exports).
     ...renderReportFiles(report),
   ]);
+  if (written.replaced) log(`replaced the existing folder ${outDir} (its old files are gone)`);
+  const paths = written.paths;
   if (options.json) {
     process.stdout.write(planJsonText);
     log(`wrote ${paths.join(", ")}`);

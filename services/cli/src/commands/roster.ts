@@ -168,7 +168,7 @@ export async function rosterCommand(scenarioPath: string, options: RosterCommand
     import("@hetao/scenario"),
   ]);
   const { selectRunner } = await import("./run-command.js");
-  const { writeFilesAtomically } = await import("../output.js");
+  const { replaceFolderAtomically } = await import("../output.js");
 
   let loaded;
   try {
@@ -223,11 +223,13 @@ export async function rosterCommand(scenarioPath: string, options: RosterCommand
   const overlayPath = options.overlay ?? join(outDir, "roster-overlay.yaml");
   const overlayText = rosterOverlay(roster, scenarioPath, dirname(overlayPath), scenario.rosters, options.name, options.title);
   const markdown = await renderRoster(roster, true);
-  const paths = await writeFilesAtomically(outDir, [
+  const written = await replaceFolderAtomically(outDir, [
     { name: "roster.json", content: rosterJsonText },
     { name: "roster-overlay.yaml", content: overlayText },
     { name: "roster.md", content: markdown },
   ]);
+  if (written.replaced) log(`replaced the existing folder ${outDir} (its old files are gone)`);
+  const paths = written.paths;
   if (options.overlay !== undefined) {
     const { writeFile, rename } = await import("node:fs/promises");
     const tmp = `${overlayPath}.tmp-${process.pid}`;

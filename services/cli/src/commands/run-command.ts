@@ -6,7 +6,7 @@ import { type SweepTraceOptions, checkTraceOptions, renderSweepTable, sweepPoint
 import { EmbeddedRunner, defaultThreads } from "../embedded-runner.js";
 import { fleetRunnerFor } from "./fleet.js";
 import { CliError } from "../errors.js";
-import { writeFilesAtomically } from "../output.js";
+import { replaceFolderAtomically } from "../output.js";
 import { ProgressDisplay, progressMode } from "../progress.js";
 import type { ExperimentRunner } from "../runner.js";
 import { TOOL_VERSION } from "../version.js";
@@ -96,7 +96,9 @@ export async function runCommand(scenarioPath: string, options: RunOptions, runn
   const report = buildReport(spec, results, { scenarioDigest: digest, toolVersion: TOOL_VERSION });
   const jsonText = reportJson(report);
   // report.json, report.md, report.html: the same bundle the fleet's metrics service writes.
-  const paths = await writeFilesAtomically(outDir, renderReportFiles(report));
+  const written = await replaceFolderAtomically(outDir, renderReportFiles(report));
+  if (written.replaced) log(`replaced the existing folder ${outDir} (its old files are gone)`);
+  const paths = written.paths;
   const tracePath = await writeTrace(spec, options, log);
   if (tracePath !== undefined) paths.push(tracePath);
 

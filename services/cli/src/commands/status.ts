@@ -32,8 +32,9 @@ export async function statusCommand(options: StatusOptions): Promise<void> {
     throw err;
   }
   const redis = createRedis(config, "producer", "status");
-  const simulate = simulateQueue(config);
-  const reports = reportsQueue(config);
+  // Read-only queues: status must not create the keys of a fleet that never ran.
+  const simulate = simulateQueue(config, "producer", { readOnly: true });
+  const reports = reportsQueue(config, "worker", { readOnly: true });
   try {
     const store = new ExperimentStore(redis, config.queuePrefix);
     const [experiments, depths, workers] = await Promise.all([

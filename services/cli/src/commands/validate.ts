@@ -1,21 +1,25 @@
 import type { Command } from "commander";
-import { ScenarioError, formatScenarioError, loadScenarioFile } from "@hetao/scenario";
+import { ScenarioError, formatScenarioError, loadScenarioFile, scenarioWarnings } from "@hetao/scenario";
 import { CliError } from "../errors.js";
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** `hetao-sim validate <file>`: "ok: <name> (...)" on stdout, or the formatted errors (exit 1). */
+/** `hetao-sim validate <file>`: "ok: <name> (...)" and the scenario digest on stdout, or the formatted errors (exit 1). */
 export async function validateCommand(file: string): Promise<void> {
   try {
-    const { scenario, resolved } = await loadScenarioFile(file);
-    const lanes = new Set(resolved.policies.flatMap((p) => p.lanes.map((l) => `${p.id}/${l.id}`))).size;
+    const { scenario, resolved, digest } = await loadScenarioFile(file);
+    // A lane a policy inherits (extends) is one lane, not one per policy.
+    const lanes = new Set(resolved.policies.flatMap((p) => p.lanes.map((l) => l.id))).size;
     process.stdout.write(
       `ok: ${scenario.name} (${plural(resolved.policies.length, "policy", "policies")}: ${resolved.policies.map((p) => p.id).join(", ")}; ` +
         `${plural(lanes, "lane")}; ${plural(resolved.travellers.classes.length, "traveller class", "traveller classes")}; ` +
-        `${plural(resolved.experiment.replications, "replication")}, seed ${resolved.experiment.seed})\n`,
+        `${plural(resolved.experiment.replications, "replication")}, seed ${resolved.experiment.seed})\n` +
+        `scenario digest (sha256, as reports cite it): ${digest}\n`,
     );
+    // Allowed but almost certainly not meant: one line each on stderr; the file is still valid (exit 0).
+    for (const w of scenarioWarnings(resolved)) process.stderr.write(`warning: ${w}\n`);
   } catch (err) {
     if (err instanceof ScenarioError) throw new CliError(formatScenarioError(err));
     throw err;

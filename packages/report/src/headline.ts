@@ -1,0 +1,256 @@
+/**
+ * What the first screen says: a plain-language verdict generated from the numbers, and the headline
+ * measures (time at each control, crossing, queueing, throughput, officer-hours, pledges), each with its
+ * interval and the paired difference. Plain text; the HTML and Markdown renderers decorate it.
+ */
+import type { Comparison, ComplianceRow, Difference, Interval, PointReport, Report } from "@hetao/experiment";
+import { NA, formatDifference, formatDuration, formatNumber, formatPercent, formatValue } from "./format.js";
+import { formatGrouped } from "./narrative.js";
+
+/** "−56.3% (−58.0% to −54.6%)" from a difference's ratio interval; "" when it has none. */
+export function relativeText(d: Difference): string {
+  if (d.relativeChange === null) return "";
+  const range = d.relativeLower === null || d.relativeUpper === null ? "" : ` (${formatPercent(d.relativeLower, true)} to ${formatPercent(d.relativeUpper, true)})`;
+  return `${formatPercent(d.relativeChange, true)}${range}`;
+}
+
+/** "−7:31 (95% CI −8:04 to −6:58)" for a difference of a metric (kind by metric name). */
+export function differenceText(metric: string, d: Difference): string {
+  const range = d.lower === null || d.upper === null ? "" : ` (95% CI ${formatDifference(metric, d.lower)} to ${formatDifference(metric, d.upper)})`;
+  return `${formatDifference(metric, d.mean)}${range}`;
+}
+
+export function intervalText(metric: string, ci: Interval): string {
+  const range = ci.lower === null || ci.upper === null ? "" : ` [${formatValue(metric, ci.lower)}, ${formatValue(metric, ci.upper)}]`;
+  return `${formatValue(metric, ci.mean)}${range}`;
+}
+
+/** better / worse / no clear difference: lower times and higher counts and shares are better; officer-hours are a cost. */
+export function judgement(metric: string, d: Difference): "better" | "worse" | "same" {
+  if (!d.significant || d.mean === null) return "same";
+  const lowerIsBetter = !["throughput", "peakHourThroughput", "shareWithin15", "shareWithin30"].includes(metric);
+  return (d.mean < 0) === lowerIsBetter ? "better" : "worse";
+}
+
+/** A row of a headline card: one policy's value. */
+export interface PolicyValue {
+  policy: string;
+  value: string;
+  interval: string;
+}
+
+/** A row of a headline card: one comparison's paired difference. */
+export interface DifferenceValue {
+  treatment: string;
+  baseline: string;
+  value: string;
+  interval: string;
+  relative: string;
+  judgement: "better" | "worse" | "same";
+}
+
+export interface HeadlineCard {
+  id: string;
+  title: string;
+  policies: PolicyValue[];
+  differences: DifferenceValue[];
+  note?: string;
+}
+
+function policyValue(policy: string, metric: string, ci: Interval, lowerBound: boolean): PolicyValue {
+  const range = ci.lower === null || ci.upper === null ? NA : `${formatValue(metric, ci.lower)} to ${formatValue(metric, ci.upper)}`;
+  return { policy, value: `${lowerBound ? "≥ " : ""}${formatValue(metric, ci.mean)}`, interval: `95% CI ${range}` };
+}
+
+function differenceValue(cmp: Comparison, metric: string, d: Difference, judgeAs: string = metric): DifferenceValue {
+  const range = d.lower === null || d.upper === null ? NA : `${formatDifference(metric, d.lower)} to ${formatDifference(metric, d.upper)}`;
+  return {
+    treatment: cmp.treatment,
+    baseline: cmp.baseline,
+    value: formatDifference(metric, d.mean),
+    interval: `95% CI ${range}`,
+    relative: relativeText(d),
+    judgement: judgement(judgeAs, d),
+  };
+}
+
+/** True when every policy clears (about) everyone who arrives: the day's throughput is set by demand. */
+export function demandBound(point: PointReport, policies: readonly string[]): boolean {
+  return policies.every((id) => {
+    const p = point.policies[id];
+    return p !== undefined && p.totals.arrived > 0 && p.totals.cleared >= 0.999 * p.totals.arrived;
+  });
+}
+
+function metricCard(point: PointReport, policies: readonly string[], id: string, title: string, metric: "meanCrossing" | "meanWait" | "officerHours" | "peakHourThroughput" | "throughput", note?: string): HeadlineCard {
+  const card: HeadlineCard = {
+    id,
+    title,
+    policies: policies.flatMap((p) => {
+      const r = point.policies[p];
+      return r === undefined ? [] : [policyValue(p, metric, r.summary[metric], r.lowerBound && metric !== "officerHours" && metric !== "throughput" && metric !== "peakHourThroughput")];
+    }),
+    differences: point.comparisons.map((c) => differenceValue(c, metric, c.metrics[metric])),
+  };
+  if (note !== undefined) card.note = note;
+  return card;
+}
+
+/** The headline cards of a design point, in reading order. */
+export function headlineCards(report: Report, point: PointReport): HeadlineCard[] {
+  const policies = report.experiment.policies;
+  const cards: HeadlineCard[] = [
+    metricCard(point, policies, "crossing", "Crossing time, door to door (mean)", "meanCrossing"),
+    metricCard(point, policies, "queueing", "Time queueing (mean)", "meanWait"),
+  ];
+  const bound = demandBound(point, policies);
+  const boundHours = (id: string) => Object.values(point.policies[id]?.checkpoints ?? {}).reduce((n, c) => n + c.capacityBoundHours.length, 0);
+  cards.push(
+    metricCard(
+      point,
+      policies,
+      "throughput",
+      "Throughput: cleared in the busiest hour",
+      "peakHourThroughput",
+      (bound
+        ? `Throughput per day is bound by demand: every policy clears everyone who arrives (${policies.map((p) => `${p} ${formatGrouped((point.policies[p]?.summary.throughput.mean ?? 0), 0)}`).join(", ")} a day), so capacity shows in the busiest hour and in \`hetao-sim capacity\`. `
+        : `Not everyone who arrives is cleared before the hard stop (${policies.map((p) => `${p} ${formatGrouped(point.policies[p]?.summary.throughput.mean ?? 0, 0)} of ${formatGrouped((point.policies[p]?.totals.arrived ?? 0) / Math.max(1, report.experiment.replications), 0)} a day`).join(", ")}): capacity binds. `) +
+        `Checkpoint-hours in which the queue grows through the hour (demand above what is open): ${policies.map((p) => `${p} ${boundHours(p)}`).join(", ")}.`,
+    ),
+    metricCard(point, policies, "officer-hours", "Officer-hours per day", "officerHours"),
+  );
+  return cards;
+}
+
+export interface ControlLine {
+  control: string;
+  title: string;
+  policies: PolicyValue[];
+  differences: DifferenceValue[];
+}
+
+/** Time at each named control per counted traveller (0 for those who pass it without stopping), with the paired difference. */
+export function controlLines(report: Report, point: PointReport): ControlLine[] {
+  const ids: string[] = [];
+  for (const p of report.experiment.policies) for (const c of Object.keys(point.policies[p]?.controls ?? {})) if (!ids.includes(c)) ids.push(c);
+  return ids.map((c) => {
+    let title = c;
+    for (const p of report.experiment.policies) title = point.policies[p]?.controls[c]?.title ?? title;
+    return {
+      control: c,
+      title,
+      policies: report.experiment.policies.flatMap((p) => {
+        const x = point.policies[p]?.controls[c];
+        return x === undefined ? [] : [policyValue(p, "meanWait", x.timePerTraveller, (point.policies[p]?.lowerBound ?? false) && x.censored > 0)];
+      }),
+      differences: point.comparisons.flatMap((cmp) => {
+        const d = cmp.controls[c];
+        return d === undefined ? [] : [differenceValue(cmp, "meanWait", d)];
+      }),
+    };
+  });
+}
+
+export interface PledgeLine {
+  policy: string;
+  met: number;
+  total: number;
+  failing: ComplianceRow[];
+}
+
+/** Per policy: pledges met (with 95% confidence) of those that apply, and the ones that are not met. */
+export function pledgeLines(report: Report, point: PointReport): PledgeLine[] {
+  const rows = point.compliance ?? [];
+  return report.experiment.policies.map((policy) => {
+    const mine = rows.filter((r) => r.policy === policy && r.status !== "not-applicable");
+    return { policy, met: mine.filter((r) => r.status === "met").length, total: mine.length, failing: mine.filter((r) => r.status === "not-met") };
+  });
+}
+
+function quoted(id: string, code: (id: string) => string): string {
+  return code(id);
+}
+
+function pledgeFailureText(row: ComplianceRow): string {
+  if (row.target >= 1) return `${row.title} (somebody over on ${row.daysWithAnyOver ?? "some"} of ${row.share.n} days)`;
+  return `${row.title} (${formatPercent(row.share.mean, false, 1)} against ${formatPercent(row.target, false, 0)})`;
+}
+
+/**
+ * Two or three sentences from the numbers: which policy wins on crossing time and by how much, where
+ * the gain is (the control with the largest paired saving) and what it costs in officer-hours, and
+ * where pledges fail. `code` wraps a policy id (backticks in Markdown).
+ */
+export function verdict(report: Report, point: PointReport, code: (id: string) => string = (id) => `\`${id}\``): string[] {
+  const policies = report.experiment.policies;
+  const out: string[] = [];
+  const name = (id: string) => quoted(id, code);
+  if (point.comparisons.length === 0) {
+    const id = policies[0]!;
+    const p = point.policies[id]!;
+    out.push(
+      `Under ${name(id)} the mean crossing takes ${differenceFree("meanCrossing", p.summary.meanCrossing)}, of which ${differenceFree("meanWait", p.summary.meanWait)} is queueing, ` +
+        `at ${formatNumber(p.summary.officerHours.mean, 0)} officer-hours a day.`,
+    );
+  }
+  for (const cmp of point.comparisons) {
+    const d = cmp.metrics.meanCrossing;
+    const w = cmp.metrics.meanWait;
+    const t = point.policies[cmp.treatment]!;
+    const b = point.policies[cmp.baseline]!;
+    if (d.mean === 0 && d.halfWidth === 0) {
+      out.push(`${name(cmp.treatment)} and ${name(cmp.baseline)} give the same crossing time on every simulated day (mean ${formatDuration(b.summary.meanCrossing.mean)}).`);
+    } else if (!d.significant || d.mean === null) {
+      out.push(
+        `${name(cmp.treatment)} and ${name(cmp.baseline)} give no clear difference in crossing time (${differenceText("meanCrossing", d)}; mean ${formatDuration(t.summary.meanCrossing.mean)} against ${formatDuration(b.summary.meanCrossing.mean)}).`,
+      );
+    } else {
+      const [winner, loser] = d.mean < 0 ? [cmp.treatment, cmp.baseline] : [cmp.baseline, cmp.treatment];
+      const wp = point.policies[winner]!;
+      const lp = point.policies[loser]!;
+      const loserMean = lp.summary.meanCrossing.mean;
+      const share = loserMean === null || loserMean === 0 ? "" : ` or ${formatPercent(Math.abs(d.mean) / loserMean, false, 0)}`;
+      const least = (lower: boolean) => (lower ? "at least " : "");
+      out.push(
+        `${name(winner)} is faster than ${name(loser)}: the mean crossing takes ${least(wp.lowerBound)}${formatDuration(wp.summary.meanCrossing.mean)} against ${least(lp.lowerBound)}${formatDuration(loserMean)} ` +
+          `(${formatDuration(Math.abs(d.mean), false)}${share} less; 95% CI of the paired difference ${formatDifference("meanCrossing", d.lower)} to ${formatDifference("meanCrossing", d.upper)}), ` +
+          `and the mean time queueing is ${formatDuration(wp.summary.meanWait.mean)} against ${least(lp.lowerBound)}${formatDuration(lp.summary.meanWait.mean)}${w.significant ? "" : " (not a clear difference)"}.`,
+      );
+    }
+    // Where: the control with the largest clear paired change per traveller; and the officer-hours.
+    const controls = Object.entries(cmp.controls).filter(([, x]) => x.significant && x.mean !== null);
+    controls.sort((x, y) => Math.abs(y[1].mean!) - Math.abs(x[1].mean!) || (x[0] < y[0] ? -1 : 1));
+    const oh = cmp.metrics.officerHours;
+    const ohText =
+      oh.mean === null || Math.abs(oh.mean) < 0.05
+        ? `at the same ${formatNumber(b.summary.officerHours.mean, 0)} officer-hours a day`
+        : `at ${formatNumber(t.summary.officerHours.mean, 0)} officer-hours a day under ${name(cmp.treatment)} against ${formatNumber(b.summary.officerHours.mean, 0)} (${formatNumber(oh.mean, 0, true)})`;
+    if (controls.length > 0) {
+      const [cid, x] = controls[0]!;
+      const title = t.controls[cid]?.title ?? b.controls[cid]?.title ?? cid;
+      out.push(
+        `The largest change is at ${title}: ${formatDuration(Math.abs(x.mean!), false)} per traveller ${x.mean! < 0 ? "less" : "more"} under ${name(cmp.treatment)} ` +
+          `(95% CI ${formatDifference("meanWait", x.lower)} to ${formatDifference("meanWait", x.upper)}), ${ohText}.`,
+      );
+    } else {
+      out.push(`No control shows a clear change in time per traveller, ${ohText}.`);
+    }
+  }
+  const pledges = pledgeLines(report, point).filter((l) => l.total > 0);
+  if (pledges.length > 0) {
+    const failing = pledges.filter((l) => l.failing.length > 0);
+    if (failing.length === 0) {
+      out.push(`Every service pledge that applies is met on average or better under every policy.`);
+    } else {
+      out.push(
+        failing.map((l) => `Under ${name(l.policy)} ${l.failing.length === 1 ? "a pledge fails" : `${l.failing.length} pledges fail`}: ${l.failing.map(pledgeFailureText).join("; ")}.`).join(" ") +
+          pledges.filter((l) => l.failing.length === 0).map((l) => ` ${name(l.policy)} meets ${l.met === l.total ? "every one" : `${l.met} of ${l.total} with 95% confidence and the rest on average`}.`).join(""),
+      );
+    }
+  }
+  return out;
+}
+
+function differenceFree(metric: string, ci: Interval): string {
+  return `${formatValue(metric, ci.mean)}${ci.lower === null || ci.upper === null ? "" : ` (95% CI ${formatValue(metric, ci.lower)} to ${formatValue(metric, ci.upper)})`}`;
+}
