@@ -30,7 +30,7 @@ export interface FlattenResult {
 /**
  * Applies `extends`: the parent's lanes minus `removeLanes`, merged by id with the policy's own lanes
  * (an own lane replaces the inherited lane with the same id in place; new lanes are appended);
- * the policy's own routes first, then the parent's.
+ * the policy's own routes first, then the parent's minus `removeRoutes`.
  */
 export function flattenPolicies(policies: readonly Policy[]): FlattenResult {
   const issues: SemanticIssue[] = [];
@@ -101,10 +101,21 @@ export function flattenPolicies(policies: readonly Policy[]): FlattenResult {
       if (found >= 0) lanes[found] = own;
       else lanes.push(own);
     });
-    const routes: FlatRoute[] = [
-      ...policy.routes.map((route, routeIndex) => ({ route, policyIndex: i, routeIndex })),
-      ...(parent ? parent.routes : []),
-    ];
+    const inherited: FlatRoute[] = parent ? [...parent.routes] : [];
+    (policy.removeRoutes ?? []).forEach((routeId, k) => {
+      if (parent === null) {
+        issues.push(issueWithValue(["policies", i, "removeRoutes", k], "`removeRoutes` needs `extends`", routeId, "no removeRoutes on a policy without a parent"));
+        return;
+      }
+      const found = inherited.findIndex((r) => r.route.id === routeId);
+      if (found < 0) {
+        const named = inherited.map((r) => r.route.id).filter((id): id is string => id !== undefined);
+        issues.push(issue(["policies", i, "removeRoutes", k], `no inherited route "${routeId}" to remove`, oneOf(`routes with an id inherited from "${policy.extends ?? ""}"`, routeId, named)));
+      } else {
+        inherited.splice(found, 1);
+      }
+    });
+    const routes: FlatRoute[] = [...policy.routes.map((route, routeIndex) => ({ route, policyIndex: i, routeIndex })), ...inherited];
     const flat: FlatPolicy = { policyIndex: i, lanes, routes };
     memo.set(i, flat);
     return flat;

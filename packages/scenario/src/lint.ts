@@ -2,7 +2,7 @@
  * Warnings about a valid scenario: things that are allowed but almost certainly not meant. Each is
  * one line naming the field path: a route no traveller can reach (after a route without `when`, or with
  * the same `when` as an earlier route), a lane no route step, fallback or reserve uses, and a
- * distribution no lane or delay step uses.
+ * distribution no lane, step, lane option, fallback or delay uses.
  */
 import { canonicalJson } from "./canonical-json.js";
 import type { ResolvedScenario } from "./resolve.js";
@@ -28,8 +28,14 @@ export function scenarioWarnings(scenario: ResolvedScenario): string[] {
       }
       for (const step of route.steps) {
         if (step.delay !== undefined) usedDistributions.add(step.delay);
-        for (const choice of step.lanes ?? []) usedLanes.add(choice.lane);
+        // A step, a lane option or a fallback may name its own transaction time (it overrides the lane's).
+        if (step.lanes !== undefined && step.service !== undefined) usedDistributions.add(step.service);
+        for (const choice of step.lanes ?? []) {
+          usedLanes.add(choice.lane);
+          if (choice.service !== undefined) usedDistributions.add(choice.service);
+        }
         if (step.fallback?.lane !== undefined) usedLanes.add(step.fallback.lane);
+        if (step.fallback?.service !== undefined) usedDistributions.add(step.fallback.service);
       }
     }
     for (const lane of policy.lanes) {
@@ -41,7 +47,7 @@ export function scenarioWarnings(scenario: ResolvedScenario): string[] {
     }
   }
   for (const name of Object.keys(scenario.distributions)) {
-    if (!usedDistributions.has(name)) out.push(`distributions.${name}: unused: no lane or delay step of any policy refers to it`);
+    if (!usedDistributions.has(name)) out.push(`distributions.${name}: unused: no lane, step, lane option, fallback or delay of any policy refers to it`);
   }
   return out;
 }

@@ -2,9 +2,11 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
 import { canonicalJson } from "./canonical-json.js";
 import { type ScenarioIssue, ScenarioError } from "./errors.js";
-import { translateZodIssues } from "./issues.js";
+import { locateIssues, translateZodIssues } from "./issues.js";
+import { validateScenario } from "./validate.js";
 import { findJsonSyntaxError } from "./json-syntax.js";
 import { type ResolvedScenario, resolveScenario } from "./resolve.js";
 import { type Scenario, ScenarioSchema } from "./scenario.js";
@@ -25,7 +27,109 @@ export interface LoadedScenario {
 function parseWith(data: unknown, source: string, locate: Locator | undefined): Scenario {
   const result = ScenarioSchema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
-  throw new ScenarioError(translateZodIssues(result.error.issues, data, ScenarioSchema, locate), source);
+  const issues = translateZodIssues(result.error.issues, data, ScenarioSchema, locate);
+  throw new ScenarioError([...issues, ...laterStageIssues(data, issues, locate)], source);
+}
+
+function overlaps(a: string, b: string): boolean {
+  const within = (inner: string, outer: string) => outer === "" || inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+  return within(a, b) || within(b, a);
+}
+
+/**
+ * One pass over a file: when the schema stage fails, the cross-reference checks (unknown checkpoints,
+ * lanes, distributions, duplicate ids, …) still run on the raw data, so every problem comes out at once.
+ * A check that cannot run on data of the wrong shape is skipped (its field's schema issue already names
+ * it), and a problem at or under a field the schema stage reported is left out (one line per problem).
+ */
+function laterStageIssues(data: unknown, reported: readonly ScenarioIssue[], locate: Locator | undefined): ScenarioIssue[] {
+  let located: ScenarioIssue[] = [];
+  try {
+    const later = repairedForChecks(data);
+    if (later === undefined) return [];
+    located = "scenario" in later ? locateIssues(validateScenario(later.scenario), later.scenario, locate) : translateZodIssues(later.custom, later.data, ScenarioSchema, locate);
+  } catch {
+    return [];
+  }
+  return located.filter((p) => !reported.some((r) => overlaps(p.path, r.path)));
+}
+
+/** Placeholder strings tried, in turn, for a string field of the wrong format (a slug, a time of day). */
+const STRING_PLACEHOLDERS = ["x", "00:00", "a"];
+
+/**
+ * A copy of the data with each field the schema rejects replaced by a placeholder it accepts (the
+ * minimum of a number, an enum's first value, an unknown key dropped, …), parsed with the schema's
+ * defaults; undefined when some field cannot be repaired in a few rounds. Only for running the later
+ * checks: problems at the repaired fields are already reported and are filtered out.
+ */
+function repairedForChecks(data: unknown): { scenario: Scenario } | { custom: z.core.$ZodIssue[]; data: unknown } | undefined {
+  let copy: unknown;
+  try {
+    copy = structuredClone(data);
+  } catch {
+    return undefined;
+  }
+  const attempts = new Map<string, number>();
+  for (let round = 0; round < 6; round++) {
+    const result = ScenarioSchema.safeParse(copy);
+    if (result.success) return { scenario: result.data };
+    // The schema's own cross-reference checks (refinements) run once the fields parse: report those.
+    const custom = result.error.issues.filter((i) => i.code === "custom");
+    if (custom.length > 0) return { custom, data: copy };
+    for (const issue of result.error.issues) {
+      if (!repairAt(copy, issue as unknown as RawIssue, attempts)) return undefined;
+    }
+  }
+  return undefined;
+}
+
+type RawIssue = { code: string; path: PropertyKey[]; [k: string]: unknown };
+
+function repairAt(root: unknown, issue: RawIssue, attempts: Map<string, number>): boolean {
+  const path = issue.path;
+  if (issue.code === "unrecognized_keys") {
+    const target = path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k], root);
+    if (typeof target !== "object" || target === null) return false;
+    for (const k of (issue.keys as string[] | undefined) ?? []) delete (target as Record<string, unknown>)[k];
+    return true;
+  }
+  if (path.length === 0) return false;
+  const parent = path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k], root);
+  if (typeof parent !== "object" || parent === null) return false;
+  const key = path[path.length - 1]!;
+  const set = (v: unknown) => {
+    (parent as Record<PropertyKey, unknown>)[key] = v;
+    return true;
+  };
+  const expected = issue.expected;
+  switch (issue.code) {
+    case "invalid_type":
+      if (expected === "number" || expected === "int") return set(1);
+      if (expected === "boolean") return set(false);
+      if (expected === "array") return set([]);
+      if (expected === "object" || expected === "record") return set({});
+      if (expected === "string") return set(STRING_PLACEHOLDERS[0]);
+      return false;
+    case "too_small":
+    case "too_big": {
+      const bound = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
+      if (issue.origin !== "number" || !Number.isFinite(bound)) return false;
+      return set(issue.inclusive === false ? bound + (issue.code === "too_small" ? 1e-6 : -1e-6) : bound);
+    }
+    case "invalid_value": {
+      const values = issue.values as unknown[] | undefined;
+      return values !== undefined && values.length > 0 ? set(values[0]) : false;
+    }
+    case "invalid_format": {
+      const id = path.map(String).join(".");
+      const n = attempts.get(id) ?? 0;
+      attempts.set(id, n + 1);
+      return n < STRING_PLACEHOLDERS.length ? set(STRING_PLACEHOLDERS[n]) : false;
+    }
+    default:
+      return false;
+  }
 }
 
 /** Validates already-parsed data (e.g. from JSON.parse) against the scenario schema. Throws ScenarioError. */

@@ -132,6 +132,7 @@ export const PolicySchema = z
     description: z.string().optional(),
     extends: SlugSchema.optional().describe("Inherit the parent's lanes (merged by id) and routes (tried after this policy's own)."),
     removeLanes: z.array(NameSchema).optional().describe("Inherited lanes to drop."),
+    removeRoutes: z.array(NameSchema).optional().describe("Inherited routes (by id) to drop, e.g. those the policy's own routes make unreachable."),
     lanes: z.array(LaneSchema).default([]).describe("Lanes; may be empty only when `extends` is set."),
     routes: z.array(RouteSchema).default([]).describe("Routes, tried in order; may be empty only when `extends` is set."),
     reserves: z.array(ReserveSchema).optional().describe("Reserve officers (dynamic staffing); inherited from `extends` unless given."),

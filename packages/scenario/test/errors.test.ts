@@ -507,3 +507,39 @@ describe("YAML and JSON positions", () => {
     await expect(loadScenarioFile("/nonexistent/scenario.yaml")).rejects.toThrow(/cannot read the file \(ENOENT\)/);
   });
 });
+
+describe("one pass: every problem of a file at once", () => {
+  // Four mistakes of four stages: a wrong type and a bound (fields), an unknown lane (the schema's
+  // cross-references, checked only once the fields parse) and a day that closes before it opens
+  // (the semantic checks, which need a parsed scenario): class shares that do not sum to 1.
+  const fourMistakes = () => {
+    let s = setPath(minimal(), "demand.tripsPerDay", "lots");
+    s = setPath(s, "policies[0].lanes[0].servers", -2);
+    s = setPath(s, "policies[0].routes[0].steps[0].lanes", "l9");
+    return setPath(s, "travellers.classes[0].share", 0.7);
+  };
+
+  it("gives four lines for four mistakes of different stages, each naming its field", () => {
+    let error: ScenarioError | undefined;
+    try {
+      loadScenarioText(JSON.stringify(fourMistakes()), "four.json");
+    } catch (err) {
+      error = err as ScenarioError;
+    }
+    expect(error).toBeInstanceOf(ScenarioError);
+    const paths = error!.issues.map((i) => i.path);
+    expect([...paths].sort()).toEqual(["demand.tripsPerDay", "policies[0].lanes[0].servers", "policies[0].routes[0].steps[0].lanes", "travellers.classes"].sort());
+    expect(formatScenarioError(error!).split("\n").filter((l) => l.startsWith("four.json"))).toHaveLength(4);
+  });
+
+  it("never reports a later-stage problem at a field the schema stage already named", () => {
+    const input = setPath(minimal(), "policies[0].routes[0].steps[0].lanes", 7);
+    let error: ScenarioError | undefined;
+    try {
+      parseScenario(input, "mini.yaml");
+    } catch (err) {
+      error = err as ScenarioError;
+    }
+    expect(error!.issues.map((i) => i.path)).toEqual(["policies[0].routes[0].steps[0].lanes"]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matches, parseScenario, resolveScenario, setPath, travellerCombinations, type ResolvedQueueStep } from "../src/index.js";
+import { matches, parseScenario, resolveScenario, scenarioWarnings, setPath, travellerCombinations, type ResolvedQueueStep } from "../src/index.js";
 import { minimal } from "./helpers.js";
 
 const resolveInput = (input: unknown) => resolveScenario(parseScenario(input));
@@ -124,6 +124,33 @@ describe("resolveScenario", () => {
     expect(third.lanes.map((l) => `${l.id}@${l.definedIn}`)).toEqual(["l1@fast", "l2@base", "l3@fast", "l4@third"]);
     expect(third.routes.map((x) => `${x.id}@${x.definedIn}`)).toEqual(["first@third", "wl@fast", "all@base"]);
     expect(third.extends).toBe("fast");
+  });
+
+  it("removeRoutes drops inherited routes by id; an unknown id is an error naming the inherited ones", () => {
+    const input = setPath(minimal(), "policies[id=fast].routes", [
+      { id: "wl", when: { whitelisted: true }, steps: [{ checkpoint: "c2", lanes: "l3" }] },
+      { id: "rest", steps: [{ checkpoint: "c1", lanes: "l1" }] },
+    ]);
+    // `rest` takes everyone, so the inherited `all` is unreachable: validate warns, removeRoutes drops it.
+    expect(scenarioWarnings(resolveInput(input))).toEqual(["policies[id=fast].routes[id=all]: unreachable: route rest before it has no `when`, so it takes every traveller"]);
+    const cleaned = resolveInput(setPath(input, "policies[id=fast].removeRoutes", ["all"]));
+    expect(cleaned.policies[1]!.routes.map((x) => x.id)).toEqual(["wl", "rest"]);
+    // Only the removed route used the inherited lane l2: now the lane is what validate warns about.
+    expect(scenarioWarnings(cleaned)).toEqual(["policies[id=fast].lanes[id=l2]: unused: no route step, fallback or reserve of policy fast sends anyone to it"]);
+    expect(() => resolveInput(setPath(input, "policies[id=fast].removeRoutes", ["nope"]))).toThrow('no inherited route "nope" to remove');
+    expect(() => resolveInput(setPath(input, "policies[id=base].removeRoutes", ["all"]))).toThrow("`removeRoutes` needs `extends`");
+  });
+
+  it("counts a distribution named only by a step, a lane option or a fallback as used", () => {
+    let input = setPath(minimal(), "distributions.slow", { kind: "exponential", mean: 90 });
+    input = setPath(input, "distributions.slower", { kind: "exponential", mean: 120 });
+    input = setPath(input, "distributions.slowest", { kind: "exponential", mean: 150 });
+    const unused = (i: typeof input) => scenarioWarnings(resolveInput(i)).filter((w) => w.startsWith("distributions."));
+    expect(unused(input)).toHaveLength(3);
+    input = setPath(input, "policies[id=base].routes[0].steps[0].service", "slow");
+    input = setPath(input, "policies[id=fast].routes[0].steps[0].lanes[0].service", "slower");
+    input = setPath(input, "policies[id=base].routes[0].steps[0].fallback.service", "slowest");
+    expect(unused(input)).toEqual([]);
   });
 
   it("refuses to remove a lane that an inherited route still uses (even an unreachable one)", () => {

@@ -159,7 +159,7 @@ describe("hetao-sim validate", () => {
     expect(warnings).toContain("warning: policies[id=three].routes[id=never]: unreachable: route two.routes[0] before it has no `when`, so it takes every traveller");
     expect(warnings).toContain("warning: policies[id=two].lanes[id=idle]: unused: no route step, fallback or reserve of policy two sends anyone to it");
     expect(warnings).toContain("warning: policies[id=three].lanes[id=idle]: unused: no route step, fallback or reserve of policy three sends anyone to it");
-    expect(warnings).toContain("warning: distributions.spare: unused: no lane or delay step of any policy refers to it");
+    expect(warnings).toContain("warning: distributions.spare: unused: no lane, step, lane option, fallback or delay of any policy refers to it");
     expect(cli(["validate", "two-counters.yaml"]).stderr).toBe("");
   });
 
