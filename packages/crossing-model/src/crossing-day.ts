@@ -11,7 +11,9 @@ import type {
   PledgeResult,
   PolicyDayResult,
   ReserveResult,
+  SegmentResult,
 } from "./replication-result.js";
+import { SEGMENTS, segmentIndex } from "./traveller.js";
 import { TraceEvent, type TraceSink } from "./trace.js";
 
 /**
@@ -943,6 +945,18 @@ export class CrossingDay implements EventHandler {
       if (this.status[t] === STATUS_INSIDE) busCensored[b]!++;
       if (this.finishedAt[t]! > busLeaves[b]!) busLeaves[b] = this.finishedAt[t]!;
     }
+    // Who gains: counted travellers by whitelist standing and goods, summed once at the end of the day.
+    const segments: Record<string, SegmentResult> = {};
+    const seg = SEGMENTS.map(() => ({ arrived: 0, censored: 0, crossingSum: 0, waitSum: 0 }));
+    for (let t = 0; t < this.pop.size; t++) {
+      if (this.pop.counted[t] !== 1 || this.status[t] === STATUS_WAITING) continue;
+      const g = seg[segmentIndex(this.pop.whitelisted[t]!, this.pop.institutionWhitelisted[t]!, this.pop.goods[t]!)]!;
+      g.arrived++;
+      if (this.status[t] === STATUS_INSIDE) g.censored++;
+      g.crossingSum += this.finishedAt[t]! - this.pop.arrivalTime[t]!;
+      g.waitSum += this.waited[t]!;
+    }
+    SEGMENTS.forEach((name, k) => (segments[name] = seg[k]!));
     const shuttles = buses.map((bus, b) => ({
       time: bus.time,
       direction: bus.direction,
@@ -978,6 +992,7 @@ export class CrossingDay implements EventHandler {
       wait: wait.toJSON(),
       byClass,
       byDirection,
+      segments,
       checkpoints,
       shuttles,
       controls,

@@ -38,6 +38,19 @@ export const GroupResultSchema = z
   .strict();
 export type GroupResult = z.infer<typeof GroupResultSchema>;
 
+/**
+ * One segment of travellers (see SEGMENTS: whitelist standing × carrying declarable goods): counts and
+ * the sums of door-to-door crossing and queueing times, so each policy's mean per segment and the
+ * paired difference between policies (the same people under both) follow per day.
+ */
+export const SegmentResultSchema = z.strictObject({
+  arrived: z.number().int().nonnegative(),
+  censored: z.number().int().nonnegative(),
+  crossingSum: z.number().nonnegative(),
+  waitSum: z.number().nonnegative(),
+});
+export type SegmentResult = z.infer<typeof SegmentResultSchema>;
+
 /** One checkpoint (all lanes with that label). */
 export const CheckpointResultSchema = z
   .object({
@@ -193,6 +206,8 @@ export const PolicyDayResultSchema = z
     wait: HistogramStateSchema,
     byClass: z.record(z.string(), GroupResultSchema),
     byDirection: z.record(z.string(), GroupResultSchema),
+    /** Counted travellers by segment (every key of SEGMENTS, in its order). */
+    segments: z.record(z.string(), SegmentResultSchema),
     checkpoints: z.record(z.string(), CheckpointResultSchema),
     controls: z.record(z.string(), ControlResultSchema),
     pledges: z.record(z.string(), PledgeResultSchema),

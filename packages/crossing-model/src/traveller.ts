@@ -57,3 +57,26 @@ export function comboAttributes(scenario: ResolvedScenario, combo: number): Trav
     destination: DESTINATIONS[destination]!,
   };
 }
+
+/**
+ * Who gains: travellers by whitelist standing (白名單) and by whether they carry declarable goods.
+ * `enrolled`: the researcher is on the whitelist (enrolled, at a whitelisted institution);
+ * `institution-only`: the institution is whitelisted (備案) but the researcher has not enrolled, so its
+ * customs measures apply to the goods and the walk-through does not; `not-whitelisted`: neither.
+ * `…-with-goods`: carrying instruments, reagents or biological samples.
+ */
+export const SEGMENTS = [
+  "enrolled",
+  "enrolled-with-goods",
+  "institution-only",
+  "institution-only-with-goods",
+  "not-whitelisted",
+  "not-whitelisted-with-goods",
+] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
+/** Index into SEGMENTS of a traveller's attributes (goods 0 = none). */
+export function segmentIndex(whitelisted: number, institutionWhitelisted: number, goods: number): number {
+  const standing = whitelisted === 1 ? 0 : institutionWhitelisted === 1 ? 1 : 2;
+  return standing * 2 + (goods > 0 ? 1 : 0);
+}

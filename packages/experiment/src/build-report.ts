@@ -4,6 +4,7 @@ import {
   type PolicyDayResult,
   type ReplicationResult,
   SUMMARY_METRICS,
+  SEGMENTS,
 } from "@hetao/crossing-model";
 import { LogHistogram, confidenceInterval, pairedDifference } from "@hetao/stats";
 import {
@@ -318,6 +319,7 @@ function policyReport(spec: ExperimentSpec, scenario: ResolvedScenario, id: stri
     wait: quantiles(days.map((d) => d.wait)),
     byClass,
     byDirection,
+    segments: segmentReports(days),
     checkpoints,
     controls,
     lanes,
@@ -331,6 +333,54 @@ function policyReport(spec: ExperimentSpec, scenario: ResolvedScenario, id: stri
     })),
     hourly,
   };
+}
+
+/** The segments with any counted traveller on any day, in the model's order. */
+function segmentsPresent(days: readonly PolicyDayResult[]): string[] {
+  return SEGMENTS.filter((k) => days.some((d) => (d.segments[k]?.arrived ?? 0) > 0));
+}
+
+/** Per-day mean of a segment's sum per trip; days without a trip of the segment are left out. */
+function segmentMeans(days: readonly PolicyDayResult[], key: string, field: "crossingSum" | "waitSum"): number[] {
+  const out: number[] = [];
+  for (const d of days) {
+    const g = d.segments[key];
+    if (g !== undefined && g.arrived > 0) out.push(g[field] / g.arrived);
+  }
+  return out;
+}
+
+function segmentReports(days: readonly PolicyDayResult[]): PolicyReport["segments"] {
+  const out: PolicyReport["segments"] = {};
+  for (const k of segmentsPresent(days)) {
+    let arrived = 0;
+    let censored = 0;
+    for (const d of days) {
+      arrived += d.segments[k]?.arrived ?? 0;
+      censored += d.segments[k]?.censored ?? 0;
+    }
+    out[k] = {
+      arrivedPerDay: arrived / Math.max(1, days.length),
+      censored,
+      meanCrossing: interval(segmentMeans(days, k, "crossingSum")),
+      meanWait: interval(segmentMeans(days, k, "waitSum")),
+    };
+  }
+  return out;
+}
+
+/**
+ * Paired per-segment differences. Both policies simulate the same travellers (common random numbers),
+ * so a segment has trips on the same days under both and the per-day means pair up.
+ */
+function segmentDifferences(t: readonly PolicyDayResult[], b: readonly PolicyDayResult[]): Comparison["segments"] {
+  const out: Comparison["segments"] = {};
+  for (const k of segmentsPresent(b)) {
+    const days = t.map((_, i) => i).filter((i) => (t[i]!.segments[k]?.arrived ?? 0) > 0 && (b[i]!.segments[k]?.arrived ?? 0) > 0);
+    const per = (ds: readonly PolicyDayResult[], field: "crossingSum" | "waitSum") => days.map((i) => ds[i]!.segments[k]![field] / ds[i]!.segments[k]!.arrived);
+    out[k] = { crossing: difference(per(t, "crossingSum"), per(b, "crossingSum")), wait: difference(per(t, "waitSum"), per(b, "waitSum")) };
+  }
+  return out;
 }
 
 function difference(treatment: readonly number[], baseline: readonly number[]): Difference {
@@ -412,7 +462,7 @@ function pointReport(spec: ExperimentSpec, index: number, overrides: PointReport
       direction: bus.direction,
       dwell: difference(t.map((d) => d.shuttles[k]?.dwell ?? 0), b.map((d) => d.shuttles[k]?.dwell ?? 0)),
     }));
-    return { treatment, baseline, metrics, controls, shuttles };
+    return { treatment, baseline, metrics, controls, shuttles, segments: segmentDifferences(t, b) };
   });
   // Reports: clearance-time CDFs on one grid, service pledges, researcher-hours saved.
   const cdfs = clearanceCdfs(new Map(spec.policies.map((p) => [p, daysOf(p)])));

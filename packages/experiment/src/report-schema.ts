@@ -153,6 +153,12 @@ export const PolicyReportSchema = z.strictObject({
   wait: QuantilesSchema,
   byClass: z.record(z.string(), GroupReportSchema),
   byDirection: z.record(z.string(), GroupReportSchema),
+  /**
+   * Who gains: counted travellers by segment (whitelist standing × carrying declarable goods; the
+   * model's SEGMENTS, those with any traveller): trips per day, and the mean door-to-door crossing and
+   * queueing time per trip with intervals over replications.
+   */
+  segments: z.record(z.string(), z.strictObject({ arrivedPerDay: z.number().nonnegative(), censored: Count, meanCrossing: IntervalSchema, meanWait: IntervalSchema })),
   checkpoints: z.record(z.string(), CheckpointReportSchema),
   controls: z.record(z.string(), ControlReportSchema),
   lanes: z.record(z.string(), LaneReportSchema),
@@ -212,6 +218,8 @@ export const ComparisonSchema = z.strictObject({
   controls: z.record(z.string(), DifferenceSchema),
   /** Per shuttle bus (time order): the paired difference of its dwell at the crossing. */
   shuttles: z.array(z.strictObject({ time: z.string(), direction: z.string(), dwell: DifferenceSchema })),
+  /** Per segment (as PolicyReport.segments): the paired difference of the mean crossing and queueing time per trip (the same people under both policies). */
+  segments: z.record(z.string(), z.strictObject({ crossing: DifferenceSchema, wait: DifferenceSchema })),
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;
 

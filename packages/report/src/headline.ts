@@ -6,6 +6,7 @@
 import type { Comparison, ComplianceRow, Difference, Interval, PointReport, Report } from "@hetao/experiment";
 import { NA, formatDifference, formatDuration, formatNumber, formatPercent, formatValue } from "./format.js";
 import { formatGrouped } from "./narrative.js";
+import { segmentLabel } from "./tables.js";
 
 /** "−56.3% (−58.0% to −54.6%)" from a difference's ratio interval; "" when it has none. */
 export function relativeText(d: Difference): string {
@@ -234,6 +235,18 @@ export function verdict(report: Report, point: PointReport, code: (id: string) =
       );
     } else {
       out.push(`No control shows a clear change in time per traveller, ${ohText}.`);
+    }
+    // Who gains most: the segment (whitelist standing × goods) with the largest clear saving per crossing.
+    const segments = Object.entries(cmp.segments);
+    const gains = segments.filter(([, x]) => x.crossing.significant && x.crossing.mean !== null && x.crossing.mean < 0);
+    gains.sort((x, y) => x[1].crossing.mean! - y[1].crossing.mean! || (x[0] < y[0] ? -1 : 1));
+    if (segments.length > 1 && gains.length > 0) {
+      const [k, x] = gains[0]!;
+      const perDay = b.segments[k]?.arrivedPerDay ?? 0;
+      out.push(
+        `Who gains most under ${name(cmp.treatment)}: ${segmentLabel(k)} (${formatNumber(perDay, 0)} trips a day), ${formatDuration(-x.crossing.mean!, false)} less per crossing ` +
+          `(95% CI ${formatDifference("meanCrossing", x.crossing.lower)} to ${formatDifference("meanCrossing", x.crossing.upper)}).`,
+      );
     }
   }
   const pledges = pledgeLines(report, point).filter((l) => l.total > 0);

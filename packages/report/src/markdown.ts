@@ -14,7 +14,7 @@ import {
 } from "./narrative.js";
 import { sweepView } from "./sweep-view.js";
 import { controlLines, headlineCards, pledgeLines, verdict } from "./headline.js";
-import { type TextTable, checkpointRows, controlRows, groupRows, hourlyRows, shuttleRows, staffingRows } from "./tables.js";
+import { type TextTable, checkpointRows, controlRows, groupRows, hourlyRows, segmentRows, shuttleRows, staffingRows } from "./tables.js";
 import {
   NA,
   describeOverrides,
@@ -236,6 +236,10 @@ export function renderMarkdown(input: Report): string {
     out.push(`${h} Staffing, censoring and capacity`, "", staffing.caption ?? "", "", textTable(staffing, ["l", "r", "r", "l", "r", "r", "l"]), "");
     if (point.compliance !== undefined && point.compliance.length > 0) {
       out.push(`${h} Service standards`, "", complianceTable(point.compliance), "", COMPLIANCE_RULE, "", complianceNotes(point.compliance), "");
+    }
+    const segments = segmentRows(report, point);
+    if (segments.rows.length > 0) {
+      out.push(`${h} Who gains: by whitelist standing and goods`, "", segments.caption!, "", markdownTable(segments.header, segments.rows, segments.header.map((_, i) => (i === 0 ? "l" : "r"))), "");
     }
     const shuttles = shuttleRows(report, point);
     if (shuttles.rows.length > 0) {

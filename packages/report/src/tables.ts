@@ -254,3 +254,46 @@ export function shuttleRows(report: Report, point: PointReport): TextTable {
       "A shuttle bus waits at the crossing for its last passenger: its dwell, from arriving to the last passenger leaving the last control, is every passenger's time at the crossing. Mean [95% CI] over simulated days; difference rows are paired per day (* = the interval excludes 0); ≥: a passenger was still inside at the hard stop on some day.",
   };
 }
+
+/** Plain words for the model's segments (whitelist standing × carrying declarable goods). */
+export const SEGMENT_LABELS: Record<string, string> = {
+  enrolled: "enrolled researchers, no goods",
+  "enrolled-with-goods": "enrolled researchers carrying goods",
+  "institution-only": "whitelisted institution, not enrolled, no goods",
+  "institution-only-with-goods": "whitelisted institution, not enrolled, carrying goods",
+  "not-whitelisted": "institution not whitelisted, no goods",
+  "not-whitelisted-with-goods": "institution not whitelisted, carrying goods",
+};
+
+export function segmentLabel(key: string): string {
+  return SEGMENT_LABELS[key] ?? key;
+}
+
+/**
+ * Who gains: per segment, trips per day, each policy's mean crossing (door to door) with its interval,
+ * and each comparison's paired difference (the same people under both policies).
+ */
+export function segmentRows(report: Report, point: PointReport): TextTable {
+  const policies = report.experiment.policies;
+  const keys = Object.keys(point.policies[policies[0]!]?.segments ?? {});
+  const header = ["travellers", "trips a day", ...policies.map((id) => `${id}: mean crossing [95% CI]`), ...point.comparisons.map((c) => `${c.treatment} − ${c.baseline} [95% CI]`)];
+  const rows = keys.map((k) => {
+    const first = point.policies[policies[0]!]!.segments[k]!;
+    const cells = [segmentLabel(k), formatNumber(first.arrivedPerDay, 1)];
+    for (const id of policies) {
+      const g = point.policies[id]?.segments[k];
+      cells.push(g === undefined ? NA : `${g.censored > 0 ? "≥ " : ""}${dur(g.meanCrossing.mean)} [${dur(g.meanCrossing.lower)}, ${dur(g.meanCrossing.upper)}]`);
+    }
+    for (const c of point.comparisons) {
+      const d = c.segments[k]?.crossing;
+      cells.push(d === undefined ? NA : `${formatDuration(d.mean, true)} [${formatDuration(d.lower, true)}, ${formatDuration(d.upper, true)}]${d.significant ? " *" : ""}`);
+    }
+    return cells;
+  });
+  return {
+    header,
+    rows: keys.length > 1 ? rows : [],
+    caption:
+      "Who gains: door-to-door crossing time per trip by whitelist standing (白名單: enrolled researchers; staff of whitelisted (備案) institutions who have not enrolled, whose goods the institution's customs measures cover; the rest) and by whether the trip carries declarable goods (instruments, reagents, biological samples). Mean [95% CI] over simulated days; differences are paired per day (* = the interval excludes 0); ≥: someone was still inside at the hard stop.",
+  };
+}

@@ -8,7 +8,7 @@ import { HtmlContext, escapeHtml, prose, table } from "../html-parts.js";
 import { NA, describeOverrides, formatNumber, formatPercent } from "../format.js";
 import { methodSentences, canonicalReport, reproduceCommand } from "../narrative.js";
 import { renderSweepSection } from "../sweep-section.js";
-import { atLeast, checkpointRows, controlRows, groupRows, hourlyRows, shuttleRows, staffingRows } from "../tables.js";
+import { atLeast, checkpointRows, controlRows, groupRows, hourlyRows, segmentRows, shuttleRows, staffingRows } from "../tables.js";
 import { min, tableFrom } from "./axes.js";
 import { policyCard, differenceCard } from "./cards.js";
 import { hourlyChart } from "./hourly-chart.js";
@@ -67,6 +67,8 @@ function pointSection(ctx: HtmlContext, point: PointReport, multi: boolean, char
   out.push(`<section id="${prefix}-staffing"><${h}>Staffing, censoring and capacity</${h}>${tableFrom(staffingRows(ctx.report, point))}</section>`);
   out.push(complianceSection(point, prefix, h));
   if (!multi) {
+    const segments = segmentRows(ctx.report, point);
+    if (segments.rows.length > 0) out.push(`<section id="${prefix}-segments"><${h}>Who gains: by whitelist standing and goods</${h}>${tableFrom(segments)}</section>`);
     const shuttles = shuttleRows(ctx.report, point);
     if (shuttles.rows.length > 0) out.push(`<section id="${prefix}-shuttles"><${h}>Shuttle buses</${h}>${tableFrom(shuttles)}</section>`);
   }
