@@ -32,6 +32,7 @@ import { compliance } from "./compliance.js";
 import { resolvePoint } from "./run-replication.js";
 import { formatTimeOfDay, type ResolvedScenario } from "@hetao/scenario";
 import { economics } from "./economics.js";
+import type { PrecisionRecord } from "./precision.js";
 import { clearanceCdfs, hourlyMeanClearanceInterval } from "./report-series.js";
 
 export const CONFIDENCE_LEVEL = 0.95;
@@ -40,6 +41,8 @@ export interface ReportMeta {
   /** sha256 of the scenario's canonical JSON (loadScenarioFile's `digest`). */
   scenarioDigest: string;
   toolVersion: string;
+  /** How `run --precision` chose the replications, recorded in `experiment.precision`. */
+  precision?: PrecisionRecord;
 }
 
 /** null for NaN/±Infinity: JSON has neither. */
@@ -507,6 +510,7 @@ export function buildReport(spec: ExperimentSpec, results: readonly ReplicationR
       commonRandomNumbers: true,
       confidenceLevel: CONFIDENCE_LEVEL,
       histogramRelativeAccuracy: relativeAccuracyOf(results),
+      ...(meta.precision !== undefined ? { precision: meta.precision } : {}),
     },
     points,
     replications: replicationRows(

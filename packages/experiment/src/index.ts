@@ -144,3 +144,17 @@ export {
   type RosterPolicy,
   type RosterResult,
 } from "./roster.js";
+export {
+  DEFAULT_PRECISION_MEASURE,
+  PrecisionRecordSchema,
+  PrecisionTargetSchema,
+  nextReplications,
+  parsePrecision,
+  precisionChecks,
+  skewedUnderfewReplications,
+  skewness,
+  worstCheck,
+  type PrecisionCheck,
+  type PrecisionRecord,
+  type PrecisionTarget,
+} from "./precision.js";

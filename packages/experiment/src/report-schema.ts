@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SUMMARY_METRICS } from "@hetao/crossing-model";
+import { PrecisionRecordSchema } from "./precision.js";
 
 /** A number that is null when undefined or not finite (JSON has no NaN/Infinity). */
 const Num = z.number().nullable();
@@ -357,6 +358,8 @@ export const ReportSchema = z.strictObject({
     confidenceLevel: z.literal(0.95),
     /** Relative accuracy of every histogram quantile (e.g. 0.01 = 1%); null when there were no histograms. */
     histogramRelativeAccuracy: Num,
+    /** Present when the replications were chosen by `run --precision` (see precision.ts): the targets, rounds and outcome. */
+    precision: PrecisionRecordSchema.optional(),
   }),
   /** Sorted by design point index. */
   points: z.array(PointReportSchema),

@@ -216,6 +216,18 @@ export function sweepParametersOf(report: Report): { path: string; values: unkno
 }
 
 /** The method paragraph (plain text; code spans in backticks). */
+/** How `run --precision` chose the replications (the sequential rule), or "" for a fixed count. */
+export function sequentialSentence(report: Report): string {
+  const p = report.experiment.precision;
+  if (p === undefined) return "";
+  const targets = p.targets.map((t) => `${t.measure} within ±${formatPercent(t.relativeHalfWidth, false, 1)}`).join(", ");
+  const worst = p.worst.relativeHalfWidth === null ? "undefined" : `±${formatPercent(p.worst.relativeHalfWidth, false, 1)}`;
+  return (
+    `The number of replications was chosen sequentially (run --precision): rounds of ${p.rounds.join(", ")} replications until every policy's interval and every paired difference (relative to the baseline's mean) had a half-width of ${targets}, or ${p.cap} replications; ` +
+    `${p.met ? "met" : "not met at the cap"}, the widest being ${p.worst.measure} of ${p.worst.subject} at ${worst}. A sequential stop covers slightly less than the nominal level.`
+  );
+}
+
 export function methodSentences(report: Report): string[] {
   const e = report.experiment;
   const warmup =
@@ -233,6 +245,7 @@ export function methodSentences(report: Report): string[] {
     "Arrivals stop at close; the day then runs until the crossing is empty or the hard stop (`day.end`). Anyone still inside at the hard stop is censored: counted in every time statistic with the time elapsed so far, so figures marked \"at least\" are lower bounds.",
     "Three times are reported per traveller: the crossing (door to door, from leaving the origin park to reaching the destination park, walks included), clearance (first control joined to last control left) and the time at each control (queue plus service there), on which the service pledges are measured.",
     `Intervals are ${formatPercent(e.confidenceLevel, false, 0)} Student-t confidence intervals over replications (one value per simulated day).`,
+    sequentialSentence(report),
     precision,
     `Scenario digest \`${report.scenario.digest.slice(0, 16)}\` (sha256 of the canonical scenario), experiment \`${e.id}\`, ${report.tool.name} ${report.tool.version}.`,
   ].filter((s) => s !== "");

@@ -66,6 +66,46 @@ describe("hetao-sim run", () => {
     expect(r.stderr).toMatch(/progress: 3\/3 replications \(100%\)/);
   });
 
+  it("--precision runs rounds until every interval is narrow enough; the report is --replications n's plus the rounds", () => {
+    const r = cli(["run", "two-counters.yaml", "--replications", "3", "--precision", "4%", "--threads", "2", "--out", "prec"]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, "prec/report.json"), "utf8"));
+    const p = report.experiment.precision;
+    expect(p.met).toBe(true);
+    expect(p.rounds[0]).toBe(3);
+    expect(p.rounds.length).toBeGreaterThan(1);
+    expect(p.rounds.at(-1)).toBe(report.experiment.replications);
+    expect(p.worst.relativeHalfWidth).toBeLessThanOrEqual(0.04);
+    expect(r.stderr).toMatch(/precision: widest meanCrossing of .* next round \d+/);
+    expect(r.stderr).toMatch(/precision met at \d+ replications/);
+    // Every check holds in the final report: each policy's interval and each paired difference.
+    for (const point of report.points) {
+      for (const id of report.experiment.policies) {
+        const iv = point.policies[id].summary.meanCrossing;
+        expect(iv.halfWidth / iv.mean).toBeLessThanOrEqual(0.04);
+      }
+      for (const c of point.comparisons) expect(c.metrics.meanCrossing.halfWidth / Math.abs(c.metrics.meanCrossing.baselineMean)).toBeLessThanOrEqual(0.04);
+    }
+    // The same bytes as a fixed run of the final count, but for experiment.precision.
+    const fixed = cli(["run", "two-counters.yaml", "--replications", String(report.experiment.replications), "--threads", "1", "--quiet", "--out", "fixed"]);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    delete report.experiment.precision;
+    expect(JSON.stringify(report)).toBe(JSON.stringify(JSON.parse(readFileSync(join(dir, "fixed/report.json"), "utf8"))));
+    expect(readFileSync(join(dir, "prec/report.md"), "utf8")).toMatch(/chosen sequentially \(run --precision\): rounds of 3, /);
+  });
+
+  it("--precision stops at --max-replications and says the target was not met", () => {
+    const r = cli(["run", "two-counters.yaml", "--replications", "3", "--precision", "0.1%", "--max-replications", "8", "--threads", "2", "--out", "capped"]);
+    expect(r.code, r.stderr).toBe(0);
+    const p = JSON.parse(readFileSync(join(dir, "capped/report.json"), "utf8")).experiment.precision;
+    expect(p).toMatchObject({ met: false, cap: 8 });
+    expect(p.rounds.at(-1)).toBe(8);
+    expect(r.stderr).toMatch(/precision not met at the cap of 8 replications/);
+    const bad = cli(["run", "two-counters.yaml", "--precision", "bogus=5%"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/unknown measure "bogus"/);
+  });
+
   it("defaults --out to reports/<scenario name>", () => {
     const r = cli(["run", "two-counters.yaml", "--replications", "2", "--threads", "1", "--quiet"]);
     expect(r.code, r.stderr).toBe(0);

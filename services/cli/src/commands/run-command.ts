@@ -1,5 +1,18 @@
 import { join } from "node:path";
-import { type ExperimentSpec, buildReport, createExperiment, experimentId, reportJson } from "@hetao/experiment";
+import {
+  type ExperimentSpec,
+  type PrecisionRecord,
+  type PrecisionTarget,
+  buildReport,
+  createExperiment,
+  experimentId,
+  nextReplications,
+  precisionChecks,
+  reportJson,
+  skewedUnderfewReplications,
+  worstCheck,
+} from "@hetao/experiment";
+import type { ReplicationResult } from "@hetao/crossing-model";
 import { renderReportFiles, renderSummaryTable } from "@hetao/report";
 import { ScenarioError, formatScenarioError, loadScenarioFile } from "@hetao/scenario";
 import { type SweepTraceOptions, checkTraceOptions, renderSweepTable, sweepPoints, writeTrace } from "../exports-step.js";
@@ -24,7 +37,13 @@ export interface RunOptions extends SweepTraceOptions {
   valueOfTime?: { value: number; currency?: string };
   /** Redis URL of the BullMQ fleet (or REDIS_URL): run there instead of embedded. */
   redis?: string;
+  /** Replications in rounds until every target holds (packages/experiment/src/precision.ts), up to `maxReplications`. */
+  precision?: PrecisionTarget[];
+  maxReplications?: number;
 }
+
+/** Default cap of `--precision`. */
+export const DEFAULT_MAX_REPLICATIONS = 1000;
 
 /**
  * Chooses the transport. Embedded worker threads today; the fleet adds `--redis <url>` / REDIS_URL here
@@ -34,6 +53,47 @@ export function selectRunner(options: RunOptions): ExperimentRunner {
   const fleet = fleetRunnerFor(options);
   if (fleet !== undefined) return fleet;
   return new EmbeddedRunner({ threads: options.threads ?? defaultThreads() });
+}
+
+/**
+ * The sequential rule (precision.ts): rounds of replications until every target holds or the cap is
+ * reached; each round's spec differs only in its replication count, so the last round's report is the
+ * one `--replications n` gives, plus `experiment.precision`.
+ */
+async function runToPrecision(
+  first: ExperimentSpec,
+  targets: readonly PrecisionTarget[],
+  cap: number,
+  runRound: (spec: ExperimentSpec) => Promise<ReplicationResult[]>,
+  specFor: (replications: number) => ExperimentSpec,
+  meta: { scenarioDigest: string; toolVersion: string },
+  log: (line: string) => void,
+) {
+  const rounds: number[] = [];
+  let spec = first;
+  for (;;) {
+    const results = await runRound(spec);
+    rounds.push(spec.replications);
+    const plain = buildReport(spec, results, meta);
+    const checks = precisionChecks(plain, targets);
+    const worst = worstCheck(checks);
+    const met = checks.every((c) => c.met);
+    const worstText = worst === undefined ? "" : `${worst.measure} of ${worst.subject} ±${worst.relativeHalfWidth === null ? "undefined" : `${(worst.relativeHalfWidth * 100).toFixed(1)}%`} (target ${(worst.target * 100).toFixed(1)}%)`;
+    const next = met ? spec.replications : nextReplications(spec.replications, checks, cap);
+    if (met || next <= spec.replications) {
+      log(met ? `precision met at ${spec.replications} replications: widest ${worstText}` : `precision not met at the cap of ${cap} replications: widest ${worstText}`);
+      const record: PrecisionRecord = {
+        targets: targets.map((t) => ({ ...t })),
+        cap,
+        rounds,
+        met,
+        worst: worst === undefined ? { measure: "", subject: "", relativeHalfWidth: null, target: 0 } : { measure: worst.measure, subject: worst.subject, relativeHalfWidth: worst.relativeHalfWidth, target: worst.target },
+      };
+      return buildReport(spec, results, { ...meta, precision: record });
+    }
+    log(`precision: widest ${worstText} at ${spec.replications} replications; next round ${next}`);
+    spec = specFor(next);
+  }
 }
 
 export interface RunOutcome {
@@ -77,23 +137,43 @@ export async function runCommand(scenarioPath: string, options: RunOptions, runn
   checkTraceOptions(spec, options);
   const outDir = options.out ?? join("reports", scenario.name);
 
+  const cap = options.maxReplications ?? DEFAULT_MAX_REPLICATIONS;
+  if (options.precision !== undefined && spec.replications > cap) {
+    throw new CliError(`--max-replications ${cap} is below the first round's ${spec.replications} replications (--replications or the scenario's)`);
+  }
   const runner = runnerFactory(options);
-  log(
-    `${scenario.name}: ${spec.replications} replications × ${spec.policies.length} ${spec.policies.length === 1 ? "policy" : "policies"} ` +
-      `(${spec.policies.join(", ")}), seed ${spec.seed}, experiment ${experimentId(spec)}; ${runner.describe()}`,
-  );
-  const progress = new ProgressDisplay(progressMode(options));
-  let results;
+  const runRound = async (roundSpec: ExperimentSpec): Promise<ReplicationResult[]> => {
+    log(
+      `${scenario.name}: ${roundSpec.replications} replications × ${roundSpec.policies.length} ${roundSpec.policies.length === 1 ? "policy" : "policies"} ` +
+        `(${roundSpec.policies.join(", ")}), seed ${roundSpec.seed}, experiment ${experimentId(roundSpec)}; ${runner.describe()}`,
+    );
+    const progress = new ProgressDisplay(progressMode(options));
+    try {
+      return await runner.run(roundSpec, (p) => progress.update(p));
+    } catch (err) {
+      throw new CliError(`run failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      progress.stop();
+    }
+  };
+  const meta = { scenarioDigest: digest, toolVersion: TOOL_VERSION };
+  let report;
   try {
-    results = await runner.run(spec, (p) => progress.update(p));
-  } catch (err) {
-    throw new CliError(`run failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (options.precision === undefined || options.precision.length === 0) {
+      report = buildReport(spec, await runRound(spec), meta);
+    } else {
+      report = await runToPrecision(spec, options.precision, cap, runRound, (n) => createExperiment(scenario, { ...createOptions, replications: n }), meta, log);
+      spec = createExperiment(scenario, { ...createOptions, replications: report.experiment.replications });
+    }
   } finally {
-    progress.stop();
     await runner.close?.();
   }
-
-  const report = buildReport(spec, results, { scenarioDigest: digest, toolVersion: TOOL_VERSION });
+  for (const s of skewedUnderfewReplications(report)) {
+    log(
+      `warning: ${s.policy}: the per-replication mean queueing time is strongly skewed (skewness ${s.skewness.toFixed(1)}) at ${report.experiment.replications} replications: ` +
+        `intervals may cover less than 95%; run 30 or more (--replications 30, or --precision)`,
+    );
+  }
   const jsonText = reportJson(report);
   // report.json, report.md, report.html: the same bundle the fleet's metrics service writes.
   const written = await replaceFolderAtomically(outDir, renderReportFiles(report));

@@ -3,12 +3,22 @@ import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { collectOption, integerOption, listOption } from "../options.js";
 import type { RunOptions } from "./run-command.js";
+import { type PrecisionTarget, parsePrecision } from "@hetao/experiment";
 
 /** `--value-of-time 400:HKD` → { value: 400, currency: "HKD" } (the currency is optional). */
 export function valueOfTimeOption(text: string): { value: number; currency?: string } {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(?::\s*([A-Za-z][\w$€¥£]{0,15}))?\s*$/.exec(text);
   if (m === null) throw new InvalidArgumentError("--value-of-time must be a non-negative number with an optional currency, e.g. 400 or 400:HKD.");
   return m[2] !== undefined ? { value: Number(m[1]), currency: m[2] } : { value: Number(m[1]) };
+}
+
+/** `--precision 5%` / `--precision meanWait=10%`, collected; a bad value is one line naming the accepted forms. */
+export function precisionOption(text: string, previous: PrecisionTarget[] = []): PrecisionTarget[] {
+  try {
+    return [...previous, parsePrecision(text)];
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 export function registerRun(program: Command): void {
@@ -33,6 +43,12 @@ export function registerRun(program: Command): void {
     .option("--redis <url>", "run on the BullMQ worker fleet at this Redis (default: REDIS_URL when set; see docs/operations.md)")
     .option("--working-days <n>", "working days per year for the researcher-hours-saved line (default 250)", integerOption("--working-days", 1, 366))
     .option("--value-of-time <x[:CUR]>", "value of one researcher-hour, e.g. 400:HKD, to value the hours saved", valueOfTimeOption)
+    .option(
+      "--precision <target>",
+      'repeatable: run replications in rounds until every 95% interval is this narrow, e.g. "5%" (mean crossing time, per policy and per paired difference) or "meanWait=10%" (see docs/method.md)',
+      precisionOption,
+    )
+    .option("--max-replications <n>", "cap for --precision (default 1000)", integerOption("--max-replications", 2, 100_000))
     .option("--json", "print report.json to stdout instead of the summary table")
     .option("-q, --quiet", "no progress or log lines on stderr")
     .action(async (scenario: string, options: RunOptions) => {
