@@ -154,3 +154,44 @@ export function hourlyTable(report: Report): Table {
   }
   return { columns, rows };
 }
+
+/**
+ * Who gains (long): one row per design point × segment × policy (the report's `segments`: whitelist
+ * standing × carrying declarable goods) with the mean crossing and queueing time per trip and their
+ * 95% intervals, then one row per comparison with the paired differences (policy "treatment − baseline").
+ */
+export function segmentsTable(report: Report): Table {
+  const params = parameterColumns(report);
+  const num = (name: string, unit: string, description: string): ColumnDef => ({ name, type: "double", unit, description });
+  const columns: ColumnDef[] = [
+    POINT_COLUMN,
+    ...params.columns,
+    { name: "segment", type: "string", unit: "", description: "enrolled, institution-only (whitelisted institution, not enrolled) or not-whitelisted; -with-goods when carrying instruments, reagents or biological samples" },
+    { name: "policy", type: "string", unit: "", description: "clearance policy id, or \"treatment − baseline\" for a paired difference" },
+    num("tripsPerDay", "travellers/day", "counted trips of the segment per simulated day (the same under every policy)"),
+    num("meanCrossing", "s", "mean door-to-door crossing time per trip (a difference: treatment − baseline, paired per day)"),
+    num("meanCrossingLower", "s", "lower bound of its 95% interval"),
+    num("meanCrossingUpper", "s", "upper bound of its 95% interval"),
+    num("meanWait", "s", "mean total queueing time per trip (a difference: paired per day)"),
+    num("meanWaitLower", "s", "lower bound of its 95% interval"),
+    num("meanWaitUpper", "s", "upper bound of its 95% interval"),
+  ];
+  const rows: Cell[][] = [];
+  for (const p of report.points) {
+    const first = p.policies[report.experiment.policies[0]!];
+    for (const k of Object.keys(first?.segments ?? {})) {
+      const perDay = first!.segments[k]!.arrivedPerDay;
+      for (const id of report.experiment.policies) {
+        const g = p.policies[id]?.segments[k];
+        if (g === undefined) continue;
+        rows.push([p.index, ...params.cellsOf(p.index), k, id, perDay, g.meanCrossing.mean, g.meanCrossing.lower, g.meanCrossing.upper, g.meanWait.mean, g.meanWait.lower, g.meanWait.upper]);
+      }
+      for (const c of p.comparisons) {
+        const d = c.segments[k];
+        if (d === undefined) continue;
+        rows.push([p.index, ...params.cellsOf(p.index), k, `${c.treatment} − ${c.baseline}`, perDay, d.crossing.mean, d.crossing.lower, d.crossing.upper, d.wait.mean, d.wait.lower, d.wait.upper]);
+      }
+    }
+  }
+  return { columns, rows };
+}

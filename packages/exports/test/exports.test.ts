@@ -108,7 +108,7 @@ describe("exportFiles", () => {
   const files = exportFiles(report);
 
   it("writes replications and hourly tables as CSV and Parquet, with deterministic bytes", () => {
-    expect(files.map((f) => f.name)).toEqual(["replications.csv", "replications.parquet", "hourly.csv", "hourly.parquet"]);
+    expect(files.map((f) => f.name)).toEqual(["replications.csv", "replications.parquet", "hourly.csv", "hourly.parquet", "segments.csv", "segments.parquet"]);
     const again = exportFiles(sweepReport());
     for (let i = 0; i < files.length; i++) expect(again[i]!.content).toEqual(files[i]!.content);
   });
