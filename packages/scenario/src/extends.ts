@@ -28,6 +28,38 @@ export interface FlattenResult {
 }
 
 /**
+ * `removeLanes` / `removeRoutes`: drops each named inherited item from `items` in place; an id with no
+ * inherited item, or a removal on a policy without a parent, is an issue naming the field.
+ */
+function removeInherited<T>(
+  issues: SemanticIssue[],
+  policyIndex: number,
+  parentId: string | undefined,
+  hasParent: boolean,
+  field: "removeLanes" | "removeRoutes",
+  noun: "lane" | "route",
+  ids: readonly string[] | undefined,
+  items: T[],
+  idOf: (item: T) => string | undefined,
+): void {
+  (ids ?? []).forEach((id, k) => {
+    const path = ["policies", policyIndex, field, k];
+    if (!hasParent) {
+      issues.push(issueWithValue(path, `\`${field}\` needs \`extends\``, id, `no ${field} on a policy without a parent`));
+      return;
+    }
+    const found = items.findIndex((x) => idOf(x) === id);
+    if (found >= 0) {
+      items.splice(found, 1);
+      return;
+    }
+    const named = items.map(idOf).filter((x): x is string => x !== undefined);
+    const what = noun === "lane" ? `lanes inherited from "${parentId ?? ""}"` : `routes with an id inherited from "${parentId ?? ""}"`;
+    issues.push(issue(path, `no inherited ${noun} "${id}" to remove`, oneOf(what, id, named)));
+  });
+}
+
+/**
  * Applies `extends`: the parent's lanes minus `removeLanes`, merged by id with the policy's own lanes
  * (an own lane replaces the inherited lane with the same id in place; new lanes are appended);
  * the policy's own routes first, then the parent's minus `removeRoutes`.
@@ -77,24 +109,7 @@ export function flattenPolicies(policies: readonly Policy[]): FlattenResult {
     }
 
     const lanes: FlatLane[] = parent ? [...parent.lanes] : [];
-    (policy.removeLanes ?? []).forEach((laneId, k) => {
-      if (parent === null) {
-        issues.push(issueWithValue(["policies", i, "removeLanes", k], "`removeLanes` needs `extends`", laneId, "no removeLanes on a policy without a parent"));
-        return;
-      }
-      const found = lanes.findIndex((l) => l.lane.id === laneId);
-      if (found < 0) {
-        issues.push(
-          issue(
-            ["policies", i, "removeLanes", k],
-            `no inherited lane "${laneId}" to remove`,
-            oneOf(`lanes inherited from "${policy.extends ?? ""}"`, laneId, lanes.map((l) => l.lane.id)),
-          ),
-        );
-      } else {
-        lanes.splice(found, 1);
-      }
-    });
+    removeInherited(issues, i, policy.extends, parent !== null, "removeLanes", "lane", policy.removeLanes, lanes, (l) => l.lane.id);
     policy.lanes.forEach((lane, laneIndex) => {
       const own: FlatLane = { lane, policyIndex: i, laneIndex };
       const found = lanes.findIndex((l) => l.lane.id === lane.id && l.policyIndex !== i);
@@ -102,19 +117,7 @@ export function flattenPolicies(policies: readonly Policy[]): FlattenResult {
       else lanes.push(own);
     });
     const inherited: FlatRoute[] = parent ? [...parent.routes] : [];
-    (policy.removeRoutes ?? []).forEach((routeId, k) => {
-      if (parent === null) {
-        issues.push(issueWithValue(["policies", i, "removeRoutes", k], "`removeRoutes` needs `extends`", routeId, "no removeRoutes on a policy without a parent"));
-        return;
-      }
-      const found = inherited.findIndex((r) => r.route.id === routeId);
-      if (found < 0) {
-        const named = inherited.map((r) => r.route.id).filter((id): id is string => id !== undefined);
-        issues.push(issue(["policies", i, "removeRoutes", k], `no inherited route "${routeId}" to remove`, oneOf(`routes with an id inherited from "${policy.extends ?? ""}"`, routeId, named)));
-      } else {
-        inherited.splice(found, 1);
-      }
-    });
+    removeInherited(issues, i, policy.extends, parent !== null, "removeRoutes", "route", policy.removeRoutes, inherited, (r) => r.route.id);
     const routes: FlatRoute[] = [...policy.routes.map((route, routeIndex) => ({ route, policyIndex: i, routeIndex })), ...inherited];
     const flat: FlatPolicy = { policyIndex: i, lanes, routes };
     memo.set(i, flat);
