@@ -122,6 +122,21 @@ describe("hetao-sim on the fleet", () => {
     expect(r.stderr).toBe("hetao-sim: configuration error: REDIS_URL must start with redis:// or rediss:// (got \"http://\")\n");
   });
 
+  it("run --redis keeps the fleet's MAX_REPLICATIONS: beyond it, one line and nothing queued", async () => {
+    const fresh = uniquePrefix("cli-max");
+    const r = cli(["run", join(SCENARIOS, "mmc-textbook.yaml"), "-r", "101", "--redis", REDIS_URL], { QUEUE_PREFIX: fresh, MAX_REPLICATIONS: "100" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/run failed: the experiment asks for 101 replications; the fleet accepts at most 100 per experiment \(MAX_REPLICATIONS\)\n$/);
+    const client = new Redis(REDIS_URL);
+    try {
+      const [, keys] = await client.scan("0", "MATCH", `${fresh.replace(/[*?[\]\\]/g, "\\$&")}*`, "COUNT", 10_000);
+      expect(keys).toEqual([]);
+    } finally {
+      client.disconnect();
+      await cleanupPrefix(fresh);
+    }
+  });
+
   it("worker --role simulator stops cleanly on SIGTERM", async () => {
     simulator.kill("SIGTERM");
     expect(await simulator.exited).toEqual({ code: 0, signal: null });

@@ -48,6 +48,8 @@ export interface FleetConfig {
   stalledIntervalMs: number;
   shutdownTimeoutMs: number;
   startupTimeoutMs: number;
+  /** How long `run --redis` rides out a lost Redis connection (reconnecting with backoff) before it gives up. */
+  reconnectTimeoutMs: number;
 }
 
 /** A configuration problem, already phrased as one line for the operator. */
@@ -155,6 +157,7 @@ const EnvSchema = z.object({
   STALLED_INTERVAL_MS: intVar("STALLED_INTERVAL_MS", 1_000, 3_600_000),
   SHUTDOWN_TIMEOUT_MS: intVar("SHUTDOWN_TIMEOUT_MS", 0, 3_600_000),
   STARTUP_TIMEOUT_MS: intVar("STARTUP_TIMEOUT_MS", 0, 3_600_000),
+  RECONNECT_TIMEOUT_MS: intVar("RECONNECT_TIMEOUT_MS", 0, 3_600_000),
 });
 
 /** Every variable the fleet reads, for docs and `--help`. */
@@ -199,6 +202,7 @@ export function configFromEnv(role: Role, env: NodeJS.ProcessEnv = process.env):
     stalledIntervalMs: e.STALLED_INTERVAL_MS ?? lockDurationMs,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 25_000,
     startupTimeoutMs: e.STARTUP_TIMEOUT_MS ?? 60_000,
+    reconnectTimeoutMs: e.RECONNECT_TIMEOUT_MS ?? 60_000,
   };
 }
 

@@ -34,6 +34,18 @@ export class FleetError extends Error {
 }
 
 /**
+ * True for errors that mean "Redis is not there right now" (restarting, loading its AOF, the network
+ * gone) rather than a fault of the request: the runner waits for the connection to come back.
+ */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === "MaxRetriesPerRequestError") return true;
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTCONN|Connection is closed|max retries per request|LOADING|Stream isn't writeable|connection (?:lost|closed)/i.test(
+    err.message,
+  );
+}
+
+/**
  * Runs an experiment on the BullMQ fleet: submits it through the orchestrator path
  * (submitExperiment), follows progress over pub/sub (with polling as a fallback), fetches results
  * as the simulators deliver them, and returns them in (point, replication) order once all are in,
@@ -63,6 +75,13 @@ export class FleetRunner {
 
   async run(spec: ExperimentSpec, onProgress: (p: FleetProgress) => void = () => {}): Promise<ReplicationResult[]> {
     const { config, options } = this;
+    // The same limit as POST /experiments (MAX_REPLICATIONS), checked before anything is queued.
+    const planned = planReplications(spec).length;
+    if (planned > config.maxReplications) {
+      throw new FleetError(
+        `the experiment asks for ${planned} replications; the fleet accepts at most ${config.maxReplications} per experiment (MAX_REPLICATIONS)`,
+      );
+    }
     await checkRedis({ ...config, startupTimeoutMs: Math.min(config.startupTimeoutMs, 10_000) }, options.log);
     const redis = (this.#redis ??= createRedis(config, "producer", "fleet-runner"));
     redis.on("error", () => {});
@@ -120,47 +139,74 @@ export class FleetRunner {
     let noWorkersSince: number | undefined;
     let warned = false;
     let lastWorkerCheck = 0;
+    // A lost connection (Redis restarting, say) is ridden out for reconnectTimeoutMs: ioredis reconnects
+    // with backoff, the workers carry on, and progress resumes where the experiment stands in Redis.
+    let lostSince: number | undefined;
+    const step = async (): Promise<boolean> => {
+      const status = await store.status(submission.id);
+      if (!status) throw new FleetError(`experiment ${submission.id} disappeared from Redis`);
+      if (status.done !== lastDone) {
+        lastDone = status.done;
+        onProgress({ done: status.done, total: status.total });
+      }
+      if (status.state === "completed") this.reportDir = status.reportDir ?? undefined;
+      // Every result delivered: done. (The metrics worker writes its copy of the report meanwhile.)
+      if (status.state === "completed" || status.done >= status.total) {
+        await fetchMerged();
+        if (missing.length === 0) return true;
+      } else if (status.done - lastFetch >= Math.max(8, Math.ceil(status.total / 20))) {
+        lastFetch = status.done;
+        await fetchMerged();
+      }
+      if (status.state === "failed") {
+        const shown = status.errors.slice(0, 3).map((e) => `${e.jobId}: ${e.error}`);
+        throw new FleetError(
+          `${status.errors.length} replication${status.errors.length === 1 ? "" : "s"} of ${submission.id} failed for good (${shown.join("; ")}${status.errors.length > 3 ? "; …" : ""}); fix the cause and submit again to retry them`,
+        );
+      }
+      if (!warned && Date.now() - lastWorkerCheck >= 1_000) {
+        lastWorkerCheck = Date.now();
+        const [sims, mets] = await Promise.all([simulate.getWorkersCount(), reports.getWorkersCount()]);
+        if (sims === 0 || mets === 0) {
+          noWorkersSince ??= Date.now();
+          if (Date.now() - noWorkersSince >= warnAfter) {
+            const absent = [sims === 0 ? "simulator" : "", mets === 0 ? "metrics" : ""].filter(Boolean);
+            options.notice?.(
+              `waiting: no ${absent.join(" or ")} worker is connected to ${redactRedisUrl(config.redisUrl)} (prefix ${config.queuePrefix}); start one with: hetao-sim worker --role ${absent[0]}`,
+            );
+            warned = true;
+          }
+        } else {
+          noWorkersSince = undefined;
+        }
+      }
+      return false;
+    };
     try {
       for (;;) {
-        const status = await store.status(submission.id);
-        if (!status) throw new FleetError(`experiment ${submission.id} disappeared from Redis`);
-        if (status.done !== lastDone) {
-          lastDone = status.done;
-          onProgress({ done: status.done, total: status.total });
-        }
-        if (status.state === "completed") this.reportDir = status.reportDir ?? undefined;
-        // Every result delivered: done. (The metrics worker writes its copy of the report meanwhile.)
-        if (status.state === "completed" || status.done >= status.total) {
-          await fetchMerged();
-          if (missing.length === 0) break;
-        } else if (status.done - lastFetch >= Math.max(8, Math.ceil(status.total / 20))) {
-          lastFetch = status.done;
-          await fetchMerged();
-        }
-        if (status.state === "failed") {
-          const shown = status.errors.slice(0, 3).map((e) => `${e.jobId}: ${e.error}`);
-          throw new FleetError(
-            `${status.errors.length} replication${status.errors.length === 1 ? "" : "s"} of ${submission.id} failed for good (${shown.join("; ")}${status.errors.length > 3 ? "; …" : ""}); fix the cause and submit again to retry them`,
-          );
-        }
-        if (!warned && Date.now() - lastWorkerCheck >= 1_000) {
-          lastWorkerCheck = Date.now();
-          const [sims, mets] = await Promise.all([simulate.getWorkersCount(), reports.getWorkersCount()]);
-          if (sims === 0 || mets === 0) {
-            noWorkersSince ??= Date.now();
-            if (Date.now() - noWorkersSince >= warnAfter) {
-              const absent = [sims === 0 ? "simulator" : "", mets === 0 ? "metrics" : ""].filter(Boolean);
-              options.notice?.(
-                `waiting: no ${absent.join(" or ")} worker is connected to ${redactRedisUrl(config.redisUrl)} (prefix ${config.queuePrefix}); start one with: hetao-sim worker --role ${absent[0]}`,
-              );
-              warned = true;
-            }
-          } else {
-            noWorkersSince = undefined;
+        try {
+          if (await step()) break;
+          if (lostSince !== undefined) {
+            options.notice?.(`reconnected to Redis at ${redactRedisUrl(config.redisUrl)} after ${((Date.now() - lostSince) / 1000).toFixed(1)} s; the experiment carries on`);
+            lostSince = undefined;
+          }
+        } catch (err) {
+          if (!isConnectionError(err)) throw err;
+          const now = Date.now();
+          if (lostSince === undefined) {
+            lostSince = now;
+            options.notice?.(
+              `lost the connection to Redis at ${redactRedisUrl(config.redisUrl)} (${err instanceof Error ? err.message : String(err)}); reconnecting for up to ${Math.round(config.reconnectTimeoutMs / 1000)} s (RECONNECT_TIMEOUT_MS)`,
+            );
+          } else if (now - lostSince >= config.reconnectTimeoutMs) {
+            throw new FleetError(
+              `lost the connection to Redis at ${redactRedisUrl(config.redisUrl)} for ${Math.round((now - lostSince) / 1000)} s (RECONNECT_TIMEOUT_MS is ${config.reconnectTimeoutMs} ms); the fleet keeps the experiment: run the same command again to follow it (it resumes, nothing is recomputed)`,
+              { cause: err },
+            );
           }
         }
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollMs);
+          const timer = setTimeout(resolve, lostSince === undefined ? pollMs : Math.min(pollMs, 500));
           wake = () => {
             clearTimeout(timer);
             resolve();
