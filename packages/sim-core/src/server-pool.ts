@@ -69,8 +69,6 @@ export class ServerPool {
   readonly binBusyArea: Float64Array;
   /** Per-bin integral of the open servers. */
   readonly binServerArea: Float64Array;
-  /** Per-bin maximum queue length. */
-  readonly binMaxQueue: Float64Array;
 
   constructor(options: ServerPoolOptions = {}) {
     const priorities = options.priorities ?? 1;
@@ -88,7 +86,6 @@ export class ServerPool {
     this.binQueueArea = new Float64Array(this.binCount);
     this.binBusyArea = new Float64Array(this.binCount);
     this.binServerArea = new Float64Array(this.binCount);
-    this.binMaxQueue = new Float64Array(this.binCount);
   }
 
   /** Number of priority classes. */
@@ -112,7 +109,6 @@ export class ServerPool {
     this.push(priority, entity);
     this.queued++;
     if (this.queued > this.maxQueue) this.maxQueue = this.queued;
-    this.noteBinMax(now);
     return false;
   }
 
@@ -199,7 +195,6 @@ export class ServerPool {
         this.binQueueArea[idx]! += q * dt;
         this.binBusyArea[idx]! += b * dt;
         this.binServerArea[idx]! += s * dt;
-        if (q > this.binMaxQueue[idx]!) this.binMaxQueue[idx] = q;
       } else {
         let t0 = this.lastTime;
         const w = this.binWidth;
@@ -212,8 +207,7 @@ export class ServerPool {
             this.binQueueArea[idx]! += q * d;
             this.binBusyArea[idx]! += b * d;
             this.binServerArea[idx]! += s * d;
-            if (q > this.binMaxQueue[idx]!) this.binMaxQueue[idx] = q;
-          }
+              }
           t0 = t1;
         }
         const cur = Math.floor((now - this.binStart) / w);
@@ -244,12 +238,6 @@ export class ServerPool {
   /** Integrals of queue length, busy and open servers since the start. */
   areas(): { queue: number; busy: number; servers: number; span: number } {
     return { queue: this.areaQueue, busy: this.areaBusy, servers: this.areaServers, span: this.lastTime - this.startTime };
-  }
-
-  private noteBinMax(now: number): void {
-    if (this.binCount === 0) return;
-    const idx = Math.floor((now - this.binStart) / this.binWidth);
-    if (idx >= 0 && idx < this.binCount && this.queued > this.binMaxQueue[idx]!) this.binMaxQueue[idx] = this.queued;
   }
 
   private push(priority: number, entity: number): void {

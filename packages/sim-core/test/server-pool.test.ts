@@ -47,7 +47,6 @@ describe("ServerPool", () => {
     expect(p.areas()).toEqual({ queue: 10, busy: 25, servers: 30, span: 30 });
     expect(Array.from(p.binQueueArea)).toEqual([5, 5, 0]);
     expect(Array.from(p.binBusyArea)).toEqual([10, 10, 5]);
-    expect(Array.from(p.binMaxQueue)).toEqual([1, 1, 0]);
     expect(p.utilisation()).toBeCloseTo(25 / 30, 12);
     expect(p.meanQueue()).toBeCloseTo(10 / 30, 12);
   });

@@ -1,10 +1,6 @@
-export { Welford } from "./welford.js";
-export type { WelfordState } from "./welford.js";
 export { LogHistogram } from "./log-histogram.js";
 export type { LogHistogramOptions, LogHistogramState } from "./log-histogram.js";
-export { TimeWeighted, BinnedTimeWeighted } from "./time-weighted.js";
 export {
-  logGamma,
   regularizedIncompleteBeta,
   studentTCdf,
   studentTQuantile,
@@ -20,7 +16,6 @@ export {
 } from "./confidence-interval.js";
 export type { ConfidenceInterval, PairedDifference, IndependentDifference, RatioInterval } from "./confidence-interval.js";
 export {
-  erlangB,
   erlangC,
   mmcMeanWait,
   mmcMeanQueueLength,

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
+import { erlangB } from "../src/queueing-theory.js";
 import {
-  erlangB,
   erlangC,
   mmcMeanQueueLength,
   mmcMeanWait,
