@@ -1,6 +1,5 @@
 import { type CreateExperimentOptions, DesignPointSchema, ExperimentError, type ExperimentSpec, createExperiment } from "@hetao/experiment";
-import { MAX_LISTED_ISSUES, type Scenario, ScenarioError, clip, listIssues, loadScenarioText, parseScenario } from "@hetao/scenario";
-import { parse as parseYaml } from "yaml";
+import { MAX_LISTED_ISSUES, type Scenario, ScenarioError, clip, listIssues, loadScenarioText, parseScenario, readScenarioData } from "@hetao/scenario";
 import { z } from "zod";
 
 /**
@@ -85,16 +84,12 @@ export function boundedErrorBody(body: HttpError["body"]): HttpError["body"] {
   return short;
 }
 
+/** The body as data, read by the scenario loader (its node budget and nesting limit, positioned syntax errors). */
 function parseDocument(text: string, format: BodyFormat): unknown {
   try {
-    return format === "json" ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 10_000 });
+    return readScenarioData(text, "request body", format);
   } catch (err) {
-    // Let the scenario loader produce the positioned syntax error.
-    try {
-      loadScenarioText(text, "request body", format, { overlays: false });
-    } catch (scenarioErr) {
-      if (scenarioErr instanceof ScenarioError) throw scenarioProblem(scenarioErr);
-    }
+    if (err instanceof ScenarioError) throw scenarioProblem(err);
     throw new HttpError(400, { error: `request body is not valid ${format.toUpperCase()}: ${clip(err instanceof Error ? err.message : String(err), 1_000)}` });
   }
 }
