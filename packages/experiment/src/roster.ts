@@ -1,5 +1,5 @@
 import { type PolicyDayResult, type ReplicationResult, compiledPolicy } from "@hetao/crossing-model";
-import { type Lane, type Scenario, formatTimeOfDay, resolveScenario } from "@hetao/scenario";
+import { type Lane, type ResolvedScenario, type Scenario, formatTimeOfDay, resolveScenario } from "@hetao/scenario";
 import { mmcMeanWait, mmcWaitTailProbability, studentTQuantile } from "@hetao/stats";
 import { z } from "zod";
 import { type CapacityTarget, CapacityTargetSchema, capacityTargets } from "./capacity.js";
@@ -23,6 +23,8 @@ import { ExperimentError, createExperiment } from "./spec.js";
  *    `hourlyCovered` / `hourlyWithin`), metric targets over the day (their failure raises the lane-period
  *    with the longest expected wait). Then trim: one server off one lane-period at a time, most slack
  *    (lowest utilisation) first, kept when every target still holds.
+ * With `start: "scenario"` step 2 is the scenario's own counts (an existing roster checked and trimmed).
+ * The result names the tightest period (least pledge margin where a lane could lose an officer).
  * The per-period bounds and the maximum change between consecutive periods hold throughout.
  * Greedy: the least officer-hours found, not a proven optimum.
  */
@@ -86,9 +88,23 @@ export const RosterCheckSchema = z.strictObject({
 });
 export type RosterCheck = z.infer<typeof RosterCheckSchema>;
 
+export const RosterTightestSchema = z.strictObject({
+  target: z.string(),
+  /** "HH:MM" start of the period. */
+  period: z.string(),
+  margin: z.number(),
+  lane: z.string(),
+  /** The lane's rostered servers in the period. */
+  servers: z.number().int(),
+  /** The lane's mean utilisation in the period. */
+  utilisation: Num,
+});
+export type RosterTightest = z.infer<typeof RosterTightestSchema>;
+
 export const RosterCandidateSchema = z.strictObject({
   step: z.number().int().positive(),
-  action: z.enum(["scenario", "erlang", "raise", "trim"]),
+  /** scenario: the scenario as written; erlang / start: the search's start (Erlang C, or the scenario's counts with `start: "scenario"`). */
+  action: z.enum(["scenario", "erlang", "start", "raise", "trim"]),
   /** The lane-period changed (null for the first two). */
   lane: z.string().nullable(),
   period: z.string().nullable(),
@@ -115,6 +131,12 @@ export const RosterPolicySchema = z.strictObject({
   erlangOfficerHours: z.number(),
   /** summary.officerHours of the final roster over replications (every officer lane, reserves included). */
   simulatedOfficerHours: z.strictObject({ n: z.number().int(), mean: Num, lower: Num, upper: Num }),
+  /**
+   * The tightest period: the pledge-period with the least margin where a rostered lane at the pledge's
+   * control is above its floor (so one officer fewer there is a roster the search could choose), and that
+   * lane (the busiest such lane in the period). Null when no pledge-period qualifies.
+   */
+  tightest: RosterTightestSchema.nullable(),
   /** Each target: the day check and its tightest period (pledges). */
   margins: z.array(z.strictObject({ target: z.string(), day: RosterCheckSchema, tightest: RosterCheckSchema.nullable() })),
   /** The overlay edits (one per policy: `rosters.<policy>`, its lanes' rostered schedules). */
@@ -146,6 +168,8 @@ export const RosterResultSchema = z.strictObject({
   seed: z.number().int(),
   commonRandomNumbers: z.literal(true),
   periodHours: z.number().int(),
+  /** The search's start: the per-period Erlang-C counts, or the scenario's own. */
+  start: z.enum(["erlang", "scenario"]),
   minServers: z.number().int(),
   maxServers: z.number().int().nullable(),
   maxChange: z.number().int().nullable(),
@@ -175,7 +199,9 @@ export interface RosterOptions {
   periodHours?: number;
   /** Default 400. */
   maxEvaluations?: number;
-  /** false: skip the simulation correction and return the Erlang-C roster (for comparison). Default true. */
+  /** The search's start: "erlang" (default) or "scenario" (its own counts, e.g. to check and trim an existing roster). */
+  start?: "erlang" | "scenario";
+  /** false: skip the simulation correction and return the start roster as it is (for comparison). Default true. */
   correct?: boolean;
   /** Progress. */
   onCandidate?: (policy: string, c: RosterCandidate) => void;
@@ -251,6 +277,79 @@ export function rosterSchedule(starts: readonly number[], servers: readonly numb
   return out;
 }
 
+/**
+ * Every check of one evaluation (a policy's days): metric targets over the day; pledges over the day and
+ * per period of `periodHours` from the hour of `day.open` (travellers by the hour they reached the control).
+ */
+export function rosterChecks(resolved: ResolvedScenario, targets: readonly CapacityTarget[], days: readonly PolicyDayResult[], periodHours: number): RosterCheck[] {
+  const firstHour = Math.floor(resolved.day.open / 3600);
+  const endHour = Math.ceil(resolved.day.end / 3600);
+  const out: RosterCheck[] = [];
+  for (const t of targets) {
+    if (t.kind === "metric") {
+      const vals = days.map((d) => metricValue(d, t.metric!)).filter((v): v is number => v !== null);
+      out.push(checkValues(vals, t, null));
+      continue;
+    }
+    const dayVals = days.map((d) => d.pledges[t.pledge!]).filter((r) => r !== undefined && r.covered > 0).map((r) => r!.within / r!.covered);
+    out.push(checkValues(dayVals, t, null));
+    for (let h = firstHour; h < endHour; h += periodHours) {
+      const vals: number[] = [];
+      for (const d of days) {
+        const r = d.pledges[t.pledge!];
+        if (r === undefined) continue;
+        let cov = 0;
+        let wi = 0;
+        for (let k = 0; k < periodHours && h + k < 24; k++) {
+          cov += r.hourlyCovered[h + k] ?? 0;
+          wi += r.hourlyWithin[h + k] ?? 0;
+        }
+        if (cov > 0) vals.push(wi / cov);
+      }
+      out.push(checkValues(vals, t, hhmm(h)));
+    }
+  }
+  return out;
+}
+
+/** A rostered lane-period as the tightest-period rule sees it. */
+export interface RosterSlot {
+  lane: string;
+  checkpoint: string;
+  /** "HH:MM" start of the period. */
+  period: string;
+  servers: number;
+  /** The fewest servers the roster allows there. */
+  floor: number;
+  utilisation: number | null;
+}
+
+/**
+ * The tightest period (see RosterPolicySchema.tightest): among passing pledge-period checks with a
+ * rostered lane above its floor at the pledge's control, the least margin; the busiest such lane.
+ * Ties: the earlier period, then the first target, then the first lane.
+ */
+export function tightestPeriod(resolved: ResolvedScenario, targets: readonly CapacityTarget[], checks: readonly RosterCheck[], slots: readonly RosterSlot[]): RosterTightest | null {
+  let best: RosterTightest | null = null;
+  for (const t of targets) {
+    if (t.kind !== "pledge") continue;
+    const p = resolved.pledges.find((x) => x.id === t.pledge);
+    const cps = resolved.controls.find((c) => c.id === p?.control)?.checkpoints ?? [];
+    for (const c of checks) {
+      if (c.target !== t.text || c.period === null || c.margin === null || !c.pass) continue;
+      if (best !== null && !(c.margin < best.margin || (c.margin === best.margin && c.period < best.period))) continue;
+      let lane: RosterSlot | null = null;
+      for (const s of slots) {
+        if (s.period !== c.period || s.servers <= s.floor || !cps.includes(s.checkpoint)) continue;
+        if (lane === null || (s.utilisation ?? -1) > (lane.utilisation ?? -1)) lane = s;
+      }
+      if (lane === null) continue;
+      best = { target: c.target, period: c.period, margin: c.margin, lane: lane.lane, servers: lane.servers, utilisation: lane.utilisation };
+    }
+  }
+  return best;
+}
+
 /** An M/M/c condition: P(queue > t) <= p, or mean queueing time <= w (seconds). */
 type Formula = { kind: "tail"; t: number; p: number } | { kind: "mean"; w: number };
 
@@ -277,6 +376,8 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
   const maxChange = options.maxChange ?? null;
   const periodHours = options.periodHours ?? ROSTER_DEFAULTS.periodHours;
   const maxEvaluations = options.maxEvaluations ?? ROSTER_DEFAULTS.maxEvaluations;
+  const start = options.start ?? "erlang";
+  if (start !== "erlang" && start !== "scenario") throw new ExperimentError(`--start must be erlang or scenario, got ${String(start)}`);
   if (!Number.isInteger(minServers) || minServers < 0) throw new ExperimentError(`--min-servers must be an integer >= 0, got ${minServers}`);
   if (maxServersOpt !== null && (!Number.isInteger(maxServersOpt) || maxServersOpt < Math.max(1, minServers))) {
     throw new ExperimentError(`--max-servers must be an integer >= max(1, --min-servers), got ${maxServersOpt}`);
@@ -369,7 +470,8 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
       const fs = formulas(plan);
       return plan.demand.map((d) => erlangCount(d / (periodHours * 3600), plan.meanService, fs, Math.max(minServers, 0), plan.max));
     });
-    const roster = erlang.map((r) => [...r]);
+    // start "scenario": the scenario's counts within the bounds, so an existing roster is checked and trimmed.
+    const roster = start === "scenario" ? plans.map((plan) => plan.scenarioServers.map((n) => Math.min(plan.max, Math.max(minServers, n)))) : erlang.map((r) => [...r]);
     const smooth = (li: number) => {
       if (maxChange === null) return;
       const r = roster[li]!;
@@ -393,35 +495,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
     const hoursOf = (servers: number[][]) => servers.reduce((a, r) => a + r.reduce((x, y) => x + y, 0) * periodHours, 0);
 
     const periodLabel = (h: number) => hhmm(h);
-    /** Every check of one evaluation. */
-    const checksOf = (days: readonly PolicyDayResult[]): RosterCheck[] => {
-      const out: RosterCheck[] = [];
-      for (const t of targets) {
-        if (t.kind === "metric") {
-          const vals = days.map((d) => metricValue(d, t.metric!)).filter((v): v is number => v !== null);
-          out.push(checkValues(vals, t, null));
-          continue;
-        }
-        const dayVals = days.map((d) => d.pledges[t.pledge!]).filter((r) => r !== undefined && r.covered > 0).map((r) => r!.within / r!.covered);
-        out.push(checkValues(dayVals, t, null));
-        for (let h = firstHour; h < endHour; h += periodHours) {
-          const vals: number[] = [];
-          for (const d of days) {
-            const r = d.pledges[t.pledge!];
-            if (r === undefined) continue;
-            let cov = 0;
-            let wi = 0;
-            for (let k = 0; k < periodHours && h + k < 24; k++) {
-              cov += r.hourlyCovered[h + k] ?? 0;
-              wi += r.hourlyWithin[h + k] ?? 0;
-            }
-            if (cov > 0) vals.push(wi / cov);
-          }
-          out.push(checkValues(vals, t, periodLabel(h)));
-        }
-      }
-      return out;
-    };
+    const checksOf = (days: readonly PolicyDayResult[]) => rosterChecks(resolved, targets, days, periodHours);
     /** Expected wait of lane-period (queue × mean service / servers), mean over days. */
     const expectedWait = (days: readonly PolicyDayResult[], li: number, k: number, servers: number[][]) => {
       const plan = plans[li]!;
@@ -450,7 +524,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
     let days = await simulate(policy, setFor(roster));
     let checks = checksOf(days);
     let evaluations = 2;
-    push({ action: "erlang", lane: null, period: null, servers: null, officerHours: hoursOf(roster), pass: failedOf(checks).length === 0, failed: failedOf(checks), kept: true });
+    push({ action: start === "scenario" ? "start" : "erlang", lane: null, period: null, servers: null, officerHours: hoursOf(roster), pass: failedOf(checks).length === 0, failed: failedOf(checks), kept: true });
     let feasible = failedOf(checks).length === 0;
 
     if (options.correct !== false) {
@@ -560,7 +634,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
         }
       }
       if (evaluations >= maxEvaluations) notes.push(`the search stopped at ${maxEvaluations} evaluations (--max-evaluations)`);
-    } else notes.push("simulation correction switched off: the Erlang-C roster as it is");
+    } else notes.push(`simulation correction switched off: the ${start === "scenario" ? "scenario's" : "Erlang-C"} roster as it is`);
 
     const lanes: RosterLane[] = plans.map((plan, li) => ({
       lane: plan.lane.id,
@@ -587,6 +661,8 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
       const tightest = periods.length === 0 ? null : periods.reduce((a, b) => (b.margin! < a.margin! ? b : a));
       return { target: t.text, day, tightest };
     });
+    const slots: RosterSlot[] = lanes.flatMap((l) => l.periods.map((x) => ({ lane: l.lane, checkpoint: l.checkpoint, period: x.from, servers: x.servers, floor: minServers, utilisation: x.utilisation })));
+    const tightest = feasible ? tightestPeriod(resolved, targets, checks, slots) : null;
     const sim = intervalOf(days.map((d) => d.summary.officerHours));
     if (!feasible) notes.push("the roster does not meet every target with 95% confidence");
     return {
@@ -598,6 +674,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
         scenarioOfficerHours: scenarioHours,
         erlangOfficerHours: hoursOf(erlang),
         simulatedOfficerHours: { n: sim.n, mean: sim.mean, lower: sim.lower, upper: sim.upper },
+        tightest,
         margins,
         set: setFor(roster),
         candidates,
@@ -643,6 +720,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
     seed: base.seed,
     commonRandomNumbers: true,
     periodHours,
+    start,
     minServers,
     maxServers: maxServersOpt,
     maxChange,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { type EconomicsOptions, EconomicsOptionsSchema } from "./economics.js";
-import { type Scenario, ScenarioSchema, canonicalJson, formatIssue, parseScenario, ScenarioError, setPath } from "@hetao/scenario";
+import { type Scenario, ScenarioSchema, canonicalJson, listIssues, parseScenario, ScenarioError, setPath } from "@hetao/scenario";
 
 /** Thrown by {@link createExperiment} and {@link parseExperimentSpec} for an invalid experiment. */
 export class ExperimentError extends Error {
@@ -126,7 +126,7 @@ export const ExperimentSpecSchema = ExperimentSpecShape.transform((spec) => {
     } catch (err) {
       const message =
         err instanceof ScenarioError
-          ? `the overrides make the scenario invalid: ${err.issues.map((x) => formatIssue(x, "").replace(/^: /, "")).join("; ")}`
+          ? `the overrides make the scenario invalid: ${listIssues(err.issues, "").lines.map((l) => l.replace(/^: /, "")).join("; ")}`
           : `cannot apply the overrides: ${err instanceof Error ? err.message : String(err)}`;
       ctx.addIssue({ code: "custom", path: ["points", i, "overrides"], message });
     }

@@ -5,10 +5,25 @@
  */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadScenarioFile } from "@hetao/scenario";
-import { buildReport, createExperiment, planReplications, runReplication, type Report } from "../src/index.js";
+import { loadScenarioFile, resolveScenario } from "@hetao/scenario";
+import {
+  type ExperimentSpec,
+  type Report,
+  buildReport,
+  capacityTargets,
+  createExperiment,
+  planReplications,
+  rosterChecks,
+  rosterSchedule,
+  runReplication,
+  searchRoster,
+} from "../src/index.js";
 
 const seeds = (name: string) => fileURLToPath(new URL(`../../../seeds/scenarios/${name}`, import.meta.url));
+
+async function simulate(spec: ExperimentSpec) {
+  return planReplications(spec).map(({ point, replication }) => runReplication(spec, point, replication));
+}
 
 async function run(file: string, seed: number): Promise<Report> {
   const { scenario, digest } = await loadScenarioFile(seeds(file));
@@ -42,5 +57,43 @@ describe("the planned rosters of hetao-weekday", () => {
     const cmp = today.points[0]!.comparisons.find((c) => c.treatment === "seamless" && c.baseline === "current")!;
     const hours = cmp.metrics.officerHours!;
     expect(hours.upper!).toBeLessThan(0);
+  });
+
+  it("leave no officer-hour to spare: one fewer in the current roster's tightest period breaks a pledge on the same new days", async () => {
+    const { scenario } = await loadScenarioFile(seeds("hetao-weekday.yaml"));
+    // The roster's own margins: the search started from the preset's roster (its seed and replications)
+    // keeps it (every trim undone) and names the tightest period.
+    const checked = await searchRoster(scenario, { policies: ["current"], start: "scenario" }, simulate);
+    const p = checked.policies[0]!;
+    expect(p.feasible).toBe(true);
+    expect(p.officerHours).toBe(p.scenarioOfficerHours);
+    expect(p.candidates.filter((c) => c.action === "trim").every((c) => !c.kept)).toBe(true);
+    const t = p.tightest!;
+    expect(t, "the roster names its tightest period").not.toBeNull();
+    expect(t.servers).toBeGreaterThan(checked.minServers);
+
+    // One officer fewer on that lane in that hour, on the days of the first test (new seeds).
+    const hour = Number(t.period.slice(0, 2));
+    const starts: number[] = [];
+    const servers: number[] = [];
+    for (const w of scenario.rosters.current![t.lane]!) {
+      for (let h = Number(w.from.slice(0, 2)); h < Number(w.to.slice(0, 2)); h++) {
+        starts.push(h);
+        servers.push(w.servers - (h === hour ? 1 : 0));
+      }
+    }
+    const fewer = rosterSchedule(starts, servers, 1);
+    const resolved = resolveScenario(scenario);
+    const { targets } = capacityTargets(scenario, undefined);
+    const checksWith = async (overrides: { path: string; value: unknown }[]) => {
+      const spec = createExperiment(scenario, { policies: ["current"], replications: 20, seed: 1001, points: [{ index: 0, overrides }] });
+      return rosterChecks(resolved, targets, (await simulate(spec)).map((r) => r.policies.current!), 1);
+    };
+    const intact = await checksWith([]);
+    expect(intact.filter((c) => !c.pass), "the roster as planned keeps every pledge, every hour").toEqual([]);
+    const reduced = await checksWith([{ path: `rosters.current.${t.lane}`, value: fewer }]);
+    const broken = reduced.filter((c) => !c.pass && c.target.startsWith("pledge:"));
+    expect(broken.length, `one officer fewer on ${t.lane} at ${t.period} (${t.servers} → ${t.servers - 1}) breaks no pledge`).toBeGreaterThan(0);
+    expect(broken.map((c) => `${c.target}@${c.period}`), `${t.lane} at ${t.period}`).toContain(`${t.target}@${t.period}`);
   });
 });

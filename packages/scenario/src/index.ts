@@ -6,7 +6,18 @@ export {
   type Distribution,
   type DistributionKind,
 } from "./distribution.js";
-export { ScenarioError, formatIssue, formatPath, formatScenarioError, type ScenarioIssue } from "./errors.js";
+export {
+  ScenarioError,
+  formatIssue,
+  formatPath,
+  formatScenarioError,
+  listIssues,
+  shortIssue,
+  type IssueListing,
+  type ScenarioIssue,
+  type ShortIssue,
+} from "./errors.js";
+export { MAX_EXCERPT_CHARS, MAX_LISTED_ISSUES, clip, excerpt } from "./excerpt.js";
 export { NAME_PATTERN, SLUG_PATTERN } from "./ids.js";
 export { SCENARIO_SCHEMA_ID, scenarioJsonSchema } from "./json-schema.js";
 export {
@@ -108,3 +119,4 @@ export { travellerCombinations, validateScenario } from "./validate.js";
 export type { PathSegment, SemanticIssue } from "./semantic-issue.js";
 export { MAX_OVERLAY_DEPTH, OVERLAY_KEYS, expandOverlay, isOverlay } from "./overlay.js";
 export { scenarioWarnings } from "./lint.js";
+export { SCENARIO_LIMITS } from "./limits.js";

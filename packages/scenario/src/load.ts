@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { Composer, type Document, LineCounter, Parser, YAMLParseError } from "yaml";
+import { checkDataSize, checkYamlNesting } from "./document-size.js";
 import type { z } from "zod";
 import { canonicalJson } from "./canonical-json.js";
 import { type ScenarioIssue, ScenarioError } from "./errors.js";
@@ -25,6 +26,8 @@ export interface LoadedScenario {
 }
 
 function parseWith(data: unknown, source: string, locate: Locator | undefined): Scenario {
+  // Data from JSON.parse or setPath has not been through readDocument's check.
+  checkDataSize(data, source);
   const result = ScenarioSchema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   const issues = translateZodIssues(result.error.issues, data, ScenarioSchema, locate);
@@ -179,7 +182,7 @@ function readDocument(text: string, source: string, format: ScenarioFormat): Rea
   }
   // JSON is parsed by the YAML parser too, so that field errors get positions.
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: true, uniqueKeys: true });
+  const doc = parseYamlDocument(text, source, lineCounter);
   const label = format === "json" ? "JSON" : "YAML";
   if (doc.errors.length > 0) {
     throw new ScenarioError(
@@ -197,11 +200,36 @@ function readDocument(text: string, source: string, format: ScenarioFormat): Rea
       source,
     );
   }
+  let data: unknown;
   try {
-    return { data: doc.toJS({ maxAliasCount: 10_000 }), locate: yamlLocator(doc, lineCounter) };
+    data = doc.toJS({ maxAliasCount: 10_000 });
   } catch (err) {
     throw new ScenarioError([{ path: "", message: `cannot read the document: ${err instanceof Error ? err.message : String(err)}`, expected: `valid ${label}` }], source);
   }
+  // toJS shares an anchor's value between its aliases; every later walk sees the copies.
+  checkDataSize(data, source);
+  return { data, locate: yamlLocator(doc, lineCounter) };
+}
+
+/**
+ * yaml's parseDocument, in its two stages: the (iterative) parser's syntax tree is checked for nesting
+ * first, because the composer recurses per level and would overflow the stack ("Maximum call stack size
+ * exceeded") near 1,000 levels.
+ */
+function parseYamlDocument(text: string, source: string, lineCounter: LineCounter): Document.Parsed {
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  checkYamlNesting(tokens, source, lineCounter);
+  let doc: Document.Parsed | undefined;
+  for (const d of new Composer({ merge: true, uniqueKeys: true }).compose(tokens, true, text.length)) {
+    if (!doc) doc = d;
+    else {
+      doc.errors.push(new YAMLParseError(d.range.slice(0, 2) as [number, number], "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"));
+      break;
+    }
+  }
+  // Positions as parseDocument's prettyErrors gives them (the first line of the message is what is shown).
+  for (const e of doc!.errors) e.linePos = [lineCounter.linePos(e.pos[0]), lineCounter.linePos(e.pos[1])];
+  return doc!;
 }
 
 /**

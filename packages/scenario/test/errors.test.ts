@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  MAX_EXCERPT_CHARS,
+  MAX_LISTED_ISSUES,
   ScenarioError,
+  clip,
+  excerpt,
   formatIssue,
+  listIssues,
   formatScenarioError,
   loadScenarioFile,
   loadScenarioText,
@@ -395,6 +400,31 @@ describe("formatting", () => {
     const line = formatIssue({ path: "p", message: "m", value: "x".repeat(500) }, "s");
     expect(line.length).toBeLessThan(200);
     expect(line).toContain("…");
+  });
+
+  it("an excerpt is short and names the original size, without serialising the whole value", () => {
+    expect(excerpt("x".repeat(500))).toMatch(/^"x+… \(500 chars\)$/);
+    expect(excerpt("x".repeat(500)).length).toBeLessThanOrEqual(MAX_EXCERPT_CHARS);
+    const shared = { big: "y".repeat(100_000) };
+    const huge = Array.from({ length: 10_000 }, () => shared); // 1 GB as JSON: only the start is written
+    const started = performance.now();
+    expect(excerpt(huge)).toMatch(/^\[\{"big":"y+… \(a list of 10000 items\)$/);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(excerpt({ a: 1, b: [true, null] })).toBe('{"a":1,"b":[true,null]}');
+    expect(clip("k".repeat(1_000)).length).toBeLessThanOrEqual(MAX_EXCERPT_CHARS);
+  });
+
+  it("lists at most 50 issues, then how many more; paths, keys and messages are cut too", () => {
+    const issues = Array.from({ length: 3_000 }, (_, i) => ({ path: `k${i}`, message: `unknown key "${"k".repeat(10_000)}"`, value: "v".repeat(10_000) }));
+    const text = formatScenarioError(new ScenarioError(issues, "s.yaml"));
+    const lines = text.split("\n");
+    expect(lines).toHaveLength(MAX_LISTED_ISSUES + 1);
+    expect(lines.at(-1)).toBe("… and 2950 more issues (3000 in all)");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(600);
+    const listing = listIssues(issues, "s.yaml", { maxChars: 2_000 });
+    expect(listing.shown.length).toBeLessThan(10);
+    expect(listing.omitted).toBe(3_000 - listing.shown.length);
+    expect(listing.shown[0]).toMatchObject({ path: "k0", valueTruncated: true });
   });
 });
 

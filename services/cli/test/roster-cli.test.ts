@@ -40,7 +40,15 @@ describe("hetao-sim roster", () => {
     expect(r.stdout).toMatch(/^roster two-counters: servers per hour meeting pledge:residents-10min and pledge:queue-5min/);
     expect(r.stdout).toMatch(/officer-hours saved:\n {2}three vs two: /);
     const result = JSON.parse(readFileSync(join(dir, "r/roster.json"), "utf8"));
-    expect(readFileSync(join(dir, "r/roster.md"), "utf8")).toMatch(/^# roster two-counters/);
+    const md = readFileSync(join(dir, "r/roster.md"), "utf8");
+    expect(md).toMatch(/^# roster two-counters/);
+    // The tightest period, in roster.json and roster.md, as the search's own margins give it.
+    for (const p of result.policies) {
+      if (p.tightest === null) continue;
+      const m = p.margins.find((x: { target: string }) => x.target === p.tightest.target);
+      expect(p.tightest.margin).toBeGreaterThanOrEqual(m.tightest.margin);
+      expect(md).toContain(`**Tightest period**: ${p.tightest.period} ${p.tightest.target}`);
+    }
     const { scenario } = await loadScenarioFile(join(dir, "r/roster-overlay.yaml"));
     const resolved = resolveScenario(scenario);
     for (const p of result.policies) {

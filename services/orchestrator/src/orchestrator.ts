@@ -20,8 +20,9 @@ import {
   submitExperiment,
 } from "@hetao/messaging";
 import { renderMarkdown } from "@hetao/report";
+import { clip } from "@hetao/scenario";
 import { Counter, Gauge, type Registry } from "prom-client";
-import { HttpError, bodyFormat, queryOptions, specFromBody } from "./submission.js";
+import { HttpError, bodyFormat, boundedErrorBody, queryOptions, specFromBody } from "./submission.js";
 
 export interface OrchestratorOptions {
   log?: Logger;
@@ -208,7 +209,7 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
       route.name = m[2] ? "/experiments/:id/report" : "/experiments/:id";
       if (method !== "GET" && method !== "HEAD") throw new HttpError(405, { error: "method not allowed" });
       const id = decodeURIComponent(m[1]!);
-      if (!ExperimentIdSchema.safeParse(id).success) throw new HttpError(404, { error: `no experiment "${id}" (ids look like exp-0123456789abcdef)` });
+      if (!ExperimentIdSchema.safeParse(id).success) throw new HttpError(404, { error: `no experiment "${clip(id)}" (ids look like exp-0123456789abcdef)` });
       const status = await store.status(id);
       if (!status) throw new HttpError(404, { error: `no experiment ${id}` });
       if (!m[2]) return sendJson(res, 200, status);
@@ -231,7 +232,7 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
     }
     route.name = "unknown";
     throw new HttpError(404, {
-      error: `no route ${method} ${path}`,
+      error: `no route ${clip(method, 20)} ${clip(path)}`,
       routes: ["POST /experiments", "GET /experiments", "GET /experiments/:id", "GET /experiments/:id/report", "GET /healthz", "GET /metrics"],
     });
   }
@@ -252,7 +253,7 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
         if (err instanceof HttpError) {
           const headers: Record<string, string> = err.status === 401 ? { "www-authenticate": 'Bearer realm="hetao"' } : {};
           if (err.status === 413) headers.connection = "close";
-          sendJson(res, err.status, err.body, headers);
+          sendJson(res, err.status, boundedErrorBody(err.body), headers);
           return;
         }
         const message = err instanceof Error ? err.message : String(err);

@@ -1,7 +1,12 @@
 import { type CreateExperimentOptions, DesignPointSchema, ExperimentError, type ExperimentSpec, createExperiment } from "@hetao/experiment";
-import { type Scenario, ScenarioError, formatIssue, loadScenarioText, parseScenario } from "@hetao/scenario";
-import { parse as parseYaml } from "yaml";
+import { MAX_LISTED_ISSUES, type Scenario, ScenarioError, clip, listIssues, loadScenarioText, parseScenario, readScenarioData } from "@hetao/scenario";
 import { z } from "zod";
+
+/**
+ * The most an error reply's JSON may take: a request can name thousands of problems, or one huge value
+ * many times over (YAML aliases), and the reply must not grow with them.
+ */
+export const MAX_ERROR_BODY_BYTES = 10_000;
 
 /** A client error with its HTTP status and JSON body. */
 export class HttpError extends Error {
@@ -45,7 +50,7 @@ export function queryOptions(search: URLSearchParams): QueryOptions {
     const v = search.get(name);
     if (v === null) return undefined;
     if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
-      throw new HttpError(400, { error: `query parameter ${name} must be an integer >= ${min} (got "${v}")` });
+      throw new HttpError(400, { error: `query parameter ${name} must be an integer >= ${min} (got "${clip(v)}")` });
     }
     return Number(v);
   };
@@ -58,25 +63,34 @@ export function queryOptions(search: URLSearchParams): QueryOptions {
   return out;
 }
 
+/**
+ * 400 for an invalid scenario: the first issues (at most 50, values cut to short excerpts, see
+ * listIssues), how many were left out, and the same as text; halved until the JSON is well under
+ * MAX_ERROR_BODY_BYTES.
+ */
 function scenarioProblem(err: ScenarioError): HttpError {
-  return new HttpError(400, {
-    error: "invalid scenario",
-    issues: err.issues.map((i) => ({ ...i, text: formatIssue(i, err.source) })),
-    message: err.message,
-  });
+  for (let maxChars = 4_000; ; maxChars = Math.floor(maxChars / 2)) {
+    const listing = listIssues(err.issues, err.source, { maxChars });
+    const body = { error: "invalid scenario", issues: listing.shown, omitted: listing.omitted, total: err.issues.length, message: listing.lines.join("\n") };
+    if (Buffer.byteLength(JSON.stringify(body)) <= MAX_ERROR_BODY_BYTES - 500 || listing.shown.length <= 1) return new HttpError(400, body);
+  }
 }
 
+/** An error body cut to MAX_ERROR_BODY_BYTES: its `error` text clipped and everything else dropped when too big. */
+export function boundedErrorBody(body: HttpError["body"]): HttpError["body"] {
+  if (Buffer.byteLength(JSON.stringify(body)) <= MAX_ERROR_BODY_BYTES) return body;
+  const short: HttpError["body"] = { error: clip(body.error, 2_000) };
+  if (typeof body.message === "string") short.message = clip(body.message, 4_000);
+  return short;
+}
+
+/** The body as data, read by the scenario loader (its node budget and nesting limit, positioned syntax errors). */
 function parseDocument(text: string, format: BodyFormat): unknown {
   try {
-    return format === "json" ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 10_000 });
+    return readScenarioData(text, "request body", format);
   } catch (err) {
-    // Let the scenario loader produce the positioned syntax error.
-    try {
-      loadScenarioText(text, "request body", format, { overlays: false });
-    } catch (scenarioErr) {
-      if (scenarioErr instanceof ScenarioError) throw scenarioProblem(scenarioErr);
-    }
-    throw new HttpError(400, { error: `request body is not valid ${format.toUpperCase()}: ${err instanceof Error ? err.message : String(err)}` });
+    if (err instanceof ScenarioError) throw scenarioProblem(err);
+    throw new HttpError(400, { error: `request body is not valid ${format.toUpperCase()}: ${clip(err instanceof Error ? err.message : String(err), 1_000)}` });
   }
 }
 
@@ -94,9 +108,11 @@ export function specFromBody(text: string, format: BodyFormat, query: QueryOptio
   if (data !== null && typeof data === "object" && !Array.isArray(data) && Object.hasOwn(data, "scenario")) {
     const wrapper = SubmissionSchema.safeParse(data);
     if (!wrapper.success) {
+      const issues = wrapper.error.issues;
       throw new HttpError(400, {
         error: "invalid submission",
-        issues: wrapper.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+        issues: issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({ path: clip(i.path.map(String).join(".")), message: clip(i.message, 320) })),
+        omitted: Math.max(0, issues.length - MAX_LISTED_ISSUES),
       });
     }
     const w = wrapper.data;
@@ -135,7 +151,7 @@ export function specFromBody(text: string, format: BodyFormat, query: QueryOptio
   try {
     return createExperiment(scenario, options);
   } catch (err) {
-    if (err instanceof ExperimentError) throw new HttpError(400, { error: "invalid experiment", message: err.message });
+    if (err instanceof ExperimentError) throw new HttpError(400, { error: "invalid experiment", message: clip(err.message, 4_000) });
     if (err instanceof ScenarioError) throw scenarioProblem(err);
     throw err;
   }

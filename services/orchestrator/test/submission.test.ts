@@ -39,6 +39,18 @@ describe("POST /experiments bodies", () => {
     expect(httpError(() => queryOptions(new URLSearchParams("seed=-1"))).status).toBe(400);
   });
 
+  it("reads bodies with the scenario loader's node budget and nesting limit (400 naming the limit)", () => {
+    const laughs = `${weekday}\nlol: &lol [${Array(10_000).fill("lol").join(",")}]\nlaughs: [${Array(1_000).fill("*lol").join(",")}]\n`;
+    const big = httpError(() => specFromBody(laughs, "yaml", {}, 100));
+    expect(big.status).toBe(400);
+    expect(big.body.message).toMatch(/scenario too large: more than 200000 YAML nodes after alias expansion/);
+    const deep = httpError(() => specFromBody(`${weekday}\ndeep: ${"[".repeat(1_000)}${"]".repeat(1_000)}\n`, "yaml", {}, 100));
+    expect(deep.body.message).toMatch(/nested deeper than 64 levels at deep\[0\]/);
+    expect(deep.body.message).not.toMatch(/call stack/);
+    const wrapped = httpError(() => specFromBody(JSON.stringify({ scenario: `${weekday}\ndeep: ${"[".repeat(1_000)}${"]".repeat(1_000)}\n` }), "json", {}, 100));
+    expect(wrapped.body.message).toMatch(/nested deeper than 64 levels/);
+  });
+
   it("picks JSON only for JSON content types", () => {
     expect(bodyFormat("application/json; charset=utf-8")).toBe("json");
     expect(bodyFormat("application/vnd.api+json")).toBe("json");

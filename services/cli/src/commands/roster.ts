@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import type { RosterPolicy, RosterResult } from "@hetao/experiment";
 import { CliError } from "../errors.js";
 import { collectOption, integerOption } from "../options.js";
@@ -15,6 +15,7 @@ export interface RosterCommandOptions {
   maxServers?: number;
   maxChange?: number;
   periodHours?: number;
+  start?: "erlang" | "scenario";
   all?: boolean;
   name?: string;
   title?: string;
@@ -35,6 +36,11 @@ export interface RosterOutcome {
 
 function listOption(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(",").map((s) => s.trim()).filter((s) => s !== "")];
+}
+
+function startOption(value: string): "erlang" | "scenario" {
+  if (value !== "erlang" && value !== "scenario") throw new InvalidArgumentError(`--start must be erlang or scenario, got "${value}"`);
+  return value;
 }
 
 function num(x: number | null, digits = 4): string {
@@ -124,6 +130,12 @@ export async function renderRoster(result: RosterResult, markdown = false): Prom
           (t === null ? "" : `; tightest period ${t.period} estimate ${num(t.estimate)}, bound ${num(t.bound)}, margin ${num(t.margin)}`),
       );
     }
+    const tp = p.tightest;
+    lines.push(
+      tp === null
+        ? `${markdown ? "" : "  "}tightest period: none (no pledge-period with a lane above its floor)`
+        : `${markdown ? "**Tightest period**: " : "  tightest period: "}${tp.period} ${tp.target} (margin ${num(tp.margin)}), lane ${tp.lane} at ${tp.servers} servers (utilisation ${num(tp.utilisation, 3)}): the first place to look before removing an officer-hour`,
+    );
     lines.push("");
     lines.push(markdown ? "Search path:" : "search path:");
     const { textTable } = await import("@hetao/report");
@@ -198,6 +210,7 @@ export async function rosterCommand(scenarioPath: string, options: RosterCommand
         ...(options.maxServers !== undefined ? { maxServers: options.maxServers } : {}),
         ...(options.maxChange !== undefined ? { maxChange: options.maxChange } : {}),
         ...(options.periodHours !== undefined ? { periodHours: options.periodHours } : {}),
+        ...(options.start !== undefined ? { start: options.start } : {}),
         onCandidate: (policy, c) =>
           log(
             `${policy} candidate ${c.step} ${c.action}${c.lane !== null ? ` ${c.lane}@${c.period} → ${c.servers}` : ""}: ${c.officerHours} officer-hours, ${
@@ -262,6 +275,7 @@ export function registerRoster(program: Command): void {
     .option("--max-servers <n>", "most servers in a period (default max(20, 2 × the lane's scenario count))", integerOption("--max-servers", 1, 10_000))
     .option("--max-change <n>", "largest change in servers between consecutive periods (default unlimited)", integerOption("--max-change", 1, 10_000))
     .option("--period-hours <n>", "period length in hours (default 1)", integerOption("--period-hours", 1, 24))
+    .option("--start <from>", "the search's start: erlang (per-period Erlang C, default) or scenario (its own counts: check and trim an existing roster)", startOption)
     .option("-o, --out <dir>", "output directory (default: reports/<scenario name>-roster)")
     .option("--overlay <file>", "also write the roster overlay to this file (its `extends` relative to it), e.g. a preset")
     .option("--name <slug>", "scenario name of the overlay (default: <scenario name>-roster)")

@@ -1,0 +1,10 @@
+import { loadScenarioFile } from "./packages/scenario/dist/index.js";
+import { planReplications, runReplication, searchRoster } from "./packages/experiment/dist/index.js";
+const { scenario } = await loadScenarioFile("seeds/scenarios/hetao-weekday.yaml");
+const run = async (spec) => planReplications(spec).map(({ point, replication }) => runReplication(spec, point, replication));
+const t0 = performance.now();
+const r = await searchRoster(scenario, { policies: ["current"], start: "scenario" }, run);
+console.log((performance.now() - t0) / 1000, "s");
+const p = r.policies[0];
+console.log(p.officerHours, p.feasible, p.tightest, p.candidates.map(c=>[c.action,c.lane,c.period,c.servers,c.pass,c.kept].join(" ")));
+for (const m of p.margins) console.log(m.target, m.day.margin, m.tightest);
