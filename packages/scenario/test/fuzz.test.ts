@@ -132,7 +132,8 @@ describe("seeded mutations of the presets", () => {
         expect(err.issues.length, label).toBeGreaterThan(0);
         for (const issue of err.issues) {
           expect(issue.message, label).not.toMatch(/Maximum call stack|undefined is not|Cannot read properties|is not a function/);
-          if (issue.path !== "") expect(err.message, label).toContain(issue.path);
+          // Long paths are clipped in the message (an excerpt with its length), so their start is what shows.
+          if (issue.path !== "") expect(err.message, label).toContain(issue.path.slice(0, 60));
         }
         // The message stays readable however large the offending value was.
         expect(err.message.length, label).toBeLessThan(20_000);
