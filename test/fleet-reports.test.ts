@@ -145,9 +145,11 @@ describe("fleet reports", () => {
     const plan = planReplications(spec);
     const { id } = await client.store.create(spec, plan.length, TOOL_VERSION);
     for (const { point, replication } of plan) await client.store.deliverResult(id, point, replication, encodeResult(runReplication(spec, point, replication)));
-    // Failed although every result is in (say a job failed for good after its result was delivered),
-    // and no report job queued: before, only the metrics sweep would have noticed.
-    await client.store.recordFailure(id, replicationJobId(id, 0, 1), "lost its lock");
+    // Failed although every result is in (marked so by an older version, say, when a job failed for
+    // good after its result was delivered: recordFailure now leaves such an experiment running), and no
+    // report job queued: before, only the metrics sweep would have noticed.
+    await client.redis.hset(client.store.keys.errors(id), replicationJobId(id, 0, 1), "lost its lock");
+    await client.redis.hset(client.store.keys.meta(id), "state", "failed");
     expect(await client.reports.getJob(reportJobId(id))).toBeUndefined();
     const again = await client.submit(spec);
     expect(again).toMatchObject({ id, pending: 0, state: "running" });

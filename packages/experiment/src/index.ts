@@ -8,6 +8,7 @@ export {
   createExperiment,
   experimentId,
   parseExperimentSpec,
+  isPlanned,
   planReplications,
   sortedPoints,
   type CreateExperimentOptions,

@@ -223,3 +223,8 @@ export function planReplications(spec: ExperimentSpec): PlannedReplication[] {
   }
   return plan;
 }
+
+/** Whether (point, replication) is one of planReplications(spec), without building the plan. */
+export function isPlanned(spec: ExperimentSpec, point: number, replication: number): boolean {
+  return Number.isInteger(replication) && replication >= 0 && replication < spec.replications && spec.points.some((p) => p.index === point);
+}

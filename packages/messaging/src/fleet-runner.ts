@@ -150,6 +150,14 @@ export class FleetRunner {
         onProgress({ done: status.done, total: status.total });
       }
       if (status.state === "completed") this.reportDir = status.reportDir ?? undefined;
+      // Failed before anything else, even with every result in: the fleet has no report for a failed
+      // experiment, so neither does the CLI (a resubmission retries it and recovers it).
+      if (status.state === "failed") {
+        const shown = status.errors.slice(0, 3).map((e) => `${e.jobId}: ${e.error}`);
+        throw new FleetError(
+          `${status.errors.length} replication${status.errors.length === 1 ? "" : "s"} of ${submission.id} failed for good (${shown.join("; ")}${status.errors.length > 3 ? "; …" : ""}); fix the cause and submit again to retry them`,
+        );
+      }
       // Every result delivered: done. (The metrics worker writes its copy of the report meanwhile.)
       if (status.state === "completed" || status.done >= status.total) {
         await fetchMerged();
@@ -157,12 +165,6 @@ export class FleetRunner {
       } else if (status.done - lastFetch >= Math.max(8, Math.ceil(status.total / 20))) {
         lastFetch = status.done;
         await fetchMerged();
-      }
-      if (status.state === "failed") {
-        const shown = status.errors.slice(0, 3).map((e) => `${e.jobId}: ${e.error}`);
-        throw new FleetError(
-          `${status.errors.length} replication${status.errors.length === 1 ? "" : "s"} of ${submission.id} failed for good (${shown.join("; ")}${status.errors.length > 3 ? "; …" : ""}); fix the cause and submit again to retry them`,
-        );
       }
       if (!warned && Date.now() - lastWorkerCheck >= 1_000) {
         lastWorkerCheck = Date.now();

@@ -32,7 +32,7 @@ export {
   type ReportJob,
   type SimulateJob,
 } from "./schemas.js";
-export { ExperimentStore, type Delivery, type ExperimentMeta } from "./store.js";
+export { ExperimentStore, type Delivery, type ExperimentMeta, type FailureRecord } from "./store.js";
 export {
   MAX_PRIORITY,
   REPORTS_RETENTION,

@@ -1,7 +1,7 @@
 import { type ExperimentSpec, experimentId, parseExperimentSpec } from "@hetao/experiment";
 import { canonicalJson } from "@hetao/scenario";
 import type { Redis } from "ioredis";
-import { type Keys, keys, resultField } from "./keys.js";
+import { type Keys, keys, parseReplicationJobId, resultField } from "./keys.js";
 import {
   type ExperimentEvent,
   type ExperimentState,
@@ -62,8 +62,16 @@ redis.call('PUBLISH', KEYS[3], ARGV[4])
 return 1
 `;
 
-/** Records a permanent failure; the state becomes failed unless the experiment completed meanwhile. */
+/**
+ * Records a replication's permanent failure; the state becomes failed unless the experiment completed
+ * meanwhile. Writes nothing for an unknown experiment (-1: a stray job must not create keys), nor when
+ * the replication's result is in (-2: the replication succeeded; what failed came after, and the
+ * metrics sweep finishes the report). KEYS: meta, errors, events, results. ARGV: job id, reason,
+ * event JSON, result field ('' when the job id names no replication).
+ */
 const FAIL_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if ARGV[4] ~= '' and redis.call('HEXISTS', KEYS[4], ARGV[4]) == 1 then return -2 end
 local added = redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 if redis.call('HGET', KEYS[1], 'state') == 'running' then
   redis.call('HSET', KEYS[1], 'state', 'failed')
@@ -71,6 +79,9 @@ end
 redis.call('PUBLISH', KEYS[3], ARGV[3])
 return added
 `;
+
+/** What recordFailure did: see FAIL_LUA. */
+export type FailureRecord = "recorded" | "unknown-experiment" | "result-delivered";
 
 /** Extends a lock's expiry only if we still hold it. */
 const RENEW_LUA = `
@@ -231,10 +242,28 @@ export class ExperimentStore {
       .map((jobId) => ({ jobId, error: h[jobId]! }));
   }
 
-  /** Records a replication that failed for good and marks the experiment failed. */
-  async recordFailure(id: string, jobId: string, reason: string): Promise<void> {
+  /**
+   * Records a replication that failed for good and marks the experiment failed (see FAIL_LUA for
+   * when it does nothing). Callers pass only the experiment's planned jobs: its state is theirs alone.
+   */
+  async recordFailure(id: string, jobId: string, reason: string): Promise<FailureRecord> {
     const event: ExperimentEvent = { type: "failed", experimentId: id, jobId, error: reason };
-    await this.redis.eval(FAIL_LUA, 3, this.keys.meta(id), this.keys.errors(id), this.keys.events, jobId, reason, JSON.stringify(event));
+    const coordinates = parseReplicationJobId(jobId);
+    const field = coordinates?.experimentId === id ? resultField(coordinates.point, coordinates.replication) : "";
+    const k = this.keys;
+    const outcome = await this.redis.eval(FAIL_LUA, 4, k.meta(id), k.errors(id), k.events, k.results(id), jobId, reason, JSON.stringify(event), field);
+    return outcome === -1 ? "unknown-experiment" : outcome === -2 ? "result-delivered" : "recorded";
+  }
+
+  /**
+   * Removes results whose field is not one of `planned` (delivered for coordinates outside the plan,
+   * e.g. by an older version that ran any job it was given), so that they are not counted. Returns
+   * how many were removed.
+   */
+  async discardUnplanned(id: string, planned: ReadonlySet<string>): Promise<number> {
+    const stray = (await this.redis.hkeys(this.keys.results(id))).filter((f) => !planned.has(f));
+    for (let i = 0; i < stray.length; i += 1000) await this.redis.hdel(this.keys.results(id), ...stray.slice(i, i + 1000));
+    return stray.length;
   }
 
   /** Clears recorded failures (a resubmission retries them). */

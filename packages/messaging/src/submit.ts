@@ -1,5 +1,5 @@
-import { type ExperimentSpec, planReplications } from "@hetao/experiment";
-import { replicationJobId } from "./keys.js";
+import { type ExperimentSpec, isPlanned, planReplications } from "@hetao/experiment";
+import { parseReplicationJobId, replicationJobId, resultField } from "./keys.js";
 import type { Logger } from "./logger.js";
 import { MAX_PRIORITY, type ReportsQueue, type SimulateQueue } from "./queues.js";
 import { requestReport } from "./report-request.js";
@@ -54,11 +54,21 @@ export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec,
     log?.info({ created }, "experiment already completed; nothing to enqueue");
     return { id, created, total: plan.length, pending: 0, state: "completed" };
   }
+  // Only planned results count: anything else in the results hash (delivered for coordinates outside
+  // the plan by a version that ran any job it was given) is dropped before counting.
+  const stray = await ctx.store.discardUnplanned(id, new Set(plan.map((p) => resultField(p.point, p.replication))));
+  if (stray > 0) log?.warn({ stray }, "removed results outside the experiment's plan");
   if (meta?.state === "failed") {
-    // A resubmission retries the replications that failed for good. A replication whose job completed
-    // but whose result the metrics worker found invalid (and removed) has its finished job removed, so
-    // that the job added below for its missing result is not taken for a duplicate.
+    // A resubmission retries the planned replications that failed for good (a recorded failure of any
+    // other job is dropped: it never decided this experiment's state). A replication whose job
+    // completed but whose result the metrics worker found invalid (and removed) has its finished job
+    // removed, so that the job added below for its missing result is not taken for a duplicate.
     for (const { jobId } of await ctx.store.errors(id)) {
+      const c = parseReplicationJobId(jobId);
+      if (c?.experimentId !== id || !isPlanned(spec, c.point, c.replication)) {
+        log?.warn({ jobId }, "dropping a recorded failure of a job outside the experiment's plan");
+        continue;
+      }
       const job = await ctx.simulate.getJob(jobId);
       const state = job ? await job.getState() : undefined;
       if (state === "failed") await job!.retry("failed");

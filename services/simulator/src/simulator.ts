@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { type ExperimentSpec, isPlanned, parseExperimentSpec } from "@hetao/experiment";
 import {
   ExperimentStore,
   type FleetConfig,
@@ -11,6 +12,7 @@ import {
   bullConnection,
   createRedis,
   describeZodError,
+  replicationJobId,
   reportsQueue,
   requestReport as queueReport,
   serviceRegistry,
@@ -51,6 +53,17 @@ export interface SimulateReturn {
 }
 
 const SPEC_CACHE = 32;
+
+/**
+ * A job that is not one of an experiment's planned replications: its experiment is unknown (or was
+ * removed), or its point or replication lies outside the plan. It fails alone, at once, and is never
+ * recorded against an experiment, so it cannot decide any experiment's state.
+ */
+class NotPlannedJob extends UnrecoverableError {
+  constructor(message: string) {
+    super(`not a planned replication: ${message}`);
+  }
+}
 
 /**
  * Starts a simulator: a BullMQ worker on the `simulate` queue whose jobs run in a pool of worker
@@ -97,16 +110,24 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
   });
   new Gauge({ name: "hetao_simulator_concurrency", help: "Replication threads (SIMULATOR_CONCURRENCY).", registers: [registry] }).set(pool.size);
 
-  // Spec text per experiment (validated in the threads): read once, not per job.
-  const specs = new Map<string, string>();
-  async function specText(id: string): Promise<string | undefined> {
+  // Spec per experiment, as text (validated again in the threads) and parsed (to check a job against
+  // the plan): read once, not per job.
+  const specs = new Map<string, { text: string; spec: ExperimentSpec }>();
+  async function loadSpec(id: string): Promise<{ text: string; spec: ExperimentSpec } | undefined> {
     const cached = specs.get(id);
     if (cached !== undefined) return cached;
     const text = await redis.get(store.keys.spec(id));
     if (text === null) return undefined;
-    specs.set(id, text);
+    let spec: ExperimentSpec;
+    try {
+      spec = parseExperimentSpec(JSON.parse(text));
+    } catch (err) {
+      throw new UnrecoverableError(`invalid-spec: the stored spec of ${id} does not parse: ${err instanceof Error ? err.message.slice(0, 500) : String(err)}`);
+    }
+    const entry = { text, spec };
+    specs.set(id, entry);
     while (specs.size > SPEC_CACHE) specs.delete(specs.keys().next().value!);
-    return text;
+    return entry;
   }
 
   async function process(job: Job<SimulateJob>, token?: string, signal?: AbortSignal): Promise<SimulateReturn> {
@@ -116,14 +137,19 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
     }
     const { experimentId, point, replication } = parsed.data;
     const jlog = log.child({ experimentId, jobId: job.id });
-    const spec = await specText(experimentId);
-    if (spec === undefined) throw new UnrecoverableError(`unknown experiment ${experimentId}: no spec stored at ${store.keys.spec(experimentId)}`);
+    const stored = await loadSpec(experimentId);
+    if (stored === undefined) throw new NotPlannedJob(`unknown experiment ${experimentId}: no spec stored at ${store.keys.spec(experimentId)}`);
+    if (!isPlanned(stored.spec, point, replication)) {
+      const points = stored.spec.points.map((p) => p.index).join(", ");
+      throw new NotPlannedJob(`experiment ${experimentId} plans points ${points} with replications 0-${stored.spec.replications - 1}, not point ${point}, replication ${replication}`);
+    }
+    const spec = stored.text;
     // A job run before (it stalled when its worker died, failed, or was handed back) may have delivered
     // its result already: look first. A first run goes straight to work, since its delivery is
     // idempotent anyway; that saves a round trip to Redis per replication.
     if (job.attemptsStarted > 1 || job.attemptsMade > 0 || job.stalledCounter > 0) {
       const before = await store.replicationState(experimentId, point, replication);
-      if (before.state === undefined) throw new UnrecoverableError(`unknown experiment ${experimentId}: no metadata stored`);
+      if (before.state === undefined) throw new NotPlannedJob(`unknown experiment ${experimentId}: no metadata stored`);
       if (before.state === "completed" || before.delivered) {
         // If the crash came between delivering the last result and queueing the report job, queue it now.
         jlog.info({ state: before.state, delivered: before.delivered }, "result already delivered; skipping");
@@ -152,7 +178,7 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
     duration.observe((performance.now() - started) / 1000);
     // One atomic, idempotent step: a re-run after a crash delivers the same bytes and changes nothing.
     const delivery = await store.deliverResult(experimentId, point, replication, result);
-    if (delivery.outcome === "unknown-experiment") throw new UnrecoverableError(`experiment ${experimentId} was removed while replication ${replication} of point ${point} ran`);
+    if (delivery.outcome === "unknown-experiment") throw new NotPlannedJob(`experiment ${experimentId} was removed while replication ${replication} of point ${point} ran`);
     replications.inc({ outcome: delivery.outcome === "added" ? "completed" : "duplicate" });
     jlog.debug({ point, replication, delivered: delivery.outcome, done: delivery.done, total: delivery.total, ms: Math.round(performance.now() - started) }, "replication done");
     const report = delivery.state === "running" && delivery.done >= delivery.total ? await requestReport(experimentId) : undefined;
@@ -184,7 +210,7 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
   worker.on("stalled", (jobId) => log.warn({ jobId }, "job stalled (its worker died or blocked); put back in the queue"));
   worker.on("failed", (job, err) => {
     if (!job) return;
-    const final = err.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const final = err instanceof UnrecoverableError || err.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
     const jlog = log.child({ jobId: job.id, experimentId: (job.data as Partial<SimulateJob> | undefined)?.experimentId });
     if (!final) {
       replications.inc({ outcome: "retried" });
@@ -192,11 +218,20 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
       return;
     }
     replications.inc({ outcome: "failed" });
-    jlog.error({ err: err.message }, "replication failed for good");
-    const id = SimulateJobSchema.safeParse(job.data);
-    if (id.success) {
-      void store.recordFailure(id.data.experimentId, job.id ?? "?", err.message).catch((e: unknown) => jlog.error({ err: String(e) }, "could not record the failure"));
+    const data = SimulateJobSchema.safeParse(job.data);
+    // Only an experiment's own planned job (its deterministic id, coordinates in the plan) may fail
+    // it; any other job fails alone, logged with its reason.
+    if (err instanceof NotPlannedJob || !data.success || job.id !== replicationJobId(data.data.experimentId, data.data.point, data.data.replication)) {
+      jlog.error({ err: err.message }, "job failed alone; it is not a planned replication of an experiment, so no experiment's state changes");
+      return;
     }
+    jlog.error({ err: err.message }, "replication failed for good");
+    void store.recordFailure(data.data.experimentId, job.id, err.message).then(
+      (outcome) => {
+        if (outcome !== "recorded") jlog.warn({ outcome }, "failure not recorded against the experiment");
+      },
+      (e: unknown) => jlog.error({ err: String(e) }, "could not record the failure"),
+    );
   });
 
   let http: HttpServer | undefined;
