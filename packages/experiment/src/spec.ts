@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { type EconomicsOptions, EconomicsOptionsSchema } from "./economics.js";
-import { type Scenario, ScenarioSchema, canonicalJson, listIssues, parseScenario, ScenarioError, setPath } from "@hetao/scenario";
+import { SCENARIO_LIMITS, type Scenario, ScenarioSchema, canonicalJson, listIssues, parseScenario, ScenarioError, setPath } from "@hetao/scenario";
 
 /** Thrown by {@link createExperiment} and {@link parseExperimentSpec} for an invalid experiment. */
 export class ExperimentError extends Error {
@@ -11,7 +11,8 @@ export class ExperimentError extends Error {
   }
 }
 
-export const MAX_REPLICATIONS = 100_000;
+/** Replications per experiment: the scenario's limit, so `validate` refuses what `run` and the API refuse. */
+export const MAX_REPLICATIONS = SCENARIO_LIMITS.replications;
 
 export const OverrideSchema = z
   .strictObject({

@@ -60,6 +60,43 @@ export function metricInfo(metric: string): MetricInfo {
 }
 
 export const NA = "–";
+
+/**
+ * What a time, share or clock figure says when nobody it describes was cleared: the statistics are
+ * computed as 0 then, and "0:00" or "+0:00" would read as an instant crossing.
+ */
+export const NONE_CLEARED = "no traveller cleared";
+/** A difference that does not exist because one side cleared nobody. */
+export const NOT_APPLICABLE = "n/a";
+
+/** Whether a metric describes cleared travellers (times, shares, the emptying clock) rather than counting them. */
+export function describesCleared(metric: string): boolean {
+  const kind = metricInfo(metric).kind;
+  return kind === "time" || kind === "share" || kind === "clock";
+}
+
+/**
+ * A policy that cleared nobody on any simulated day and had nobody still inside at the hard stop: no
+ * counted traveller, so no time. (Travellers censored at the hard stop do have times, shown as "at least".)
+ */
+export function noneCleared(policy: { totals: { cleared: number; censored: number } } | undefined): boolean {
+  return policy !== undefined && policy.totals.cleared === 0 && policy.totals.censored === 0;
+}
+
+/** `text()` for a policy's level of `metric`, or NONE_CLEARED when the metric describes cleared travellers and it cleared none. */
+export function levelOr(policy: { totals: { cleared: number; censored: number } } | undefined, metric: string, text: () => string): string {
+  return noneCleared(policy) && describesCleared(metric) ? NONE_CLEARED : text();
+}
+
+/** `text()` for a paired difference of `metric`, or NOT_APPLICABLE when either side cleared nobody. */
+export function differenceOr(
+  treatment: { totals: { cleared: number; censored: number } } | undefined,
+  baseline: { totals: { cleared: number; censored: number } } | undefined,
+  metric: string,
+  text: () => string,
+): string {
+  return (noneCleared(treatment) || noneCleared(baseline)) && describesCleared(metric) ? NOT_APPLICABLE : text();
+}
 const MINUS = "-";
 
 /** Seconds since midnight as a clock time "HH:MM" (past 24:00 the hours keep counting); "–" for null. */

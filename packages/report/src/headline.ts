@@ -4,7 +4,7 @@
  * interval and the paired difference. Plain text; the HTML and Markdown renderers decorate it.
  */
 import type { Comparison, ComplianceRow, Difference, Interval, PointReport, Report } from "@hetao/experiment";
-import { NA, formatDifference, formatDuration, formatNumber, formatPercent, formatValue } from "./format.js";
+import { NA, NONE_CLEARED, NOT_APPLICABLE, describesCleared, formatDifference, formatDuration, formatNumber, formatPercent, formatValue, noneCleared } from "./format.js";
 import { formatGrouped } from "./narrative.js";
 import { segmentLabel } from "./tables.js";
 
@@ -58,12 +58,16 @@ export interface HeadlineCard {
   note?: string;
 }
 
-function policyValue(policy: string, metric: string, ci: Interval, lowerBound: boolean): PolicyValue {
+function policyValue(policy: string, metric: string, ci: Interval, lowerBound: boolean, nobody = false): PolicyValue {
+  if (nobody && describesCleared(metric)) return { policy, value: NONE_CLEARED, interval: "" };
   const range = ci.lower === null || ci.upper === null ? NA : `${formatValue(metric, ci.lower)} to ${formatValue(metric, ci.upper)}`;
   return { policy, value: `${lowerBound ? "≥ " : ""}${formatValue(metric, ci.mean)}`, interval: `95% CI ${range}` };
 }
 
-function differenceValue(cmp: Comparison, metric: string, d: Difference, judgeAs: string = metric): DifferenceValue {
+function differenceValue(cmp: Comparison, metric: string, d: Difference, judgeAs: string = metric, nobody = false): DifferenceValue {
+  if (nobody && describesCleared(metric)) {
+    return { treatment: cmp.treatment, baseline: cmp.baseline, value: NOT_APPLICABLE, interval: "one side cleared no traveller", relative: "", judgement: "same" };
+  }
   const range = d.lower === null || d.upper === null ? NA : `${formatDifference(metric, d.lower)} to ${formatDifference(metric, d.upper)}`;
   return {
     treatment: cmp.treatment,
@@ -89,12 +93,17 @@ function metricCard(point: PointReport, policies: readonly string[], id: string,
     title,
     policies: policies.flatMap((p) => {
       const r = point.policies[p];
-      return r === undefined ? [] : [policyValue(p, metric, r.summary[metric], r.lowerBound && metric !== "officerHours" && metric !== "throughput" && metric !== "peakHourThroughput")];
+      return r === undefined ? [] : [policyValue(p, metric, r.summary[metric], r.lowerBound && metric !== "officerHours" && metric !== "throughput" && metric !== "peakHourThroughput", noneCleared(r))];
     }),
-    differences: point.comparisons.map((c) => differenceValue(c, metric, c.metrics[metric])),
+    differences: point.comparisons.map((c) => differenceValue(c, metric, c.metrics[metric], metric, eitherNone(point, c))),
   };
   if (note !== undefined) card.note = note;
   return card;
+}
+
+/** One side of the comparison cleared nobody: its time differences do not exist. */
+function eitherNone(point: PointReport, cmp: Comparison): boolean {
+  return noneCleared(point.policies[cmp.treatment]) || noneCleared(point.policies[cmp.baseline]);
 }
 
 /** The headline cards of a design point, in reading order. */
@@ -113,7 +122,9 @@ export function headlineCards(report: Report, point: PointReport): HeadlineCard[
       "throughput",
       "Throughput: cleared in the busiest hour",
       "peakHourThroughput",
-      (bound
+      (policies.every((p) => (point.policies[p]?.totals.arrived ?? 0) === 0)
+        ? `No traveller arrived on any simulated day, so no traveller was cleared under any policy. `
+        : bound
         ? `Throughput per day is bound by demand: every policy clears everyone who arrives (${policies.map((p) => `${p} ${formatGrouped((point.policies[p]?.summary.throughput.mean ?? 0), 0)}`).join(", ")} a day), so capacity shows in the busiest hour and in \`hetao-sim capacity\`. `
         : `Not everyone who arrives is cleared before the hard stop (${policies.map((p) => `${p} ${formatGrouped(point.policies[p]?.summary.throughput.mean ?? 0, 0)} of ${formatGrouped((point.policies[p]?.totals.arrived ?? 0) / Math.max(1, report.experiment.replications), 0)} a day`).join(", ")}): capacity binds. `) +
         `Checkpoint-hours in which the queue grows through the hour (demand above what is open): ${policies.map((p) => `${p} ${boundHours(p)}`).join(", ")}.`,
@@ -142,11 +153,11 @@ export function controlLines(report: Report, point: PointReport): ControlLine[] 
       title,
       policies: report.experiment.policies.flatMap((p) => {
         const x = point.policies[p]?.controls[c];
-        return x === undefined ? [] : [policyValue(p, "meanWait", x.timePerTraveller, (point.policies[p]?.lowerBound ?? false) && x.censored > 0)];
+        return x === undefined ? [] : [policyValue(p, "meanWait", x.timePerTraveller, (point.policies[p]?.lowerBound ?? false) && x.censored > 0, noneCleared(point.policies[p]))];
       }),
       differences: point.comparisons.flatMap((cmp) => {
         const d = cmp.controls[c];
-        return d === undefined ? [] : [differenceValue(cmp, "meanWait", d)];
+        return d === undefined ? [] : [differenceValue(cmp, "meanWait", d, "meanWait", eitherNone(point, cmp))];
       }),
     };
   });
@@ -189,7 +200,9 @@ export function verdict(report: Report, point: PointReport, code: (id: string) =
   if (point.comparisons.length === 0) {
     const id = policies[0]!;
     const p = point.policies[id]!;
-    out.push(
+    if (noneCleared(p)) {
+      out.push(`No traveller was cleared under ${name(id)} on any simulated day (${p.totals.arrived === 0 ? "nobody arrived" : `${formatNumber(p.totals.arrived / Math.max(1, report.experiment.replications), 0)} arrived a day`}), so there is no crossing or queueing time to report.`);
+    } else out.push(
       `Under ${name(id)} the mean crossing takes ${differenceFree("meanCrossing", p.summary.meanCrossing)}, of which ${differenceFree("meanWait", p.summary.meanWait)} is queueing, ` +
         `at ${formatNumber(p.summary.officerHours.mean, 0)} officer-hours a day.`,
     );
@@ -199,7 +212,14 @@ export function verdict(report: Report, point: PointReport, code: (id: string) =
     const w = cmp.metrics.meanWait;
     const t = point.policies[cmp.treatment]!;
     const b = point.policies[cmp.baseline]!;
-    if (d.mean === 0 && d.halfWidth === 0) {
+    if (noneCleared(t) || noneCleared(b)) {
+      const none = [cmp.treatment, cmp.baseline].filter((id) => noneCleared(point.policies[id]));
+      const arrived = (id: string) => formatNumber((point.policies[id]?.totals.arrived ?? 0) / Math.max(1, report.experiment.replications), 0);
+      out.push(
+        `No traveller was cleared under ${none.map(name).join(" or ")} on any simulated day (${none.every((id) => (point.policies[id]?.totals.arrived ?? 0) === 0) ? "nobody arrived" : none.map((id) => `${name(id)}: ${arrived(id)} arrived a day`).join(", ")}), ` +
+          `so the crossing times of ${name(cmp.treatment)} and ${name(cmp.baseline)} cannot be compared.`,
+      );
+    } else if (d.mean === 0 && d.halfWidth === 0) {
       out.push(`${name(cmp.treatment)} and ${name(cmp.baseline)} give the same crossing time on every simulated day (mean ${formatDuration(b.summary.meanCrossing.mean)}).`);
     } else if (!d.significant || d.mean === null) {
       out.push(
@@ -226,7 +246,9 @@ export function verdict(report: Report, point: PointReport, code: (id: string) =
       oh.mean === null || Math.abs(oh.mean) < 0.05
         ? `at the same ${formatNumber(b.summary.officerHours.mean, 0)} officer-hours a day`
         : `at ${formatNumber(t.summary.officerHours.mean, 0)} officer-hours a day under ${name(cmp.treatment)} against ${formatNumber(b.summary.officerHours.mean, 0)} (${formatNumber(oh.mean, 0, true)})`;
-    if (controls.length > 0) {
+    if (noneCleared(t) || noneCleared(b)) {
+      out.push(`Staffing is ${ohText.replace(/^at /, "")}.`);
+    } else if (controls.length > 0) {
       const [cid, x] = controls[0]!;
       const title = t.controls[cid]?.title ?? b.controls[cid]?.title ?? cid;
       out.push(

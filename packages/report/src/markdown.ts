@@ -18,8 +18,12 @@ import { type TextTable, checkpointRows, controlRows, groupRows, hourlyRows, seg
 import {
   NA,
   describeOverrides,
+  NONE_CLEARED,
+  differenceOr,
   formatDifference,
   formatDuration,
+  levelOr,
+  noneCleared,
   formatNumber,
   formatPercent,
   formatPoints,
@@ -37,7 +41,7 @@ const BUSIEST_LANES = 8;
 /** The headline measures as one table: each policy's value [95% CI], then each paired difference. */
 function atAGlance(report: Report, point: PointReport): string {
   const header = ["measure", ...report.experiment.policies, ...point.comparisons.map((c) => `${c.treatment} − ${c.baseline}`)];
-  const cellOf = (value: string, interval: string) => `${value} (${interval})`;
+  const cellOf = (value: string, interval: string) => (interval === "" ? value : `${value} (${interval})`);
   const rows: string[][] = [];
   for (const c of controlLines(report, point)) {
     rows.push([`Time at ${c.title}, per traveller`, ...c.policies.map((v) => cellOf(v.value, v.interval)), ...c.differences.map((d) => cellOf(d.value, d.interval))]);
@@ -114,8 +118,8 @@ function methodParagraph(report: Report): string {
 function summaryTable(policy: PolicyReport): string {
   const rows = orderedSummary(policy).map(([metric, ci]) => [
     metricInfo(metric).label,
-    ci.halfWidth === null ? formatValue(metric, ci.mean) : `${formatValue(metric, ci.mean)} ± ${formatSpread(metric, ci.halfWidth)}`,
-    formatRange(formatValue(metric, ci.lower), formatValue(metric, ci.upper)),
+    levelOr(policy, metric, () => (ci.halfWidth === null ? formatValue(metric, ci.mean) : `${formatValue(metric, ci.mean)} ± ${formatSpread(metric, ci.halfWidth)}`)),
+    levelOr(policy, metric, () => formatRange(formatValue(metric, ci.lower), formatValue(metric, ci.upper))),
   ]);
   return markdownTable(["metric", "mean ± half-width", "95% interval"], rows, ["l", "r", "r"]);
 }
@@ -126,9 +130,12 @@ function poolLine(policy: PolicyReport, replications: number): string {
   const perDay = (x: number) => formatNumber(x / Math.max(1, replications), 1);
   return (
     `Per day on average: ${perDay(t.arrived)} travellers counted, ${perDay(t.cleared)} cleared, ${perDay(t.inSystem)} still inside a control at the end, ` +
-    `${perDay(t.fallbacks)} diverted to a fallback lane. Clearance time over all replications: mean ${formatDuration(c.mean)}, ` +
-    `p50 ${formatDuration(c.p50)}, p90 ${formatDuration(c.p90)}, p95 ${formatDuration(c.p95)}, p99 ${formatDuration(c.p99)}; ` +
-    `time queueing: mean ${formatDuration(policy.wait.mean)}, p95 ${formatDuration(policy.wait.p95)}.`
+    `${perDay(t.fallbacks)} diverted to a fallback lane. ` +
+    (noneCleared(policy)
+      ? `No traveller was cleared on any simulated day, so there is no clearance or queueing time to report.`
+      : `Clearance time over all replications: mean ${formatDuration(c.mean)}, ` +
+        `p50 ${formatDuration(c.p50)}, p90 ${formatDuration(c.p90)}, p95 ${formatDuration(c.p95)}, p99 ${formatDuration(c.p99)}; ` +
+        `time queueing: mean ${formatDuration(policy.wait.mean)}, p95 ${formatDuration(policy.wait.p95)}.`)
   );
 }
 
@@ -138,17 +145,22 @@ function differencesTable(point: PointReport): string {
     const label = `${cmp.treatment} − ${cmp.baseline}`;
     for (const metric of COMPARED_METRICS) {
       const d = cmp.metrics[metric];
+      const t = point.policies[cmp.treatment];
+      const b = point.policies[cmp.baseline];
+      const diff = (text: () => string) => differenceOr(t, b, metric, text);
       rows.push([
         label,
         metricInfo(metric).label,
-        formatValue(metric, d.baselineMean),
-        formatValue(metric, d.treatmentMean),
-        formatDifference(metric, d.mean),
-        formatRange(formatDifference(metric, d.lower), formatDifference(metric, d.upper)),
-        d.relativeChange === null
-          ? NA
-          : `${formatPercent(d.relativeChange, true)} (${formatRange(formatPercent(d.relativeLower, true), formatPercent(d.relativeUpper, true))})`,
-        d.significant ? "yes" : "no",
+        levelOr(b, metric, () => formatValue(metric, d.baselineMean)),
+        levelOr(t, metric, () => formatValue(metric, d.treatmentMean)),
+        diff(() => formatDifference(metric, d.mean)),
+        diff(() => formatRange(formatDifference(metric, d.lower), formatDifference(metric, d.upper))),
+        diff(() =>
+          d.relativeChange === null
+            ? NA
+            : `${formatPercent(d.relativeChange, true)} (${formatRange(formatPercent(d.relativeLower, true), formatPercent(d.relativeUpper, true))})`,
+        ),
+        diff(() => (d.significant ? "yes" : "no")),
       ]);
     }
   }

@@ -138,6 +138,9 @@ function money(x: number | null, currency: string | null, digits = 0): string {
 
 /** The economics line as plain sentences. */
 export function economicsSentence(e: EconomicsReport, name: (id: string) => string): string {
+  if (e.travellersPerDay === 0) {
+    return `No traveller was counted on any simulated day, so ${name(e.treatment)} against ${name(e.baseline)} has no researcher-hours to save or lose.`;
+  }
   const perDay = e.hoursSavedPerDay;
   const perYear = e.hoursSavedPerYear;
   const saves = (perDay.mean ?? 0) >= 0 ? "saves" : "costs";

@@ -1,5 +1,5 @@
 import type { Difference, Interval, Report } from "@hetao/experiment";
-import { NA, SHORT_LABEL, describeOverrides, formatDifference, formatSpread, formatValue, orderedSummary, textTable } from "./format.js";
+import { NA, SHORT_LABEL, describeOverrides, differenceOr, formatDifference, formatSpread, formatValue, levelOr, noneCleared, orderedSummary, textTable } from "./format.js";
 
 /**
  * A plain-text summary for the terminal: per design point, one row per summary metric with every
@@ -24,20 +24,23 @@ export function renderSummaryTable(report: Report): string {
         const summary = point.policies[id]?.summary as Record<string, Interval> | undefined;
         const ci = summary?.[metric];
         if (ci === undefined) row.push(NA);
-        else row.push(ci.halfWidth === null ? formatValue(metric, ci.mean) : `${formatValue(metric, ci.mean)} ± ${formatSpread(metric, ci.halfWidth)}`);
+        else row.push(levelOr(point.policies[id], metric, () => (ci.halfWidth === null ? formatValue(metric, ci.mean) : `${formatValue(metric, ci.mean)} ± ${formatSpread(metric, ci.halfWidth)}`)));
       }
       for (const c of point.comparisons) {
         const d = (c.metrics as Record<string, Difference>)[metric];
         if (d === undefined) row.push("");
         else {
           const range = d.lower === null ? "" : ` [${formatDifference(metric, d.lower)}, ${formatDifference(metric, d.upper)}]`;
-          row.push(`${formatDifference(metric, d.mean)}${range}${d.significant ? " *" : "  "}`);
+          row.push(differenceOr(point.policies[c.treatment], point.policies[c.baseline], metric, () => `${formatDifference(metric, d.mean)}${range}${d.significant ? " *" : "  "}`));
         }
       }
       return row;
     });
+    // Said in words too: a column of "no traveller cleared" is easy to miss in a wide table.
+    const none = e.policies.filter((id) => noneCleared(point.policies[id]));
+    const note = none.length > 0 ? `\nNo traveller was cleared under ${none.join(", ")} on any simulated day: no time or share to report${point.comparisons.length > 0 ? ", and their differences are n/a" : ""}.` : "";
     const title = multi ? `\nDesign point ${point.index}${point.overrides.length > 0 ? `: ${describeOverrides(point.overrides)}` : ""}\n` : "";
-    blocks.push(`${title}${textTable(header, rows)}`);
+    blocks.push(`${title}${textTable(header, rows)}${note}`);
   }
   return `${blocks.join("\n")}\n`;
 }

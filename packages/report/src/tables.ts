@@ -1,6 +1,6 @@
 /** Tables shared by the Markdown and HTML reports (plain-text cells), so both carry the same numbers. */
 import type { GroupReport, Interval, PointReport, PolicyReport, Report } from "@hetao/experiment";
-import { NA, formatClock, formatDuration, formatNumber, formatPercent } from "./format.js";
+import { NA, NONE_CLEARED, NOT_APPLICABLE, formatClock, formatDuration, formatNumber, formatPercent, noneCleared } from "./format.js";
 import { withBrackets } from "./narrative.js";
 
 export interface TextTable {
@@ -130,8 +130,8 @@ export function checkpointRows(report: Report, point: PointReport): TextTable {
         c,
         id,
         perDay(report, cp.visits),
-        formatDuration(cp.meanWait),
-        formatDuration(cp.p95Wait),
+        cp.visits === 0 ? NONE_CLEARED : formatDuration(cp.meanWait),
+        cp.visits === 0 ? NONE_CLEARED : formatDuration(cp.p95Wait),
         peak > 0 ? `${formatNumber(peak, 2)} (${hh(peakHour)})` : "0",
         String(cp.maxQueue),
       ]);
@@ -164,6 +164,10 @@ export function controlRows(report: Report, point: PointReport): TextTable {
       const ctl = policy?.controls[c];
       if (ctl === undefined) continue;
       const lb = ctl.censored > 0 ? "≥ " : "";
+      if (noneCleared(policy)) {
+        rows.push([ctl.title ?? c, id, perDay(report, ctl.travellers), NONE_CLEARED, NONE_CLEARED, NONE_CLEARED, NONE_CLEARED]);
+        continue;
+      }
       rows.push([
         ctl.title ?? c,
         id,
@@ -178,7 +182,8 @@ export function controlRows(report: Report, point: PointReport): TextTable {
       const d = cmp.controls[c];
       if (d === undefined) continue;
       const range = d.lower === null || d.upper === null ? "" : ` [${formatDuration(d.lower, true)}, ${formatDuration(d.upper, true)}]`;
-      rows.push([ctlTitle(point, c), `${cmp.treatment} − ${cmp.baseline}`, "", `${formatDuration(d.mean, true)}${range}${d.significant ? " *" : ""}`, "", "", ""]);
+      const none = noneCleared(point.policies[cmp.treatment]) || noneCleared(point.policies[cmp.baseline]);
+      rows.push([ctlTitle(point, c), `${cmp.treatment} − ${cmp.baseline}`, "", none ? NOT_APPLICABLE : `${formatDuration(d.mean, true)}${range}${d.significant ? " *" : ""}`, "", "", ""]);
     }
   }
   return {
@@ -216,7 +221,7 @@ export function staffingRows(report: Report, point: PointReport): TextTable {
       hours(p.summary.gateHours),
       reserves.length > 0 ? reserves.join("; ") : NA,
       formatNumber(p.summary.censored.mean, 1),
-      formatClock(p.summary.emptiedAt.mean),
+      noneCleared(p) ? NONE_CLEARED : formatClock(p.summary.emptiedAt.mean),
       bound.length > 0 ? bound.join("; ") : "none",
     ]);
   }
@@ -239,12 +244,13 @@ export function shuttleRows(report: Report, point: PointReport): TextTable {
       const s = point.policies[id]?.shuttles[k];
       if (s === undefined) continue;
       const lb = s.censoredDays > 0 ? "≥ " : "";
-      rows.push([name, id, String(bus.passengers), `${lb}${dur(s.dwell.mean)} [${dur(s.dwell.lower)}, ${dur(s.dwell.upper)}]`]);
+      rows.push([name, id, String(bus.passengers), noneCleared(point.policies[id]) ? NONE_CLEARED : `${lb}${dur(s.dwell.mean)} [${dur(s.dwell.lower)}, ${dur(s.dwell.upper)}]`]);
     }
     for (const cmp of point.comparisons) {
       const d = cmp.shuttles[k]?.dwell;
       if (d === undefined) continue;
-      rows.push([name, `${cmp.treatment} − ${cmp.baseline}`, "", `${formatDuration(d.mean, true)} [${formatDuration(d.lower, true)}, ${formatDuration(d.upper, true)}]${d.significant ? " *" : ""}`]);
+      const none = noneCleared(point.policies[cmp.treatment]) || noneCleared(point.policies[cmp.baseline]);
+      rows.push([name, `${cmp.treatment} − ${cmp.baseline}`, "", none ? NOT_APPLICABLE : `${formatDuration(d.mean, true)} [${formatDuration(d.lower, true)}, ${formatDuration(d.upper, true)}]${d.significant ? " *" : ""}`]);
     }
   });
   return {
@@ -282,11 +288,12 @@ export function segmentRows(report: Report, point: PointReport): TextTable {
     const cells = [segmentLabel(k), formatNumber(first.arrivedPerDay, 1)];
     for (const id of policies) {
       const g = point.policies[id]?.segments[k];
-      cells.push(g === undefined ? NA : `${g.censored > 0 ? "≥ " : ""}${dur(g.meanCrossing.mean)} [${dur(g.meanCrossing.lower)}, ${dur(g.meanCrossing.upper)}]`);
+      cells.push(g === undefined ? NA : noneCleared(point.policies[id]) ? NONE_CLEARED : `${g.censored > 0 ? "≥ " : ""}${dur(g.meanCrossing.mean)} [${dur(g.meanCrossing.lower)}, ${dur(g.meanCrossing.upper)}]`);
     }
     for (const c of point.comparisons) {
       const d = c.segments[k]?.crossing;
-      cells.push(d === undefined ? NA : `${formatDuration(d.mean, true)} [${formatDuration(d.lower, true)}, ${formatDuration(d.upper, true)}]${d.significant ? " *" : ""}`);
+      const none = noneCleared(point.policies[c.treatment]) || noneCleared(point.policies[c.baseline]);
+      cells.push(d === undefined ? NA : none ? NOT_APPLICABLE : `${formatDuration(d.mean, true)} [${formatDuration(d.lower, true)}, ${formatDuration(d.upper, true)}]${d.significant ? " *" : ""}`);
     }
     return cells;
   });

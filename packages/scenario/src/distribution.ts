@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { NameSchema } from "./ids.js";
+import { SCENARIO_LIMITS } from "./limits.js";
 
-const positive = (what: string) => z.number().positive().describe(what);
-const nonNegative = (what: string) => z.number().min(0).describe(what);
+// Every duration is at most a day (SCENARIO_LIMITS.durationSeconds): longer is a typo and never ends in the day.
+const positive = (what: string) => z.number().positive().max(SCENARIO_LIMITS.durationSeconds).describe(what);
+const nonNegative = (what: string) => z.number().min(0).max(SCENARIO_LIMITS.durationSeconds).describe(what);
+const seconds = (what: string) => z.number().max(SCENARIO_LIMITS.durationSeconds).describe(what);
 
 export const ExponentialSchema = z
   .strictObject({
@@ -31,7 +34,7 @@ export const GammaSchema = z
 export const ErlangSchema = z
   .strictObject({
     kind: z.literal("erlang"),
-    k: z.number().int().min(1).describe("Number of exponential phases (integer >= 1)."),
+    k: z.number().int().min(1).max(SCENARIO_LIMITS.erlangPhases).describe(`Number of exponential phases (integer 1-${SCENARIO_LIMITS.erlangPhases}).`),
     mean: positive("Mean of the total, seconds (> 0)."),
   })
   .describe("Erlang-k duration: sum of k exponential phases with total mean `mean`.");
@@ -40,8 +43,8 @@ export const TriangularSchema = z
   .strictObject({
     kind: z.literal("triangular"),
     min: nonNegative("Minimum, seconds (>= 0)."),
-    mode: z.number().describe("Most likely value, seconds (min <= mode <= max)."),
-    max: z.number().describe("Maximum, seconds (> min)."),
+    mode: seconds("Most likely value, seconds (min <= mode <= max)."),
+    max: seconds("Maximum, seconds (> min)."),
   })
   .describe("Triangular duration.");
 
@@ -49,7 +52,7 @@ export const UniformSchema = z
   .strictObject({
     kind: z.literal("uniform"),
     min: nonNegative("Minimum, seconds (>= 0)."),
-    max: z.number().describe("Maximum, seconds (> min)."),
+    max: seconds("Maximum, seconds (> min)."),
   })
   .describe("Uniform duration on [min, max].");
 
@@ -63,9 +66,10 @@ export const DeterministicSchema = z
 export const EmpiricalSchema = z
   .strictObject({
     kind: z.literal("empirical"),
-    values: z.array(nonNegative("A duration, seconds (>= 0).")).min(1).describe("Observed durations, seconds (non-empty)."),
+    values: z.array(nonNegative("A duration, seconds (>= 0).")).min(1).max(SCENARIO_LIMITS.empiricalValues).describe("Observed durations, seconds (non-empty)."),
     weights: z
-      .array(nonNegative("A weight (>= 0)."))
+      .array(z.number().min(0).describe("A weight (>= 0)."))
+      .max(SCENARIO_LIMITS.empiricalValues)
       .optional()
       .describe("Relative weights, one per value (>= 0, positive sum). Default: equal weights."),
   })
@@ -111,6 +115,13 @@ export interface DistributionProblem {
   expected: string;
 }
 
+/** sd at most SCENARIO_LIMITS.coefficientOfVariation times the mean: a wider spread gives absurd rare draws. */
+function spreadProblem(sd: number, mean: number, of: string): DistributionProblem[] {
+  const cv = SCENARIO_LIMITS.coefficientOfVariation;
+  if (sd <= cv * mean) return [];
+  return [{ field: "sd", message: `sd is more than ${cv} times the ${of} (SCENARIO_LIMITS.coefficientOfVariation)`, value: sd, expected: `<= ${cv} × ${of} (${cv * mean})` }];
+}
+
 /** Cross-field checks of one distribution (the shape is already valid). */
 export function checkDistribution(d: Distribution): DistributionProblem[] {
   const problems: DistributionProblem[] = [];
@@ -118,7 +129,12 @@ export function checkDistribution(d: Distribution): DistributionProblem[] {
     case "lognormal":
       if (d.min !== undefined && d.min >= d.mean) {
         problems.push({ field: "min", message: "minimum must be below the mean", value: d.min, expected: `< mean (${d.mean})` });
+      } else {
+        problems.push(...spreadProblem(d.sd, d.mean - (d.min ?? 0), d.min === undefined ? "mean" : "mean − min"));
       }
+      break;
+    case "gamma":
+      problems.push(...spreadProblem(d.sd, d.mean, "mean"));
       break;
     case "triangular":
       if (!(d.min < d.max)) {

@@ -119,4 +119,4 @@ export { travellerCombinations, validateScenario } from "./validate.js";
 export type { PathSegment, SemanticIssue } from "./semantic-issue.js";
 export { MAX_OVERLAY_DEPTH, OVERLAY_KEYS, expandOverlay, isOverlay } from "./overlay.js";
 export { scenarioWarnings } from "./lint.js";
-export { SCENARIO_LIMITS } from "./limits.js";
+export { SCENARIO_LIMITS, SCENARIO_LIMIT_NOTES, scenarioLimitsTable, type ScenarioLimit } from "./limits.js";

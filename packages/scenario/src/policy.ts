@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { NameSchema, SlugSchema } from "./ids.js";
 import { MatchSchema } from "./match.js";
+import { SCENARIO_LIMITS } from "./limits.js";
 import { TimeSchema } from "./time-of-day.js";
 
 const probability = (what: string) => z.number().min(0).max(1).describe(what);
@@ -10,7 +11,7 @@ export const ScheduleWindowSchema = z
   .strictObject({
     from: TimeSchema,
     to: TimeSchema,
-    servers: z.number().int().min(0).describe("Servers open in [from, to) (integer >= 0)."),
+    servers: z.number().int().min(0).max(SCENARIO_LIMITS.serversPerLane).describe(`Servers open in [from, to) (integer 0-${SCENARIO_LIMITS.serversPerLane}).`),
   })
   .describe("A staffing window: `servers` servers open from `from` to `to`.");
 
@@ -24,13 +25,14 @@ export const LaneSchema = z
     checkpoint: NameSchema.describe('Checkpoint label used to aggregate statistics (e.g. "sz-exit-immigration").'),
     kind: z.string().optional().describe('Free label: "manual", "e-gate", "walk-through", ...'),
     title: z.string().optional().describe("Human-readable name."),
-    servers: z.number().int().min(0).optional().describe("Constant number of identical servers all day (exactly one of `servers` / `schedule`)."),
+    servers: z.number().int().min(0).max(SCENARIO_LIMITS.serversPerLane).optional().describe("Constant number of identical servers all day (exactly one of `servers` / `schedule`)."),
     schedule: z
       .array(ScheduleWindowSchema)
       .min(1)
+      .max(SCENARIO_LIMITS.timeWindows)
       .optional()
       .describe("Staffing windows, sorted and non-overlapping; 0 servers outside them (exactly one of `servers` / `schedule`)."),
-    outages: z.array(OutageSchema).optional().describe("Periods when the whole lane is closed."),
+    outages: z.array(OutageSchema).max(SCENARIO_LIMITS.timeWindows).optional().describe("Periods when the whole lane is closed."),
     onClose: z
       .enum(["divert", "wait"])
       .default("divert")
@@ -107,21 +109,22 @@ export const RouteSchema = z
   .strictObject({
     id: NameSchema.optional().describe("Route id (for statistics)."),
     when: MatchSchema.optional().describe("The route applies to matching travellers; the first matching route is used."),
-    steps: z.array(StepSchema).min(1).describe("Steps in order."),
+    steps: z.array(StepSchema).min(1).max(SCENARIO_LIMITS.stepsPerRoute).describe("Steps in order."),
   })
   .describe("A path through the checkpoints for the travellers it matches.");
 
 export const ReserveSchema = z
   .strictObject({
     id: NameSchema.describe("Reserve id, unique within the policy."),
-    officers: z.number().int().min(1).max(1000).describe("Officers held in reserve (integer 1-1000)."),
+    officers: z.number().int().min(1).max(SCENARIO_LIMITS.serversPerLane).describe(`Officers held in reserve (integer 1-${SCENARIO_LIMITS.serversPerLane}).`),
     lanes: z.array(NameSchema).min(1).describe("Lanes the reserve can open extra servers at."),
     openAtWaitMinutes: z
       .number()
       .positive()
+      .max(SCENARIO_LIMITS.minutes)
       .describe("An officer opens an extra server at a lane when its expected wait (waiting × mean service / open servers) passes this (minutes > 0), e.g. the mainland 25-minute contingency rule."),
-    closeAtWaitMinutes: z.number().min(0).describe("A reserve server closes when the lane's expected wait falls below this (minutes >= 0, below openAtWaitMinutes)."),
-    minOpenMinutes: z.number().min(0).default(15).describe("A reserve server stays open at least this long (minutes >= 0, default 15)."),
+    closeAtWaitMinutes: z.number().min(0).max(SCENARIO_LIMITS.minutes).describe("A reserve server closes when the lane's expected wait falls below this (minutes >= 0, below openAtWaitMinutes)."),
+    minOpenMinutes: z.number().min(0).max(SCENARIO_LIMITS.minutes).default(15).describe("A reserve server stays open at least this long (minutes >= 0, default 15)."),
   })
   .describe("Dynamic staffing: officers that open extra servers when a lane's expected wait passes a threshold and release them below another (HK Immigration's flexible deployment; the mainland contingency rule).");
 
@@ -133,8 +136,8 @@ export const PolicySchema = z
     extends: SlugSchema.optional().describe("Inherit the parent's lanes (merged by id) and routes (tried after this policy's own)."),
     removeLanes: z.array(NameSchema).optional().describe("Inherited lanes to drop."),
     removeRoutes: z.array(NameSchema).optional().describe("Inherited routes (by id) to drop, e.g. those the policy's own routes make unreachable."),
-    lanes: z.array(LaneSchema).default([]).describe("Lanes; may be empty only when `extends` is set."),
-    routes: z.array(RouteSchema).default([]).describe("Routes, tried in order; may be empty only when `extends` is set."),
+    lanes: z.array(LaneSchema).max(SCENARIO_LIMITS.lanesPerPolicy).default([]).describe("Lanes; may be empty only when `extends` is set."),
+    routes: z.array(RouteSchema).max(SCENARIO_LIMITS.routesPerPolicy).default([]).describe("Routes, tried in order; may be empty only when `extends` is set."),
     reserves: z.array(ReserveSchema).optional().describe("Reserve officers (dynamic staffing); inherited from `extends` unless given."),
   })
   .describe("A clearance policy: which lanes exist and which traveller goes where.");

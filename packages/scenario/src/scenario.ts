@@ -4,6 +4,7 @@ import { NameSchema, SlugSchema } from "./ids.js";
 import { DirectionSchema } from "./match.js";
 import { PolicySchema, ScheduleWindowSchema } from "./policy.js";
 import { TimeSchema } from "./time-of-day.js";
+import { SCENARIO_LIMITS } from "./limits.js";
 import { validateScenario } from "./validate.js";
 
 const probability = (what: string) => z.number().min(0).max(1).describe(what);
@@ -20,8 +21,8 @@ export const DaySchema = z
 
 export const ExperimentSchema = z
   .strictObject({
-    replications: z.number().int().min(2).default(30).describe("Independent replications (simulated days), integer >= 2 (default 30)."),
-    seed: z.number().int().min(0).default(1).describe("Master random seed, integer >= 0 (default 1)."),
+    replications: z.number().int().min(2).max(SCENARIO_LIMITS.replications).default(30).describe(`Independent replications (simulated days), integer 2-${SCENARIO_LIMITS.replications} (default 30).`),
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1).describe("Master random seed, integer >= 0 (default 1)."),
     baseline: SlugSchema.optional().describe("Policy id the others are compared with (default: the first policy)."),
     compare: z
       .array(z.tuple([SlugSchema, SlugSchema]).describe("[policy, reference policy]: differences are policy − reference."))
@@ -35,7 +36,7 @@ export const ProfileEntrySchema = z
     from: TimeSchema,
     to: TimeSchema,
     share: probability("Share of the day's trips arriving in [from, to), in [0,1]; requires `tripsPerDay`.").optional(),
-    ratePerHour: z.number().min(0).optional().describe("Walk-in arrivals per hour in [from, to) (>= 0)."),
+    ratePerHour: z.number().min(0).max(SCENARIO_LIMITS.ratePerHour).optional().describe("Walk-in arrivals per hour in [from, to) (>= 0)."),
   })
   .describe("A piece of the piecewise-constant arrival rate: give `share` (all entries) or `ratePerHour` (all entries).");
 
@@ -51,20 +52,20 @@ export const ShuttleSchema = z
   .strictObject({
     time: TimeSchema.describe("Arrival time of the bus at the crossing (HH:MM)."),
     direction: DirectionSchema,
-    seats: z.number().int().positive().describe("Seats on the bus (integer > 0)."),
+    seats: z.number().int().positive().max(SCENARIO_LIMITS.shuttleSeats).describe(`Seats on the bus (integer 1-${SCENARIO_LIMITS.shuttleSeats}).`),
     load: probability("Load factor in [0,1]; round(seats × load) passengers arrive at once."),
   })
   .describe("A shuttle bus whose passengers arrive as one batch, in addition to walk-in demand.");
 
 export const DemandSchema = z
   .strictObject({
-    tripsPerDay: z.number().positive().optional().describe("Walk-in trips per day (> 0); required when the profile uses `share`."),
-    multiplier: z.number().positive().default(1).describe("Scales all walk-in rates (> 0, default 1), e.g. 3 for the 2026 bridge."),
-    profile: z.array(ProfileEntrySchema).min(1).describe("Piecewise-constant arrival rate; sorted, non-overlapping, inside [day.open, day.close]."),
+    tripsPerDay: z.number().positive().max(SCENARIO_LIMITS.tripsPerDay).optional().describe("Walk-in trips per day (> 0); required when the profile uses `share`."),
+    multiplier: z.number().positive().max(SCENARIO_LIMITS.demandMultiplier).default(1).describe("Scales all walk-in rates (> 0, default 1), e.g. 3 for the 2026 bridge."),
+    profile: z.array(ProfileEntrySchema).min(1).max(SCENARIO_LIMITS.timeWindows).describe("Piecewise-constant arrival rate; sorted, non-overlapping, inside [day.open, day.close]."),
     southboundShare: z
-      .union([probability("Constant probability a walk-in traveller is southbound."), z.array(SouthboundWindowSchema).min(1)])
+      .union([probability("Constant probability a walk-in traveller is southbound."), z.array(SouthboundWindowSchema).min(1).max(SCENARIO_LIMITS.timeWindows)])
       .describe("Probability a walk-in traveller is southbound (Shenzhen → Hong Kong): a number, or windows covering every profile interval."),
-    shuttles: z.array(ShuttleSchema).default([]).describe("Scheduled shuttle buses (batch arrivals)."),
+    shuttles: z.array(ShuttleSchema).max(SCENARIO_LIMITS.shuttles).default([]).describe("Scheduled shuttle buses (batch arrivals)."),
   })
   .describe("Who arrives when.");
 
@@ -99,7 +100,7 @@ export const InstitutionGroupSchema = z
       .enum(["shenzhen", "hongkong"])
       .describe("The park its staff work in: a tour starts there (southbound from `shenzhen`, northbound from `hongkong`) and returns there."),
     count: z.number().int().min(1).max(10_000).describe("Number of institutions (integer 1-10000)."),
-    staff: z.number().int().min(1).max(1_000_000).describe("Staff of all its institutions together (integer 1-1000000); split by the size skew."),
+    staff: z.number().int().min(1).max(SCENARIO_LIMITS.staff).describe(`Staff of all its institutions together (integer 1-${SCENARIO_LIMITS.staff}); split by the size skew.`),
     whitelisted: probability("Share of its institutions on the whitelist (institution-level 備案), in [0,1]; institution i is whitelisted when its own draw is below it, so raising it only adds institutions."),
     lifeScience: probability("Share of its institutions whose work carries biological samples (life-science labs), in [0,1].").default(0),
     classes: z
@@ -111,7 +112,7 @@ export const InstitutionGroupSchema = z
 
 export const PopulationSchema = z
   .strictObject({
-    institutions: z.array(InstitutionGroupSchema).min(1).describe("Institution groups; ids unique."),
+    institutions: z.array(InstitutionGroupSchema).min(1).max(SCENARIO_LIMITS.institutionGroups).describe("Institution groups; ids unique."),
     sizeSkew: z
       .number()
       .min(0)
@@ -129,13 +130,14 @@ export const PopulationSchema = z
         }),
       )
       .min(1)
+      .max(SCENARIO_LIMITS.timeWindows)
       .optional()
       .describe("Enrolment by month (e.g. the registration drive of 2025), months in increasing order; `month` picks the point, linear in between, flat outside."),
     month: MonthSchema.optional().describe('The month simulated on `enrolmentPath` ("YYYY-MM"); sweep it to follow the path.'),
     tours: probability(
       "Probability that a walk-in trip is the return leg of an earlier trip of the opposite direction (a tour: out in the morning, back later) when one is open; the return leg is the same person.",
     ).default(0.9),
-    minStayMinutes: z.number().min(0).max(1440).default(60).describe("A return leg comes at least this long after its outbound trip (minutes, default 60)."),
+    minStayMinutes: z.number().min(0).max(SCENARIO_LIMITS.minutes).default(60).describe("A return leg comes at least this long after its outbound trip (minutes, default 60)."),
     goods: z
       .strictObject({
         lifeScience: GoodsMixSchema.describe("Goods a member of a life-science institution carries on a tour."),
@@ -150,7 +152,7 @@ export const PopulationSchema = z
 
 export const TravellersSchema = z
   .strictObject({
-    classes: z.array(TravellerClassSchema).min(1).describe("Traveller classes; shares sum to 1, ids unique."),
+    classes: z.array(TravellerClassSchema).min(1).max(SCENARIO_LIMITS.travellerClasses).describe("Traveller classes; shares sum to 1, ids unique."),
     whitelist: z
       .strictObject({
         coverage: probability("Share of eligible travellers registered on the whitelist (白名單), in [0,1]."),
@@ -172,6 +174,7 @@ export const ControlSchema = z
     checkpoints: z
       .array(NameSchema)
       .min(1)
+      .max(SCENARIO_LIMITS.checkpoints)
       .describe("Checkpoint labels that make up the control; a traveller's time at the control is its queue plus service at all of them."),
     staff: z
       .enum(["any", "officer", "automated"])
@@ -192,7 +195,7 @@ export const PledgeSchema = z
       .describe("`time-at-control` (default): queue plus service at the control; `queue`: time queueing at the control only."),
     classes: z.array(NameSchema).min(1).optional().describe("Traveller classes it covers (default: every class)."),
     directions: z.array(DirectionSchema).min(1).optional().describe("Directions it covers (default: both)."),
-    thresholdMinutes: z.number().positive().max(1440).describe("The time limit (minutes, > 0)."),
+    thresholdMinutes: z.number().positive().max(SCENARIO_LIMITS.minutes).describe("The time limit (minutes, > 0)."),
     target: probability("Share of covered travellers that must be within the limit, in [0,1]."),
     note: z.string().optional(),
   })
@@ -206,7 +209,7 @@ export const PledgeSchema = z
 export const RostersSchema = z
   .record(
     SlugSchema.describe("Policy id."),
-    z.record(NameSchema.describe("Lane id of the policy (own or inherited)."), z.array(ScheduleWindowSchema).min(1).describe("Staffing windows, sorted and non-overlapping; 0 servers outside them.")),
+    z.record(NameSchema.describe("Lane id of the policy (own or inherited)."), z.array(ScheduleWindowSchema).min(1).max(SCENARIO_LIMITS.timeWindows).describe("Staffing windows, sorted and non-overlapping; 0 servers outside them.")),
   )
   .describe(
     "Staffing by time of day, by policy and lane: `{ <policy>: { <lane>: [{ from, to, servers }] } }`. Replaces the lane's `servers` / `schedule` in that policy and in the policies extending it (unless they give their own); the layout stays in `policies`.",
@@ -221,15 +224,16 @@ const ScenarioShapeSchema = z
     warmupMinutes: z
       .number()
       .min(0)
+      .max(SCENARIO_LIMITS.minutes)
       .default(0)
       .describe("Travellers arriving before open + warm-up are simulated but excluded from statistics (minutes >= 0, default 0)."),
     experiment: ExperimentSchema.prefault({}),
     distributions: DistributionsSchema,
     demand: DemandSchema,
     travellers: TravellersSchema,
-    policies: z.array(PolicySchema).min(1).describe("Clearance policies to compare; ids unique."),
-    controls: z.array(ControlSchema).default([]).describe("Named controls (groups of checkpoints) reported as time at the control; pledges refer to them."),
-    pledges: z.array(PledgeSchema).default([]).describe("Service standards reported against, each on the control it governs."),
+    policies: z.array(PolicySchema).min(1).max(SCENARIO_LIMITS.policies).describe("Clearance policies to compare; ids unique."),
+    controls: z.array(ControlSchema).max(SCENARIO_LIMITS.checkpoints).default([]).describe("Named controls (groups of checkpoints) reported as time at the control; pledges refer to them."),
+    pledges: z.array(PledgeSchema).max(SCENARIO_LIMITS.checkpoints).default([]).describe("Service standards reported against, each on the control it governs."),
     rosters: RostersSchema.default({}),
   })
   .describe("A Hetao crossing scenario: operating day, demand, travellers and the clearance policies to compare.");

@@ -1,4 +1,5 @@
 import { checkDistribution } from "./distribution.js";
+import { SCENARIO_LIMITS } from "./limits.js";
 import { type FlatPolicy, flattenPolicies } from "./extends.js";
 import {
   ARRIVAL_MODES,
@@ -26,6 +27,55 @@ interface Interval {
 const seconds = parseTimeOfDay;
 const hhmm = formatTimeOfDay;
 const round = (x: number) => Number(x.toPrecision(12));
+
+/**
+ * Limits on sums the schema cannot see field by field (SCENARIO_LIMITS): the day's expected trips,
+ * staff over all institution groups, lanes and routes of a policy with what it inherits, checkpoints.
+ */
+function checkSizes(scenario: Scenario, flat: readonly (FlatPolicy | null)[], issues: SemanticIssue[]): void {
+  const L = SCENARIO_LIMITS;
+  const demand = scenario.demand;
+  const hours = (e: { from: string; to: string }) => Math.max(0, seconds(e.to) - seconds(e.from)) / 3600;
+  const shares = demand.profile.every((e) => e.share !== undefined);
+  const perDay = shares
+    ? (demand.tripsPerDay ?? 0)
+    : sum(demand.profile.map((e) => (e.ratePerHour ?? 0) * hours(e)));
+  const walkIns = perDay * demand.multiplier;
+  const shuttlePassengers = sum(demand.shuttles.map((b) => Math.round(b.seats * b.load)));
+  if (walkIns + shuttlePassengers > L.tripsPerDay) {
+    const path: PathSegment[] = shuttlePassengers > L.tripsPerDay ? ["demand", "shuttles"] : demand.multiplier !== 1 ? ["demand", "multiplier"] : shares ? ["demand", "tripsPerDay"] : ["demand", "profile"];
+    issues.push(
+      issueWithValue(
+        path,
+        `the day's expected trips (${round(walkIns)} walk-in${demand.multiplier !== 1 ? ` with multiplier ${demand.multiplier}` : ""}, ${shuttlePassengers} by shuttle) exceed the limit of ${L.tripsPerDay} (SCENARIO_LIMITS.tripsPerDay)`,
+        Math.round(walkIns + shuttlePassengers),
+        `at most ${L.tripsPerDay} trips a day`,
+      ),
+    );
+  }
+  const groups = scenario.travellers.population?.institutions ?? [];
+  const staff = sum(groups.map((g) => g.staff));
+  if (staff > L.staff) {
+    issues.push(issueWithValue(["travellers", "population", "institutions"], `staff over all institution groups sum to ${staff}, more than ${L.staff} (SCENARIO_LIMITS.staff)`, staff, `at most ${L.staff} staff in all`));
+  }
+  flat.forEach((fp, i) => {
+    if (fp === null) return;
+    if (fp.lanes.length > L.lanesPerPolicy) {
+      issues.push(issueWithValue(["policies", i, "lanes"], `the policy has ${fp.lanes.length} lanes with those it inherits, more than ${L.lanesPerPolicy} (SCENARIO_LIMITS.lanesPerPolicy)`, fp.lanes.length, `at most ${L.lanesPerPolicy} lanes`));
+    }
+    if (fp.routes.length > L.routesPerPolicy) {
+      issues.push(issueWithValue(["policies", i, "routes"], `the policy has ${fp.routes.length} routes with those it inherits, more than ${L.routesPerPolicy} (SCENARIO_LIMITS.routesPerPolicy)`, fp.routes.length, `at most ${L.routesPerPolicy} routes`));
+    }
+  });
+  const checkpoints = new Set<string>();
+  for (const p of scenario.policies) {
+    for (const lane of p.lanes) checkpoints.add(lane.checkpoint);
+    for (const route of p.routes) for (const step of route.steps) checkpoints.add(step.checkpoint);
+  }
+  if (checkpoints.size > L.checkpoints) {
+    issues.push(issueWithValue(["policies"], `the policies name ${checkpoints.size} distinct checkpoints, more than ${L.checkpoints} (SCENARIO_LIMITS.checkpoints)`, checkpoints.size, `at most ${L.checkpoints} checkpoints`));
+  }
+}
 
 /** Checks from < to for each window, and optionally that windows are sorted and do not overlap. */
 function checkWindows(issues: SemanticIssue[], windows: readonly Interval[], base: PathSegment[], sorted: boolean): void {
@@ -329,6 +379,7 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
   // Extends, lane references in the resolved policies, route coverage.
   const flat = flattenPolicies(scenario.policies);
   issues.push(...flat.issues);
+  checkSizes(scenario, flat.policies, issues);
   const reported = new Set<string>();
   const checkLaneRef = (fp: FlatPolicy, laneId: string, path: PathSegment[]) => {
     if (fp.lanes.some((l) => l.lane.id === laneId)) return;

@@ -45,7 +45,7 @@ describe("bad input is reported with path, value and expectation", () => {
     expectIssueLine(parseWith("policies[0].lanes[0].servers", "two"), {
       path: "policies[0].lanes[0].servers",
       value: "two",
-      expected: "an integer >= 0",
+      expected: "an integer in [0, 1000]",
       message: "wrong type: a string",
     });
   });
@@ -54,7 +54,7 @@ describe("bad input is reported with path, value and expectation", () => {
     expectIssueLine(parseWith("policies[0].lanes[1].servers", 1.5), {
       path: "policies[0].lanes[1].servers",
       value: 1.5,
-      expected: "an integer >= 0",
+      expected: "an integer in [0, 1000]",
       message: "must be a whole number",
     });
   });
@@ -71,7 +71,7 @@ describe("bad input is reported with path, value and expectation", () => {
     expectIssueLine(() => parseScenario(input), {
       path: "demand.profile[0].ratePerHour",
       value: -10,
-      expected: "a number >= 0",
+      expected: "a number in [0, 1000000]",
       message: "must not be negative",
     });
   });
@@ -80,7 +80,7 @@ describe("bad input is reported with path, value and expectation", () => {
     expectIssueLine(parseWith("distributions.svc.mean", 0), {
       path: "distributions.svc.mean",
       value: 0,
-      expected: "a number > 0",
+      expected: "a number in (0, 86400]",
       message: "must be positive",
     });
   });
@@ -89,7 +89,7 @@ describe("bad input is reported with path, value and expectation", () => {
     expectIssueLine(parseWith("distributions.svc", { kind: "lognormal", mean: -3, sd: 1 }), {
       path: "distributions.svc.mean",
       value: -3,
-      expected: "a number > 0",
+      expected: "a number in (0, 86400]",
     });
   });
 
@@ -344,7 +344,7 @@ describe("bad input is reported with path, value and expectation", () => {
   });
 
   it("replications below 2", () => {
-    expectIssueLine(parseWith("experiment", { replications: 1 }), { path: "experiment.replications", value: 1, expected: "an integer >= 2" });
+    expectIssueLine(parseWith("experiment", { replications: 1 }), { path: "experiment.replications", value: 1, expected: "an integer in [2, 100000]" });
   });
 
   it("a non-slug policy id", () => {
@@ -479,7 +479,7 @@ describe("YAML and JSON positions", () => {
   it("reports line and column of a field error", () => {
     const bad = yamlText.replace("servers: 2", "servers: -2");
     const { lines } = expectScenarioError(() => loadScenarioText(bad, "t.yaml"));
-    expect(lines).toEqual(["t.yaml:20:18: policies[0].lanes[0].servers: must not be negative (got -2; expected an integer >= 0)"]);
+    expect(lines).toEqual(["t.yaml:20:18: policies[0].lanes[0].servers: must not be negative (got -2; expected an integer in [0, 1000])"]);
   });
 
   it("points at the key of an unknown key", () => {

@@ -222,6 +222,17 @@ describe("hetao-sim validate", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("refuses sizes beyond SCENARIO_LIMITS exactly as run does, naming the field, the value and the limit", () => {
+    write("huge-days.yaml", TINY.replace("replications: 6 ", "replications: 1000000000 ").replace("ratePerHour: 300 }", "ratePerHour: 1000000000 }"));
+    for (const command of ["validate", "run"]) {
+      const r = cli(command === "run" ? ["run", "huge-days.yaml", "--quiet", "--out", "never"] : ["validate", "huge-days.yaml"]);
+      expect(r.code, command).toBe(1);
+      expect(r.stderr).toContain("experiment.replications: must be at most 100000 (got 1000000000; expected an integer in [2, 100000])");
+      expect(r.stderr).toContain("demand.profile[0].ratePerHour: must be at most 1000000 (got 1000000000;");
+    }
+    expect(existsSync(join(dir, "never"))).toBe(false);
+  });
+
   it("reports a missing file", () => {
     const r = cli(["validate", "nope.yaml"]);
     expect(r.code).toBe(1);

@@ -1,7 +1,7 @@
 /** Summary cards of a design point: one per policy and one per paired comparison. */
 import { type Difference, type PointReport, type PolicyReport } from "@hetao/experiment";
 import { HtmlContext, escapeHtml, swatch } from "../html-parts.js";
-import { NA, formatDifference, formatPercent, formatValue, metricInfo } from "../format.js";
+import { NA, NONE_CLEARED, NOT_APPLICABLE, describesCleared, formatDifference, formatPercent, formatValue, metricInfo, noneCleared } from "../format.js";
 import { atLeast } from "../tables.js";
 import { min } from "./axes.js";
 
@@ -22,6 +22,9 @@ const CARD_LABEL: Record<string, string> = {
 export function policyCard(ctx: HtmlContext, policy: PolicyReport): string {
   const rows = CARD_METRICS.map((m) => {
     const ci = policy.summary[m];
+    if (noneCleared(policy) && describesCleared(m)) {
+      return `<div class="stat"><dt>${escapeHtml(CARD_LABEL[m] ?? m)}</dt><dd><span class="value">${escapeHtml(NONE_CLEARED)}</span></dd></div>`;
+    }
     const range = ci.lower === null || ci.upper === null ? NA : `${formatValue(m, ci.lower)} to ${formatValue(m, ci.upper)}`;
     const lb = metricInfo(m).kind === "time" ? atLeast(policy) : "";
     return `<div class="stat"><dt>${escapeHtml(CARD_LABEL[m] ?? m)}</dt><dd><span class="value">${escapeHtml(lb + formatValue(m, ci.mean))}</span><span class="ci">95% CI ${escapeHtml(range)}</span></dd></div>`;
@@ -39,6 +42,9 @@ export function differenceCard(point: PointReport, k: number): string {
   const cmp = point.comparisons[k]!;
   const rows = CARD_METRICS.map((m) => {
     const d = cmp.metrics[m];
+    if ((noneCleared(point.policies[cmp.treatment]) || noneCleared(point.policies[cmp.baseline])) && describesCleared(m)) {
+      return `<div class="stat same"><dt>${escapeHtml(CARD_LABEL[m] ?? m)}</dt><dd><span class="value">${NOT_APPLICABLE}</span><span class="verdict">one side cleared no traveller</span></dd></div>`;
+    }
     const range = d.lower === null || d.upper === null ? NA : `${formatDifference(m, d.lower)} to ${formatDifference(m, d.upper)}`;
     const rel =
       d.relativeChange === null

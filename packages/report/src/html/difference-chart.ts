@@ -2,7 +2,7 @@
 import { COMPARED_METRICS, type Difference, type PointReport } from "@hetao/experiment";
 import { POLICY_COLOURS, POLICY_SYMBOLS, Plot, renderChart } from "../chart.js";
 import { HtmlContext, WIDTH, escapeHtml, figure, panel, swatch } from "../html-parts.js";
-import { formatDifference, metricInfo } from "../format.js";
+import { describesCleared, formatDifference, metricInfo, noneCleared } from "../format.js";
 
 /** Room for a y-axis label at Plot's 10 px sans-serif (up to 6.4 px a character, measured in Chromium, with its wide characters), plus the tick and its padding (9 px), within limits. */
 export function labelMargin(labels: readonly string[]): number {
@@ -55,6 +55,8 @@ export function differenceCharts(ctx: HtmlContext, point: PointReport, prefix: s
       for (const m of k.metrics) {
         const d = (cmp.metrics as Record<string, Difference>)[m];
         if (d === undefined || d.mean === null) continue;
+        // No point for a time or share difference when one side cleared nobody: it would plot a false 0.
+        if (describesCleared(m) && (noneCleared(point.policies[cmp.treatment]) || noneCleared(point.policies[cmp.baseline]))) continue;
         rows.push({
           label: `${multi ? `${cmp.treatment} − ${cmp.baseline}: ` : ""}${metricInfo(m).label}`,
           policy: `${cmp.treatment} − ${cmp.baseline}`,

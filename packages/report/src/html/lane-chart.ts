@@ -42,7 +42,7 @@ function laneRows(ctx: HtmlContext, point: PointReport, id: string): LaneRow[] {
       peakHour: l.peakHour,
       title:
         `${lane} (${l.checkpoint}): whole day ${ciText("shareWithin15", l.utilisation)} busy; busiest hour ${ciText("shareWithin15", l.peakUtilisation)}` +
-        `${l.peakHour >= 0 ? ` (most often ${hh(l.peakHour)})` : ""}; ${formatNumber(l.served / reps, 1)} served a day; longest queue ${l.maxQueue}`,
+        `${l.peakHour >= 0 && l.served > 0 ? ` (most often ${hh(l.peakHour)})` : ""}; ${formatNumber(l.served / reps, 1)} served a day; longest queue ${l.maxQueue}`,
     }))
     .sort((a, b) => b.peak - a.peak || b.day - a.day || (a.lane < b.lane ? -1 : a.lane > b.lane ? 1 : 0));
 }

@@ -1,3 +1,4 @@
+import { SCENARIO_LIMITS } from "@hetao/scenario";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
@@ -213,7 +214,7 @@ export function registerCapacity(program: Command): void {
     .option("--min-multiplier <m>", "smallest multiplier tried (default 1/64)", positiveNumberOption("--min-multiplier"))
     .option("--max-multiplier <m>", "largest multiplier tried (default 64)", positiveNumberOption("--max-multiplier"))
     .option("--tolerance <t>", "bisect until a bracket's hi/lo <= 1 + t (default 0.02 = 2%)", positiveNumberOption("--tolerance", true))
-    .option("-r, --replications <n>", "replications per candidate, 2..100000 (default: the scenario's)", integerOption("--replications", 2, 100_000))
+    .option("-r, --replications <n>", `replications per candidate, 2..${SCENARIO_LIMITS.replications} (default: the scenario's)`, integerOption("--replications", 2, SCENARIO_LIMITS.replications))
     .option("-s, --seed <seed>", "master random seed (default: the scenario's)", integerOption("--seed", 0))
     .option("-o, --out <dir>", "output directory (default: reports/<scenario name>-capacity)")
     .option("-t, --threads <n>", `worker threads (default: ${availableParallelism()})`, integerOption("--threads", 1, 1024))

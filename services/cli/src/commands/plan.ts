@@ -1,3 +1,4 @@
+import { SCENARIO_LIMITS } from "@hetao/scenario";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -167,7 +168,7 @@ export function registerPlan(program: Command): void {
     .option("--lanes <ids>", "comma-separated lane ids to adjust (default: the policy's walk-through lanes; a single-lane policy: its lane)", listOption)
     .option("--min <n>", "fewest servers per lane considered (default 1)", integerOption("--min", 0, 10_000))
     .option("--max <n>", "most servers per lane considered (default max(20, 2 × the scenario's count))", integerOption("--max", 1, 10_000))
-    .option("-r, --replications <n>", "replications per candidate, 2..100000 (default: the scenario's)", integerOption("--replications", 2, 100_000))
+    .option("-r, --replications <n>", `replications per candidate, 2..${SCENARIO_LIMITS.replications} (default: the scenario's)`, integerOption("--replications", 2, SCENARIO_LIMITS.replications))
     .option("-s, --seed <seed>", "master random seed (default: the scenario's)", integerOption("--seed", 0))
     .option("-o, --out <dir>", "output directory (default: reports/<scenario name>-plan-<policy>)")
     .option("-t, --threads <n>", `worker threads (default: ${availableParallelism()})`, integerOption("--threads", 1, 1024))

@@ -1,3 +1,4 @@
+import { SCENARIO_LIMITS } from "@hetao/scenario";
 import { availableParallelism } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
@@ -269,7 +270,7 @@ export function registerRoster(program: Command): void {
     .option("--all", "roster every policy of the scenario against the same targets; officer-hours saved relative to the first")
     .option("--target <expr>", 'repeatable; all must hold: "<metric> <op> <value>" (as for plan) or pledge:<id>. Default: every pledge of the scenario (100% pledges skipped)', collectOption)
     .option("--lanes <ids>", "repeatable or comma-separated: the lanes to roster (default: every officer-staffed lane)", listOption)
-    .option("-r, --replications <n>", "replications per candidate, 2..100000 (default: the scenario's)", integerOption("--replications", 2, 100_000))
+    .option("-r, --replications <n>", `replications per candidate, 2..${SCENARIO_LIMITS.replications} (default: the scenario's)`, integerOption("--replications", 2, SCENARIO_LIMITS.replications))
     .option("-s, --seed <seed>", "master random seed (default: the scenario's)", integerOption("--seed", 0))
     .option("--min-servers <n>", "fewest servers in a rostered period (default 1)", integerOption("--min-servers", 0, 10_000))
     .option("--max-servers <n>", "most servers in a period (default max(20, 2 × the lane's scenario count))", integerOption("--max-servers", 1, 10_000))

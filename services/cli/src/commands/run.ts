@@ -1,3 +1,4 @@
+import { SCENARIO_LIMITS } from "@hetao/scenario";
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
@@ -26,7 +27,7 @@ export function registerRun(program: Command): void {
     .command("run")
     .description("simulate a scenario under its policies on common random numbers and write report.json, report.md and report.html")
     .argument("<scenario>", "scenario file (.yaml, .yml or .json)")
-    .option("-r, --replications <n>", "replications (simulated days), 2..100000 (default: the scenario's)", integerOption("--replications", 2, 100_000))
+    .option("-r, --replications <n>", `replications (simulated days), 2..${SCENARIO_LIMITS.replications} (default: the scenario's)`, integerOption("--replications", 2, SCENARIO_LIMITS.replications))
     .option("-s, --seed <seed>", "master random seed, integer >= 0 (default: the scenario's)", integerOption("--seed", 0))
     .option("-p, --policies <ids>", "comma-separated policy ids (default: every policy of the scenario)", listOption)
     .option("-o, --out <dir>", "output directory (default: reports/<scenario name>)")
@@ -48,7 +49,7 @@ export function registerRun(program: Command): void {
       'repeatable: run replications in rounds until every 95% interval is this narrow, e.g. "5%" (mean crossing time, per policy and per paired difference) or "meanWait=10%" (see docs/method.md)',
       precisionOption,
     )
-    .option("--max-replications <n>", "cap for --precision (default 1000)", integerOption("--max-replications", 2, 100_000))
+    .option("--max-replications <n>", "cap for --precision (default 1000)", integerOption("--max-replications", 2, SCENARIO_LIMITS.replications))
     .option("--json", "print report.json to stdout instead of the summary table")
     .option("-q, --quiet", "no progress or log lines on stderr")
     .action(async (scenario: string, options: RunOptions) => {
