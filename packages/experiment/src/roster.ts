@@ -1,5 +1,5 @@
 import { type PolicyDayResult, type ReplicationResult, compiledPolicy } from "@hetao/crossing-model";
-import { type Lane, type ResolvedScenario, type Scenario, formatTimeOfDay, resolveScenario } from "@hetao/scenario";
+import { type Lane, type ResolvedScenario, type Scenario, formatTimeOfDay, resolveScenario, rosterLimitsOf } from "@hetao/scenario";
 import { mmcMeanWait, mmcWaitTailProbability, studentTQuantile } from "@hetao/stats";
 import { z } from "zod";
 import { type CapacityTarget, CapacityTargetSchema, capacityTargets } from "./capacity.js";
@@ -55,6 +55,9 @@ export const RosterPeriodSchema = z.strictObject({
   erlang: z.number().int(),
   /** The recommended servers. */
   servers: z.number().int(),
+  /** The bounds the search kept to in the period (the command's, or the scenario's rosterLimits). */
+  min: z.number().int(),
+  max: z.number().int(),
   /** Mean utilisation of the lane in the period under the final roster. */
   utilisation: Num,
 });
@@ -216,7 +219,9 @@ interface LanePlan {
   starts: number[];
   scenarioServers: number[];
   demand: number[];
-  max: number;
+  /** Fewest and most servers per period (the command's bounds, or the scenario's rosterLimits). */
+  mins: number[];
+  maxs: number[];
 }
 
 function hhmm(hour: number): string {
@@ -440,6 +445,23 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
       });
       const scenarioMax = Math.max(0, ...scen);
       const max = maxServersOpt ?? Math.max(20, 2 * scenarioMax);
+      // The scenario's rosterLimits replace the command's bounds in the periods they overlap (the
+      // strictest window when several do); where they contradict the command's, the scenario's win.
+      const limits = rosterLimitsOf(scenario, policy, id);
+      const mins: number[] = [];
+      const maxs: number[] = [];
+      for (const h of starts) {
+        const over = limits.filter((w) => w.from < (h + periodHours) * 3600 && w.to > h * 3600);
+        const lo = over.reduce<number | null>((a, w) => (w.min === null ? a : Math.max(a ?? 0, w.min)), null);
+        const hi = over.reduce<number | null>((a, w) => (w.max === null ? a : Math.min(a ?? Infinity, w.max)), null);
+        let floor = lo ?? minServers;
+        let ceiling = hi ?? max;
+        if (hi !== null && floor > hi) floor = hi;
+        if (lo !== null && ceiling < lo) ceiling = lo;
+        mins.push(floor);
+        maxs.push(Math.max(floor, ceiling));
+      }
+      if (limits.length > 0) notes.push(`lane ${id}: per-period bounds from the scenario's rosterLimits`);
       return {
         lane: structuredClone(ownLane ?? parentLane),
         definedIn: rl.definedIn,
@@ -448,7 +470,8 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
         starts,
         scenarioServers: scen,
         demand,
-        max,
+        mins,
+        maxs,
       };
     });
 
@@ -468,10 +491,10 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
     };
     const erlang = plans.map((plan) => {
       const fs = formulas(plan);
-      return plan.demand.map((d) => erlangCount(d / (periodHours * 3600), plan.meanService, fs, Math.max(minServers, 0), plan.max));
+      return plan.demand.map((d, k) => erlangCount(d / (periodHours * 3600), plan.meanService, fs, plan.mins[k]!, plan.maxs[k]!));
     });
     // start "scenario": the scenario's counts within the bounds, so an existing roster is checked and trimmed.
-    const roster = start === "scenario" ? plans.map((plan) => plan.scenarioServers.map((n) => Math.min(plan.max, Math.max(minServers, n)))) : erlang.map((r) => [...r]);
+    const roster = start === "scenario" ? plans.map((plan) => plan.scenarioServers.map((n, k) => Math.min(plan.maxs[k]!, Math.max(plan.mins[k]!, n)))) : erlang.map((r) => [...r]);
     const smooth = (li: number) => {
       if (maxChange === null) return;
       const r = roster[li]!;
@@ -480,6 +503,9 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
         for (let k = 1; k < r.length; k++) if (r[k - 1]! < r[k]! - maxChange) r[k - 1] = r[k]! - maxChange;
         for (let k = r.length - 2; k >= 0; k--) if (r[k + 1]! < r[k]! - maxChange) r[k + 1] = r[k]! - maxChange;
       }
+      // The per-period maximum wins over the change limit (a desk that does not exist cannot open).
+      const maxs = plans[li]!.maxs;
+      for (let k = 0; k < r.length; k++) if (r[k]! > maxs[k]!) r[k] = maxs[k]!;
     };
     plans.forEach((_, li) => smooth(li));
 
@@ -543,7 +569,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
         const best = (pairs: { li: number; k: number }[]) => {
           let out: { li: number; k: number; w: number } | null = null;
           for (const { li, k } of pairs) {
-            if (roster[li]![k]! >= plans[li]!.max) continue;
+            if (roster[li]![k]! >= plans[li]!.maxs[k]!) continue;
             const w = expectedWait(days, li, k, roster) + utilisation(days, li, k) * 1e-6;
             if (out === null || w > out.w) out = { li, k, w };
           }
@@ -602,7 +628,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
           plans.forEach((plan, li) =>
             plan.starts.forEach((_, k) => {
               const r = roster[li]!;
-              if (r[k]! <= minServers || blocked.has(`${li}:${k}:${r[k]}`)) return;
+              if (r[k]! <= plans[li]!.mins[k]! || blocked.has(`${li}:${k}:${r[k]}`)) return;
               if (maxChange !== null && ((k > 0 && r[k - 1]! - (r[k]! - 1) > maxChange) || (k + 1 < r.length && r[k + 1]! - (r[k]! - 1) > maxChange))) return;
               options2.push({ li, k, u: utilisation(days, li, k) * (r[k]! / (r[k]! - 1 || 1)) });
             }),
@@ -649,6 +675,8 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
         scenarioServers: plan.scenarioServers[k]!,
         erlang: erlang[li]![k]!,
         servers: roster[li]![k]!,
+        min: plan.mins[k]!,
+        max: plan.maxs[k]!,
         utilisation: Number(utilisation(days, li, k).toPrecision(4)),
       })),
       officerHours: roster[li]!.reduce((a, b) => a + b, 0) * periodHours,
@@ -661,7 +689,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
       const tightest = periods.length === 0 ? null : periods.reduce((a, b) => (b.margin! < a.margin! ? b : a));
       return { target: t.text, day, tightest };
     });
-    const slots: RosterSlot[] = lanes.flatMap((l) => l.periods.map((x) => ({ lane: l.lane, checkpoint: l.checkpoint, period: x.from, servers: x.servers, floor: minServers, utilisation: x.utilisation })));
+    const slots: RosterSlot[] = lanes.flatMap((l) => l.periods.map((x) => ({ lane: l.lane, checkpoint: l.checkpoint, period: x.from, servers: x.servers, floor: x.min, utilisation: x.utilisation })));
     const tightest = feasible ? tightestPeriod(resolved, targets, checks, slots) : null;
     const sim = intervalOf(days.map((d) => d.summary.officerHours));
     if (!feasible) notes.push("the roster does not meet every target with 95% confidence");

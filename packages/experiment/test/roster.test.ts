@@ -97,4 +97,36 @@ describe("searchRoster", () => {
     const s = result.policies[0]!.lanes[0]!.periods.map((p) => p.servers);
     for (let k = 1; k < s.length; k++) expect(Math.abs(s[k]! - s[k - 1]!)).toBeLessThanOrEqual(3);
   });
+
+  it("keeps to the scenario's per-period rosterLimits: a floor and a ceiling force counts the unconstrained search would not choose", async () => {
+    const rates = [300, 1200, 2700, 300];
+    const text = station({ rates, meanService: 10, thresholdMinutes: 0.5, target: 0.95, end: "11:00", replications: 12 });
+    // Unconstrained (test a): 2, 5, 9, 2, then 1 in the hour after close.
+    const floor = `${text}rosterLimits:\n  p:\n    counter:\n      - { from: "09:00", to: "11:00", min: 4 }\n`;
+    const { scenario } = loadScenarioText(floor, "floor.yaml");
+    const result = await searchRoster(scenario, { policies: ["p"] }, run);
+    const periods = result.policies[0]!.lanes[0]!.periods;
+    expect(periods.map((p) => p.servers)).toEqual([2, 5, 9, 4, 4]);
+    expect(periods.map((p) => p.min)).toEqual([1, 1, 1, 4, 4]);
+    expect(result.policies[0]!.feasible).toBe(true);
+    expect(stableJson(result)).toContain("rosterLimits");
+
+    // A ceiling below what the pledge needs: kept to, and the roster is reported not feasible at that hour.
+    const ceiling = `${text}rosterLimits:\n  p:\n    counter:\n      - { from: "06:00", to: "07:00", max: 1 }\n`;
+    const capped = await searchRoster(loadScenarioText(ceiling, "ceiling.yaml").scenario, { policies: ["p"] }, run);
+    const c = capped.policies[0]!;
+    expect(c.lanes[0]!.periods[0]!.servers).toBe(1);
+    expect(c.lanes[0]!.periods[0]!.max).toBe(1);
+    expect(c.feasible).toBe(false);
+    expect(c.candidates[c.candidates.length - 1]!.failed).toContainEqual({ target: "pledge:queue-pledge", period: "06:00" });
+  });
+
+  it("refuses rosterLimits with an unknown lane, min above max, or neither", () => {
+    const text = station({ rates: [100], meanService: 10, thresholdMinutes: 0.5, target: 0.95, end: "08:00", replications: 4 });
+    const bad = (limits: string) => () => loadScenarioText(`${text}rosterLimits:\n  p:\n${limits}`, "bad.yaml");
+    expect(bad(`    countr:\n      - { from: "06:00", to: "07:00", min: 1 }\n`)).toThrow(/rosterLimits\.p\.countr: unknown lane "countr" in policy "p"/);
+    expect(bad(`    counter:\n      - { from: "06:00", to: "07:00", min: 3, max: 2 }\n`)).toThrow(/rosterLimits\.p\.counter\[0\]\.max: max 2 is below min 3/);
+    expect(bad(`    counter:\n      - { from: "06:00", to: "07:00" }\n`)).toThrow(/rosterLimits\.p\.counter\[0\]: a limit window needs min, max or both/);
+    expect(bad(`    counter:\n      - { from: "06:00", to: "07:00", min: -1 }\n`)).toThrow(/rosterLimits\.p\.counter\[0\]\.min/);
+  });
 });

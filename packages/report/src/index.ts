@@ -5,6 +5,7 @@ export { renderSweepSection } from "./sweep-section.js";
 export { sweepView, type SweepView } from "./sweep-view.js";
 export { renderReportFiles, type ReportFile } from "./bundle.js";
 export { renderChart, tidySvg, type ChartSpec } from "./chart.js";
+export { rosterChart, rosterChartData, type RosterChartData } from "./roster-chart.js";
 export { reportJson } from "@hetao/experiment";
 export {
   METRIC_INFO,

@@ -94,13 +94,18 @@ export {
   type ResolvedPopulation,
   type ResolvedInstitutionGroup,
   type ResolvedGoodsMix,
+  rosterLimitsOf,
 } from "./resolve.js";
 export {
   ScenarioSchema,
   ControlSchema,
   PledgeSchema,
   RostersSchema,
+  RosterLimitsSchema,
+  RosterLimitWindowSchema,
   type Rosters,
+  type RosterLimits,
+  type RosterLimitWindow,
   type Control,
   type Pledge,
   type Day,

@@ -338,6 +338,17 @@ function rosterOf(s: Scenario, index: number, laneId: string): ScheduleWindow[] 
   return undefined;
 }
 
+/** The roster-limit windows of a lane in a policy (seconds): its own entry, else the nearest ancestor's; [] when none. */
+export function rosterLimitsOf(s: Scenario, policyId: string, laneId: string): { from: number; to: number; min: number | null; max: number | null }[] {
+  let p = s.policies.find((q) => q.id === policyId);
+  for (let guard = 0; p !== undefined && guard <= s.policies.length; guard++) {
+    const own = s.rosterLimits?.[p.id]?.[laneId];
+    if (own !== undefined) return own.map((w) => ({ from: parseTimeOfDay(w.from), to: parseTimeOfDay(w.to), min: w.min ?? null, max: w.max ?? null }));
+    p = p.extends === undefined ? undefined : s.policies.find((q) => q.id === p!.extends);
+  }
+  return [];
+}
+
 function rostered(lane: ResolvedLane, roster: ScheduleWindow[] | undefined): ResolvedLane {
   if (roster !== undefined) lane.schedule = roster.map((w) => ({ from: parseTimeOfDay(w.from), to: parseTimeOfDay(w.to), servers: w.servers }));
   return lane;

@@ -215,6 +215,29 @@ export const RostersSchema = z
     "Staffing by time of day, by policy and lane: `{ <policy>: { <lane>: [{ from, to, servers }] } }`. Replaces the lane's `servers` / `schedule` in that policy and in the policies extending it (unless they give their own); the layout stays in `policies`.",
   );
 
+export const RosterLimitWindowSchema = z
+  .strictObject({
+    from: TimeSchema,
+    to: TimeSchema,
+    min: z.number().int().min(0).optional().describe("Fewest servers `hetao-sim roster` may give the lane in any period overlapping [from, to) (integer >= 0)."),
+    max: z.number().int().min(0).optional().describe("Most servers `hetao-sim roster` may give the lane in any period overlapping [from, to) (integer >= 0, >= min)."),
+  })
+  .describe("Bounds on the servers of a rostered period: `min` and/or `max` from `from` to `to`.");
+
+/**
+ * Roster limits: per lane and period, the fewest and most servers `hetao-sim roster` may choose (desks
+ * that exist, a floor the post keeps). Keyed like `rosters` and inherited along `extends` the same way;
+ * where no window covers a period, the command's `--min-servers` / `--max-servers` hold.
+ */
+export const RosterLimitsSchema = z
+  .record(
+    SlugSchema.describe("Policy id."),
+    z.record(NameSchema.describe("Lane id of the policy (own or inherited)."), z.array(RosterLimitWindowSchema).min(1).describe("Bound windows, sorted and non-overlapping.")),
+  )
+  .describe(
+    "Bounds for `hetao-sim roster` by time of day, by policy and lane: `{ <policy>: { <lane>: [{ from, to, min, max }] } }`. A policy's lanes take its own entry, else the nearest ancestor's; they bound the search only, never a run.",
+  );
+
 const ScenarioShapeSchema = z
   .strictObject({
     name: SlugSchema.describe("Scenario name (slug)."),
@@ -235,6 +258,7 @@ const ScenarioShapeSchema = z
     controls: z.array(ControlSchema).max(SCENARIO_LIMITS.checkpoints).default([]).describe("Named controls (groups of checkpoints) reported as time at the control; pledges refer to them."),
     pledges: z.array(PledgeSchema).max(SCENARIO_LIMITS.checkpoints).default([]).describe("Service standards reported against, each on the control it governs."),
     rosters: RostersSchema.default({}),
+    rosterLimits: RosterLimitsSchema.optional(),
   })
   .describe("A Hetao crossing scenario: operating day, demand, travellers and the clearance policies to compare.");
 
@@ -261,6 +285,8 @@ export type Scenario = z.output<typeof ScenarioSchema>;
 
 export type Day = z.output<typeof DaySchema>;
 export type Rosters = z.output<typeof RostersSchema>;
+export type RosterLimits = z.output<typeof RosterLimitsSchema>;
+export type RosterLimitWindow = z.output<typeof RosterLimitWindowSchema>;
 export type Experiment = z.output<typeof ExperimentSchema>;
 export type Demand = z.output<typeof DemandSchema>;
 export type ProfileEntry = z.output<typeof ProfileEntrySchema>;

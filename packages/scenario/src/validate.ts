@@ -403,6 +403,27 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
     }
   }
 
+  // Roster limits: as rosters, and each window a min and/or a max, min <= max.
+  for (const [policyId, lanes] of Object.entries(scenario.rosterLimits ?? {})) {
+    const index = policyIds.indexOf(policyId);
+    if (index < 0) {
+      issues.push(issueWithValue(["rosterLimits", policyId], `unknown policy "${policyId}"`, policyId, oneOf("the policy ids", policyId, policyIds)));
+      continue;
+    }
+    const fp = flat.policies[index];
+    for (const [laneId, windows] of Object.entries(lanes)) {
+      const base: PathSegment[] = ["rosterLimits", policyId, laneId];
+      if (fp) checkLaneRef(fp, laneId, base);
+      checkWindows(issues, windows, base, true);
+      windows.forEach((w, i) => {
+        if (w.min === undefined && w.max === undefined) issues.push(issue([...base, i], `a limit window needs min, max or both (${w.from}–${w.to})`, "min and/or max"));
+        if (w.min !== undefined && w.max !== undefined && w.min > w.max) {
+          issues.push(issueWithValue([...base, i, "max"], `max ${w.max} is below min ${w.min} (${w.from}–${w.to})`, w.max, `an integer >= ${w.min}`));
+        }
+      });
+    }
+  }
+
   // Enrolment: a share, or a path by month and the month on it.
   const ps = scenario.travellers.population;
   if (ps !== undefined) {

@@ -77,6 +77,7 @@ describe("scenarioJsonSchema", () => {
       "controls",
       "pledges",
       "rosters",
+      "rosterLimits",
     ]);
     expect(schema.required).toEqual(["name", "day", "distributions", "demand", "travellers", "policies"]);
     expect(schema.properties.warmupMinutes.default).toBe(0);

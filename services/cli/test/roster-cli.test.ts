@@ -49,6 +49,12 @@ describe("hetao-sim roster", () => {
       expect(p.tightest.margin).toBeGreaterThanOrEqual(m.tightest.margin);
       expect(md).toContain(`**Tightest period**: ${p.tightest.period} ${p.tightest.target}`);
     }
+    // The chart: written, embedded in roster.md, a step line per lane group (here one: the counter's checkpoint) and policy, demand bars.
+    const svg = readFileSync(join(dir, "r/roster.svg"), "utf8");
+    expect(md).toContain("](roster.svg)");
+    for (const p of result.policies) expect(svg).toContain(`aria-description="servers ${p.policy}"`);
+    expect(svg.match(/aria-description="servers /g)).toHaveLength(result.policies.length);
+    expect(svg).toContain('aria-description="demand"');
     const { scenario } = await loadScenarioFile(join(dir, "r/roster-overlay.yaml"));
     const resolved = resolveScenario(scenario);
     for (const p of result.policies) {

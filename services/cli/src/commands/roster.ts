@@ -114,6 +114,10 @@ export async function renderRoster(result: RosterResult, markdown = false): Prom
   lines.push(`${result.replications} replications, seed ${result.seed}, common random numbers across candidates; ${result.rule}.`);
   lines.push(`Method: ${result.method}.`);
   for (const s of result.skippedTargets) lines.push(`skipped ${s.target}: ${s.reason}`);
+  if (markdown) {
+    lines.push("");
+    lines.push("![Servers by hour per lane group (step lines, one per policy) with demand per hour behind (grey bars, right-hand axis)](roster.svg)");
+  }
   for (const p of result.policies) {
     lines.push("");
     lines.push(
@@ -171,7 +175,7 @@ export async function renderRoster(result: RosterResult, markdown = false): Prom
   return `${lines.join("\n")}\n`;
 }
 
-/** `hetao-sim roster`: search → roster.json, roster-overlay.yaml, roster.md → table. */
+/** `hetao-sim roster`: search → roster.json, roster-overlay.yaml, roster.md (with roster.svg, the chart) → table. */
 export async function rosterCommand(scenarioPath: string, options: RosterCommandOptions): Promise<RosterOutcome> {
   const log = (line: string) => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
@@ -237,10 +241,13 @@ export async function rosterCommand(scenarioPath: string, options: RosterCommand
   const overlayPath = options.overlay ?? join(outDir, "roster-overlay.yaml");
   const overlayText = rosterOverlay(roster, scenarioPath, dirname(overlayPath), scenario.rosters, options.name, options.title);
   const markdown = await renderRoster(roster, true);
+  const { rosterChart } = await import("@hetao/report");
+  const svg = rosterChart(roster);
   const written = await replaceFolderAtomically(outDir, [
     { name: "roster.json", content: rosterJsonText },
     { name: "roster-overlay.yaml", content: overlayText },
     { name: "roster.md", content: markdown },
+    { name: "roster.svg", content: svg },
   ]);
   if (written.replaced) log(`replaced the existing folder ${outDir} (its old files are gone)`);
   const paths = written.paths;
@@ -264,7 +271,7 @@ export async function rosterCommand(scenarioPath: string, options: RosterCommand
 export function registerRoster(program: Command): void {
   program
     .command("roster")
-    .description("officers per hour for each officer lane of a policy that meet every target with 95% confidence at the least officer-hours found; writes roster.json, roster-overlay.yaml, roster.md")
+    .description("officers per hour for each officer lane of a policy that meet every target with 95% confidence at the least officer-hours found; writes roster.json, roster-overlay.yaml, roster.md, roster.svg")
     .argument("<scenario>", "scenario file (.yaml, .yml or .json)")
     .option("--policy <id>", "repeatable or comma-separated: the policy to roster (several: each, compared with the first)", listOption)
     .option("--all", "roster every policy of the scenario against the same targets; officer-hours saved relative to the first")
