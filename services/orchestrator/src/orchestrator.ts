@@ -96,6 +96,15 @@ export function negotiate(accept: string | undefined): "json" | "markdown" | und
   return best?.kind;
 }
 
+/** A path segment percent-decoded; HttpError 400 for a malformed escape (decodeURIComponent's URIError). */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, { error: `malformed percent-encoding in the path: "${segment.slice(0, 80)}"` });
+  }
+}
+
 function tokenDigest(token: string): Buffer {
   return createHash("sha256").update(token).digest();
 }
@@ -218,7 +227,7 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
     if (m) {
       route.name = m[2] ? "/experiments/:id/report" : "/experiments/:id";
       if (method !== "GET" && method !== "HEAD") throw new HttpError(405, { error: "method not allowed" });
-      const id = decodeURIComponent(m[1]!);
+      const id = decodePathSegment(m[1]!);
       if (!ExperimentIdSchema.safeParse(id).success) throw new HttpError(404, { error: `no experiment "${id}" (ids look like exp-0123456789abcdef)` });
       const status = await store.status(id);
       if (!status) throw new HttpError(404, { error: `no experiment ${id}` });
