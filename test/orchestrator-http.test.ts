@@ -113,6 +113,14 @@ describe("orchestrator HTTP API", () => {
     expect(missing.status).toBe(404);
     const notAnId = await fetch(`${base}/experiments/../../etc/passwd`, { headers: auth });
     expect(notAnId.status).toBe(404);
+    // A malformed percent-encoding is the client's mistake (400 with a short reason), not a URIError (500).
+    for (const path of ["/experiments/%E0%A4%A", "/experiments/%E0%A4%A/report", "/experiments/%ZZ"]) {
+      const malformed = await fetch(`${base}${path}`, { headers: auth });
+      expect(malformed.status, path).toBe(400);
+      const text = await malformed.text();
+      expect(text.length, path).toBeLessThan(200);
+      expect(JSON.parse(text), path).toEqual({ error: expect.stringMatching(/^malformed percent-encoding in the path: /) as unknown as string });
+    }
 
     // Nothing was enqueued by any of them, and the service still serves.
     const counts = await client.simulate.getJobCounts();

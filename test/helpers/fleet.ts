@@ -3,8 +3,9 @@
  * a unique queue prefix per test file, and the embedded reference report computed in-process with the
  * very functions the embedded runner uses.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -279,4 +280,45 @@ export function embeddedReportJson(spec: ExperimentSpec, toolVersion = TOOL_VERS
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+export interface OwnRedis {
+  url: string;
+  port: number;
+  /** SIGKILL: the server vanishes as in a crash. */
+  kill(): Promise<void>;
+}
+
+/** A throwaway redis-server of this test's own (no persistence) on `port`, once it answers PING. */
+export async function startRedisServer(port: number): Promise<OwnRedis> {
+  const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  for (let i = 0; i < 100; i++) {
+    const ping = spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" });
+    if (ping.stdout?.trim() === "PONG") {
+      return {
+        url: `redis://127.0.0.1:${port}`,
+        port,
+        kill: async () => {
+          if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
+          await exited;
+        },
+      };
+    }
+    await sleep(50);
+  }
+  server.kill("SIGKILL");
+  throw new Error(`the test redis-server on port ${port} did not start (is redis-server installed?)`);
 }

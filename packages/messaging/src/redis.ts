@@ -6,8 +6,17 @@ import type { Logger } from "./logger.js";
 export type ConnectionKind =
   /** BullMQ Worker/QueueEvents and our long-lived service clients: never give up on a command. */
   | "worker"
-  /** Producers answering a request (HTTP API, CLI): fail a command rather than hang forever. */
-  | "producer";
+  /** Producers answering a request (CLI): fail a command rather than hang forever. */
+  | "producer"
+  /**
+   * The HTTP services (orchestrator API, dashboard): a reply must come within a second or two even
+   * when Redis is gone, so no offline queue (a command fails at once while disconnected) and a short
+   * command timeout (a connected Redis that stopped answering); the handler then answers 503.
+   */
+  | "api";
+
+/** The `api` connection's command timeout: a reply (503 at worst) within about this long. */
+export const API_COMMAND_TIMEOUT_MS = 1_500;
 
 /**
  * ioredis options for an endpoint. Workers need `maxRetriesPerRequest: null` (BullMQ's blocking
@@ -25,6 +34,12 @@ export function redisOptions(endpoint: RedisEndpoint, kind: ConnectionKind, conn
     retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 10), 5_000),
   };
   if (kind === "producer") opts.enableOfflineQueue = true;
+  if (kind === "api") {
+    opts.enableOfflineQueue = false;
+    opts.maxRetriesPerRequest = 1;
+    opts.commandTimeout = API_COMMAND_TIMEOUT_MS;
+    opts.connectTimeout = 5_000;
+  }
   if (endpoint.username !== undefined) opts.username = endpoint.username;
   if (endpoint.password !== undefined) opts.password = endpoint.password;
   if (endpoint.tls) opts.tls = { servername: endpoint.host };
@@ -35,6 +50,15 @@ export function redisOptions(endpoint: RedisEndpoint, kind: ConnectionKind, conn
 /** A new ioredis client for the configured Redis. */
 export function createRedis(config: FleetConfig, kind: ConnectionKind, name?: string): Redis {
   return new Redis(redisOptions(config.redis, kind, name ? `hetao-${config.role}-${name}` : undefined));
+}
+
+/**
+ * Whether an error means Redis could not be reached or did not answer in time (a 503 for an HTTP
+ * client, not a 500).
+ */
+export function isRedisUnavailable(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|max retries|Stream isn't writeable|enableOfflineQueue|Command timed out|Connection timeout/i.test(message);
 }
 
 /** Redis is not fit to hold queues (eviction on, too old, unreachable). */

@@ -32,10 +32,13 @@ function digest(s: string): Buffer {
  */
 export async function startDashboard(config: FleetConfig, options: { log?: Logger } = {}): Promise<DashboardService> {
   const log = (options.log ?? silentLogger()).child({ component: "dashboard" });
-  const simulate = simulateQueue(config, "producer");
-  const reports = reportsQueue(config, "producer");
-  const redis = createRedis(config, "producer", "dashboard-health");
+  // "api" connections (no offline queue, short command timeout): while Redis is down the dashboard
+  // and its /healthz answer 503 at once instead of hanging.
+  const simulate = simulateQueue(config, "api");
+  const reports = reportsQueue(config, "api");
+  const redis = createRedis(config, "api", "dashboard-health");
   for (const c of [simulate, reports, redis]) c.on("error", (err: Error) => log.warn({ err: err.message }, "redis error"));
+  await Promise.all([simulate.waitUntilReady(), reports.waitUntilReady(), redis.status === "ready" ? undefined : new Promise((r) => redis.once("ready", r))]);
 
   const adapter = new ExpressAdapter();
   adapter.setBasePath("/");
@@ -65,14 +68,20 @@ export async function startDashboard(config: FleetConfig, options: { log?: Logge
     (req, res) => {
       const path = (req.url ?? "/").split("?")[0];
       if (path === "/healthz") {
-        void redis.ping().then(
-          () => sendJson(res, 200, { ok: true, role: "dashboard" }),
+        // Healthy only if Redis answers: the dashboard is nothing without it.
+        const ping = redis.status === "ready" ? redis.ping() : Promise.reject(new Error(`connection ${redis.status}`));
+        void ping.then(
+          () => sendJson(res, 200, { ok: true, role: "dashboard", redis: redis.status }),
           () => sendJson(res, 503, { ok: false, role: "dashboard", redis: redis.status }),
         );
         return;
       }
       if (!authorized(req)) {
         sendJson(res, 401, { error: "credentials required: user any, password API_TOKEN" }, { "www-authenticate": 'Basic realm="hetao dashboard", charset="UTF-8"' });
+        return;
+      }
+      if (redis.status !== "ready") {
+        sendJson(res, 503, { error: `Redis is unavailable (connection ${redis.status}); try again later`, redis: redis.status }, { "retry-after": "5", connection: "close" });
         return;
       }
       app(req, res);

@@ -9,6 +9,7 @@ import {
   type Logger,
   TOOL_VERSION,
   createRedis,
+  isRedisUnavailable,
   listen,
   queueDepth,
   reportsQueue,
@@ -96,6 +97,15 @@ export function negotiate(accept: string | undefined): "json" | "markdown" | und
   return best?.kind;
 }
 
+/** A path segment percent-decoded; HttpError 400 for a malformed escape (decodeURIComponent's URIError). */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, { error: `malformed percent-encoding in the path: "${segment.slice(0, 80)}"` });
+  }
+}
+
 function tokenDigest(token: string): Buffer {
   return createHash("sha256").update(token).digest();
 }
@@ -106,14 +116,22 @@ function tokenDigest(token: string): Buffer {
  */
 export async function startOrchestrator(config: FleetConfig, options: OrchestratorOptions = {}): Promise<OrchestratorService> {
   const log = (options.log ?? silentLogger()).child({ component: "orchestrator" });
-  const redis = createRedis(config, "producer", "orchestrator-store");
+  // "api" connections: while Redis is unreachable a command fails at once (no offline queue) or after
+  // API_COMMAND_TIMEOUT_MS, so every handler answers 503 promptly instead of hanging.
+  const redis = createRedis(config, "api", "orchestrator-store");
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
   const store = new ExperimentStore(redis, config.queuePrefix);
-  const simulate = simulateQueue(config, "producer");
-  const reports = reportsQueue(config, "producer");
+  const simulate = simulateQueue(config, "api");
+  const reports = reportsQueue(config, "api");
   simulate.on("error", (err) => log.warn({ err: err.message }, "simulate queue error"));
   reports.on("error", (err) => log.warn({ err: err.message }, "reports queue error"));
+  // Without an offline queue, a request that came before the connections are up would fail: wait.
+  await Promise.all([simulate.waitUntilReady(), reports.waitUntilReady(), redis.status === "ready" ? undefined : new Promise((r) => redis.once("ready", r))]);
   const expected = config.apiToken === undefined ? undefined : tokenDigest(config.apiToken);
+
+  function redisUnavailable(): HttpError {
+    return new HttpError(503, { error: `Redis is unavailable (connection ${redis.status}); try again later`, redis: redis.status });
+  }
 
   const registry = serviceRegistry("orchestrator");
   const requests = new Counter({
@@ -168,7 +186,7 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
       if (method !== "GET" && method !== "HEAD") throw new HttpError(405, { error: "method not allowed" });
       let ok = false;
       try {
-        ok = (await redis.ping()) === "PONG";
+        ok = redis.status === "ready" && (await redis.ping()) === "PONG";
       } catch {
         ok = false;
       }
@@ -178,6 +196,8 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
       route.name = "unauthorized";
       throw new HttpError(401, { error: "missing or wrong bearer token (Authorization: Bearer <API_TOKEN>)" });
     }
+    // Disconnected: answer now rather than after the reconnect attempts (a POST's body is not read).
+    if (redis.status !== "ready") throw redisUnavailable();
     if (path === "/metrics") {
       route.name = "/metrics";
       if (method !== "GET") throw new HttpError(405, { error: "method not allowed" });
@@ -208,7 +228,7 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
     if (m) {
       route.name = m[2] ? "/experiments/:id/report" : "/experiments/:id";
       if (method !== "GET" && method !== "HEAD") throw new HttpError(405, { error: "method not allowed" });
-      const id = decodeURIComponent(m[1]!);
+      const id = decodePathSegment(m[1]!);
       if (!ExperimentIdSchema.safeParse(id).success) throw new HttpError(404, { error: `no experiment "${clip(id)}" (ids look like exp-0123456789abcdef)` });
       const status = await store.status(id);
       if (!status) throw new HttpError(404, { error: `no experiment ${id}` });
@@ -252,14 +272,17 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
         }
         if (err instanceof HttpError) {
           const headers: Record<string, string> = err.status === 401 ? { "www-authenticate": 'Bearer realm="hetao"' } : {};
-          if (err.status === 413) headers.connection = "close";
+          // 413 and 503 are sent without reading the body: close, so that the rest of it is not parsed as a request.
+          if (err.status === 413 || err.status === 503) headers.connection = "close";
+          if (err.status === 503) headers["retry-after"] = "5";
           sendJson(res, err.status, boundedErrorBody(err.body), headers);
           return;
         }
         const message = err instanceof Error ? err.message : String(err);
-        if (/Connection is closed|ECONNREFUSED|max retries|Reached the max retries|Stream isn't writeable/i.test(message)) {
+        if (isRedisUnavailable(err) || redis.status !== "ready") {
           log.error({ err: message }, "redis unavailable");
-          sendJson(res, 503, { error: "Redis is unavailable; try again later" });
+          const unavailable = redisUnavailable();
+          sendJson(res, unavailable.status, unavailable.body, { "retry-after": "5", connection: "close" });
           return;
         }
         log.error({ err }, "request failed");
