@@ -1,5 +1,5 @@
 import { type ReplicationResult, SUMMARY_METRICS } from "@hetao/crossing-model";
-import { type Scenario, resolveScenario } from "@hetao/scenario";
+import { SCENARIO_LIMITS, type Scenario, resolveScenario } from "@hetao/scenario";
 import { studentTQuantile } from "@hetao/stats";
 import { type ReportMeta, buildReport } from "./build-report.js";
 import type { Interval, Report } from "./report-schema.js";
@@ -262,7 +262,8 @@ export async function planCapacity(scenario: Scenario, options: PlanOptions, run
   const lanes = adjustableLanes(scenario, options.policy, options.lanes);
   const current = Math.max(...lanes.map((l) => l.servers));
   const min = options.min ?? 1;
-  const max = options.max ?? Math.max(20, 2 * current);
+  // Never past the schema's bound on servers per lane (SCENARIO_LIMITS).
+  const max = options.max ?? Math.min(SCENARIO_LIMITS.serversPerLane, Math.max(20, 2 * current));
   if (!Number.isInteger(min) || min < 0) throw new ExperimentError(`--min must be an integer >= 0, got ${min}`);
   if (!Number.isInteger(max) || max < Math.max(1, min)) throw new ExperimentError(`--max must be an integer >= ${Math.max(1, min)}, got ${max}`);
   // Validates replications/seed/policy once.

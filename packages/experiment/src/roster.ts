@@ -1,5 +1,5 @@
 import { type PolicyDayResult, type ReplicationResult, compiledPolicy } from "@hetao/crossing-model";
-import { type Lane, type ResolvedScenario, type Scenario, formatTimeOfDay, resolveScenario, rosterLimitsOf } from "@hetao/scenario";
+import { type Lane, type ResolvedScenario, SCENARIO_LIMITS, type Scenario, formatTimeOfDay, resolveScenario, rosterLimitsOf } from "@hetao/scenario";
 import { mmcMeanWait, mmcWaitTailProbability, studentTQuantile } from "@hetao/stats";
 import { z } from "zod";
 import { type CapacityTarget, CapacityTargetSchema, capacityTargets } from "./capacity.js";
@@ -444,7 +444,8 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
         return sum / first.length;
       });
       const scenarioMax = Math.max(0, ...scen);
-      const max = maxServersOpt ?? Math.max(20, 2 * scenarioMax);
+      // Never past the schema's bound on servers per lane (SCENARIO_LIMITS).
+      const max = maxServersOpt ?? Math.min(SCENARIO_LIMITS.serversPerLane, Math.max(20, 2 * scenarioMax));
       // The scenario's rosterLimits replace the command's bounds in the periods they overlap (the
       // strictest window when several do); where they contradict the command's, the scenario's win.
       const limits = rosterLimitsOf(scenario, policy, id);

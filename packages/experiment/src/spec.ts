@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { type EconomicsOptions, EconomicsOptionsSchema } from "./economics.js";
-import { SCENARIO_LIMITS, type Scenario, ScenarioSchema, canonicalJson, listIssues, parseScenario, ScenarioError, setPath } from "@hetao/scenario";
+import { MAX_EXCERPT_CHARS, MAX_LISTED_ISSUES, SCENARIO_LIMITS, type Scenario, ScenarioSchema, canonicalJson, clip, listIssues, parseScenario, ScenarioError, setPath } from "@hetao/scenario";
 
 /** Thrown by {@link createExperiment} and {@link parseExperimentSpec} for an invalid experiment. */
 export class ExperimentError extends Error {
@@ -150,7 +150,10 @@ function formatZodPath(path: readonly PropertyKey[]): string {
 export function parseExperimentSpec(data: unknown): ExperimentSpec {
   const result = ExperimentSpecSchema.safeParse(data);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `${formatZodPath(i.path)}: ${i.message}`);
+  // As many lines as a scenario error lists (the payload may come from a request): the rest are counted.
+  const issues = result.error.issues;
+  const lines = issues.slice(0, MAX_LISTED_ISSUES).map((i) => `${clip(formatZodPath(i.path))}: ${clip(i.message, 2 * MAX_EXCERPT_CHARS)}`);
+  if (issues.length > MAX_LISTED_ISSUES) lines.push(`… and ${issues.length - MAX_LISTED_ISSUES} more issues (${issues.length} in all)`);
   throw new ExperimentError(`invalid experiment:\n${lines.join("\n")}`);
 }
 

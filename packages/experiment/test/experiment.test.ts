@@ -61,6 +61,23 @@ describe("createExperiment", () => {
   });
 });
 
+describe("parseExperimentSpec errors", () => {
+  it("list at most 50 problems, then how many more (a job payload can carry thousands)", () => {
+    const spec = JSON.parse(JSON.stringify(createExperiment(tinyScenario().scenario, { replications: 4 })));
+    spec.points = Array.from({ length: 3_000 }, () => ({ index: -1, overrides: [] }));
+    let message = "";
+    try {
+      parseExperimentSpec(spec);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    const lines = message.split("\n");
+    expect(lines[0]).toBe("invalid experiment:");
+    expect(lines).toHaveLength(52);
+    expect(lines.at(-1)).toMatch(/^… and \d+ more issues \(\d+ in all\)$/);
+  });
+});
+
 describe("experimentId", () => {
   it("is stable for the same spec, including after a JSON round trip", () => {
     const { scenario } = tinyScenario();

@@ -166,8 +166,8 @@ export function registerPlan(program: Command): void {
       '"<metric> <op> <value>", e.g. "meanWait <= 60", "class:hk-resident.shareWithin15 >= 0.98" (metrics: meanClearance, p50Clearance, p95Clearance, meanWait, throughput, peakHourThroughput, shareWithin15, shareWithin30; class:<id>.<m> / direction:<dir>.<m> with <m> in shareWithin15, shareWithin30, meanClearance)',
     )
     .option("--lanes <ids>", "comma-separated lane ids to adjust (default: the policy's walk-through lanes; a single-lane policy: its lane)", listOption)
-    .option("--min <n>", "fewest servers per lane considered (default 1)", integerOption("--min", 0, 10_000))
-    .option("--max <n>", "most servers per lane considered (default max(20, 2 × the scenario's count))", integerOption("--max", 1, 10_000))
+    .option("--min <n>", "fewest servers per lane considered (default 1)", integerOption("--min", 0, SCENARIO_LIMITS.serversPerLane))
+    .option("--max <n>", `most servers per lane considered, at most ${SCENARIO_LIMITS.serversPerLane} (default max(20, 2 × the scenario's count))`, integerOption("--max", 1, SCENARIO_LIMITS.serversPerLane))
     .option("-r, --replications <n>", `replications per candidate, 2..${SCENARIO_LIMITS.replications} (default: the scenario's)`, integerOption("--replications", 2, SCENARIO_LIMITS.replications))
     .option("-s, --seed <seed>", "master random seed (default: the scenario's)", integerOption("--seed", 0))
     .option("-o, --out <dir>", "output directory (default: reports/<scenario name>-plan-<policy>)")
