@@ -28,7 +28,8 @@ function digest(s: string): Buffer {
 /**
  * The bull-board dashboard for the `simulate` and `reports` queues, on its own port (default 3001).
  * With API_TOKEN set it asks for HTTP Basic credentials (any user name, the token as password) or a
- * bearer token; /healthz stays open for container health checks.
+ * bearer token, and allows its actions from its own pages; without, it is read-only (every action
+ * refused with 403). /healthz stays open for container health checks.
  */
 export async function startDashboard(config: FleetConfig, options: { log?: Logger } = {}): Promise<DashboardService> {
   const log = (options.log ?? silentLogger()).child({ component: "dashboard" });
@@ -40,15 +41,19 @@ export async function startDashboard(config: FleetConfig, options: { log?: Logge
   for (const c of [simulate, reports, redis]) c.on("error", (err: Error) => log.warn({ err: err.message }, "redis error"));
   await Promise.all([simulate.waitUntilReady(), reports.waitUntilReady(), redis.status === "ready" ? undefined : new Promise((r) => redis.once("ready", r))]);
 
+  const expected = config.apiToken === undefined ? undefined : digest(config.apiToken);
+  // Without a token the dashboard is read-only: anyone on the host may look, nobody may clean, retry,
+  // pause or remove. (A token generated at start-up would end up in log archives and change on every
+  // restart; an operator who wants the actions sets API_TOKEN.)
+  const readOnly = expected === undefined;
   const adapter = new ExpressAdapter();
   adapter.setBasePath("/");
   createBullBoard({
-    queues: [new BullMQAdapter(simulate), new BullMQAdapter(reports)],
+    queues: [new BullMQAdapter(simulate, { readOnlyMode: readOnly }), new BullMQAdapter(reports, { readOnlyMode: readOnly })],
     serverAdapter: adapter,
-    options: { uiConfig: { boardTitle: "Hetao fleet" } },
+    options: { uiConfig: { boardTitle: readOnly ? "Hetao fleet (read-only: set API_TOKEN for actions)" : "Hetao fleet" } },
   });
   const app = adapter.getRouter() as (req: IncomingMessage, res: ServerResponse) => void;
-  const expected = config.apiToken === undefined ? undefined : digest(config.apiToken);
 
   function authorized(req: IncomingMessage): boolean {
     if (!expected) return true;
@@ -62,6 +67,17 @@ export async function startDashboard(config: FleetConfig, options: { log?: Logge
       return timingSafeEqual(digest(password), expected);
     }
     return false;
+  }
+
+  /** No Origin (curl, scripts) or the dashboard's own: what a browser sends from a page of this host. */
+  function sameOrigin(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
   }
 
   const server: HttpServer = await listen(
@@ -80,6 +96,20 @@ export async function startDashboard(config: FleetConfig, options: { log?: Logge
         sendJson(res, 401, { error: "credentials required: user any, password API_TOKEN" }, { "www-authenticate": 'Basic realm="hetao dashboard", charset="UTF-8"' });
         return;
       }
+      const method = (req.method ?? "GET").toUpperCase();
+      if (method !== "GET" && method !== "HEAD") {
+        // Every bull-board action (retry, clean, promote, pause, add, remove, obliterate…) is a PUT,
+        // POST, PATCH or DELETE: refused without a token, and from another site's page (a browser
+        // sends cached Basic credentials along with a cross-site request).
+        if (readOnly) {
+          sendJson(res, 403, { error: "the dashboard is read-only because API_TOKEN is not set; set API_TOKEN to enable its actions" });
+          return;
+        }
+        if (!sameOrigin(req)) {
+          sendJson(res, 403, { error: "cross-origin request refused: dashboard actions must come from the dashboard's own pages" });
+          return;
+        }
+      }
       if (redis.status !== "ready") {
         sendJson(res, 503, { error: `Redis is unavailable (connection ${redis.status}); try again later`, redis: redis.status }, { "retry-after": "5", connection: "close" });
         return;
@@ -89,7 +119,8 @@ export async function startDashboard(config: FleetConfig, options: { log?: Logge
     config.httpHost,
     config.httpPort,
   );
-  log.info({ host: server.host, port: server.port, auth: expected !== undefined }, "dashboard listening");
+  if (readOnly) log.warn({ readOnly }, "API_TOKEN is not set: the dashboard is read-only (its actions are refused); set API_TOKEN to enable them");
+  log.info({ host: server.host, port: server.port, auth: expected !== undefined, readOnly }, "dashboard listening");
   return {
     port: server.port,
     host: server.host,
