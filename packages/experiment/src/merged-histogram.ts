@@ -12,9 +12,9 @@ export class MergedHistogram {
 
   add(state: HistogramState | undefined): void {
     if (state === undefined) return;
-    const h = LogHistogram.fromJSON(state);
-    if (this.#h === undefined) this.#h = h;
-    else this.#h.merge(h);
+    // Folded in directly (mergeState): no intermediate histogram per state and replication.
+    this.#h ??= new LogHistogram({ relativeAccuracy: state.relativeAccuracy, minTrackable: state.minTrackable, maxTrackable: state.maxTrackable });
+    this.#h.mergeState(state);
   }
 
   /** undefined when no state was added. */
