@@ -8,14 +8,19 @@ function key(point: number, replication: number): string {
 /**
  * Collects the replication results of one experiment, keyed by (point, replication): a duplicate
  * delivery changes nothing and arrival order does not matter; `results()` is always sorted.
+ * Given `onResult`, each new result is handed to it (a ReportAccumulator's add, say) and not kept, so
+ * memory does not grow with the replication count; `results()` is then empty.
  */
 export class ResultCollector {
   readonly spec: ExperimentSpec;
   readonly #planned = new Set<string>();
+  readonly #seen = new Set<string>();
   readonly #results = new Map<string, ReplicationResult>();
+  readonly #onResult: ((result: ReplicationResult) => void) | undefined;
 
-  constructor(spec: ExperimentSpec) {
+  constructor(spec: ExperimentSpec, onResult?: (result: ReplicationResult) => void) {
     this.spec = spec;
+    this.#onResult = onResult;
     for (const { point, replication } of planReplications(spec)) this.#planned.add(key(point, replication));
   }
 
@@ -40,22 +45,24 @@ export class ResultCollector {
           `(points ${this.spec.points.map((p) => p.index).join(", ")}; replications 0..${this.spec.replications - 1})`,
       );
     }
-    if (this.#results.has(k)) return false;
+    if (this.#seen.has(k)) return false;
     const missing = this.spec.policies.filter((p) => !Object.hasOwn(result.policies, p));
     if (missing.length > 0) {
       throw new Error(`result for point ${result.point}, replication ${result.replication} lacks policies: ${missing.join(", ")}`);
     }
-    this.#results.set(k, result);
+    if (this.#onResult !== undefined) this.#onResult(result);
+    else this.#results.set(k, result);
+    this.#seen.add(k);
     return true;
   }
 
   has(point: number, replication: number): boolean {
-    return this.#results.has(key(point, replication));
+    return this.#seen.has(key(point, replication));
   }
 
   /** Number of distinct results stored. */
   get size(): number {
-    return this.#results.size;
+    return this.#seen.size;
   }
 
   /** Number of results the plan expects. */
@@ -64,7 +71,7 @@ export class ResultCollector {
   }
 
   isComplete(): boolean {
-    return this.#results.size === this.#planned.size;
+    return this.#seen.size === this.#planned.size;
   }
 
   /** The stored results sorted by (point, replication). */

@@ -17,7 +17,8 @@
  */
 import type { PolicyDayResult } from "@hetao/crossing-model";
 import type { ResolvedScenario } from "@hetao/scenario";
-import { intervalOf } from "./interval.js";
+import { Welford } from "@hetao/stats";
+import { intervalOfMoments } from "./interval.js";
 import type { ComplianceRow, ComplianceStatus } from "./report-schema.js";
 
 export const COMPLIANCE_STATUS_TEXT: Record<ComplianceStatus, string> = {
@@ -34,74 +35,118 @@ export function complianceStatus(mean: number | null, lower: number | null, targ
   return mean >= target ? "met-on-average" : "not-met";
 }
 
+/** One pledge under one policy, accumulated one replication at a time (replication order). */
+class PledgeAccumulator {
+  readonly shares = new Welford();
+  readonly over = new Welford();
+  covered = 0;
+  censored = 0;
+  daysWithAnyOver = 0;
+  readonly hourCovered = new Array<number>(24).fill(0);
+  readonly hourWithin = new Array<number>(24).fill(0);
+
+  add(r: PolicyDayResult["pledges"][string] | undefined): void {
+    if (r === undefined) return;
+    this.covered += r.covered;
+    this.censored += r.censored;
+    for (let h = 0; h < 24; h++) {
+      this.hourCovered[h]! += r.hourlyCovered[h] ?? 0;
+      this.hourWithin[h]! += r.hourlyWithin[h] ?? 0;
+    }
+    const over = r.covered - r.within;
+    this.over.add(over);
+    if (over > 0) this.daysWithAnyOver++;
+    if (r.covered > 0) this.shares.add(r.within / r.covered);
+  }
+}
+
+/**
+ * The compliance rows of one policy, accumulated one replication at a time (in replication order):
+ * streaming moments and counters only.
+ */
+export class PolicyComplianceAccumulator {
+  readonly #scenario: ResolvedScenario;
+  readonly #policy: string;
+  readonly #pledges: PledgeAccumulator[];
+
+  constructor(scenario: ResolvedScenario, policy: string) {
+    this.#scenario = scenario;
+    this.#policy = policy;
+    this.#pledges = scenario.pledges.map(() => new PledgeAccumulator());
+  }
+
+  add(day: PolicyDayResult): void {
+    this.#scenario.pledges.forEach((pledge, i) => this.#pledges[i]!.add(day.pledges[pledge.id]));
+  }
+
+  /** One row per pledge of the scenario. */
+  finish(): ComplianceRow[] {
+    const scenario = this.#scenario;
+    const classIds = scenario.travellers.classes.map((c) => c.id);
+    return scenario.pledges.map((pledge, i) => {
+      const acc = this.#pledges[i]!;
+      const control = scenario.controls.find((c) => c.id === pledge.control);
+      const { covered, censored, hourCovered, hourWithin } = acc;
+      const share = intervalOfMoments(acc.shares);
+      const overPerDay = intervalOfMoments(acc.over);
+      let status: ComplianceStatus;
+      if (share.n === 0) status = "not-applicable";
+      else if (pledge.target >= 1) status = acc.daysWithAnyOver === 0 ? "met" : "not-met";
+      else status = complianceStatus(share.mean, share.lower, pledge.target);
+      let worstHour: ComplianceRow["worstHour"] = null;
+      for (let h = 0; h < 24; h++) {
+        const c = hourCovered[h]!;
+        if (c === 0 || c < 0.01 * covered) continue;
+        const sh = hourWithin[h]! / c;
+        if (worstHour === null || sh < worstHour.share) worstHour = { from: `${String(h).padStart(2, "0")}:00`, share: sh, covered: c };
+      }
+      const classes = pledge.classes === null ? classIds : pledge.classes;
+      const directions = pledge.directions === null ? ["northbound", "southbound"] : pledge.directions;
+      const measured =
+        `${pledge.measure === "queue" ? "Queueing time" : "Time at the control (queue plus service)"} at ${control?.title ?? pledge.control} ` +
+        `(checkpoints ${(control?.checkpoints ?? []).join(", ")}), for ${classes.join(", ")} travelling ${directions.join(" and ")}. ` +
+        "Travellers still inside at the hard stop count as over the limit.";
+      return {
+        pledge: pledge.id,
+        policy: this.#policy,
+        title: pledge.title,
+        authority: pledge.authority ?? null,
+        control: pledge.control,
+        checkpoints: control?.checkpoints ?? [],
+        measure: pledge.measure,
+        thresholdSeconds: pledge.thresholdSeconds,
+        target: pledge.target,
+        classes,
+        directions,
+        status,
+        share,
+        overPerDay,
+        daysWithAnyOver: acc.daysWithAnyOver,
+        covered,
+        censored,
+        margin: share.mean === null ? null : share.mean - pledge.target,
+        worstHour,
+        note:
+          share.n === 0
+            ? `No covered traveller reached ${pledge.control} on any simulated day under this policy.`
+            : `${measured}${pledge.note !== undefined ? ` ${pledge.note}` : ""}`,
+      };
+    });
+  }
+}
+
 /** One row per pledge of the scenario for one policy; `days` are the policy's results in replication order. */
 export function policyCompliance(scenario: ResolvedScenario, policy: string, days: readonly PolicyDayResult[]): ComplianceRow[] {
-  const classIds = scenario.travellers.classes.map((c) => c.id);
-  return scenario.pledges.map((pledge) => {
-    const control = scenario.controls.find((c) => c.id === pledge.control);
-    const shares: number[] = [];
-    const over: number[] = [];
-    let covered = 0;
-    let censored = 0;
-    const hourCovered = new Array<number>(24).fill(0);
-    const hourWithin = new Array<number>(24).fill(0);
-    for (const day of days) {
-      const r = day.pledges[pledge.id];
-      if (r === undefined) continue;
-      covered += r.covered;
-      censored += r.censored;
-      for (let h = 0; h < 24; h++) {
-        hourCovered[h]! += r.hourlyCovered[h] ?? 0;
-        hourWithin[h]! += r.hourlyWithin[h] ?? 0;
-      }
-      over.push(r.covered - r.within);
-      if (r.covered > 0) shares.push(r.within / r.covered);
-    }
-    const share = intervalOf(shares);
-    const overPerDay = intervalOf(over);
-    let status: ComplianceStatus;
-    if (share.n === 0) status = "not-applicable";
-    else if (pledge.target >= 1) status = over.every((x) => x === 0) ? "met" : "not-met";
-    else status = complianceStatus(share.mean, share.lower, pledge.target);
-    let worstHour: ComplianceRow["worstHour"] = null;
-    for (let h = 0; h < 24; h++) {
-      const c = hourCovered[h]!;
-      if (c === 0 || c < 0.01 * covered) continue;
-      const sh = hourWithin[h]! / c;
-      if (worstHour === null || sh < worstHour.share) worstHour = { from: `${String(h).padStart(2, "0")}:00`, share: sh, covered: c };
-    }
-    const classes = pledge.classes === null ? classIds : pledge.classes;
-    const directions = pledge.directions === null ? ["northbound", "southbound"] : pledge.directions;
-    const measured =
-      `${pledge.measure === "queue" ? "Queueing time" : "Time at the control (queue plus service)"} at ${control?.title ?? pledge.control} ` +
-      `(checkpoints ${(control?.checkpoints ?? []).join(", ")}), for ${classes.join(", ")} travelling ${directions.join(" and ")}. ` +
-      "Travellers still inside at the hard stop count as over the limit.";
-    return {
-      pledge: pledge.id,
-      policy,
-      title: pledge.title,
-      authority: pledge.authority ?? null,
-      control: pledge.control,
-      checkpoints: control?.checkpoints ?? [],
-      measure: pledge.measure,
-      thresholdSeconds: pledge.thresholdSeconds,
-      target: pledge.target,
-      classes,
-      directions,
-      status,
-      share,
-      overPerDay,
-      daysWithAnyOver: over.filter((x) => x > 0).length,
-      covered,
-      censored,
-      margin: share.mean === null ? null : share.mean - pledge.target,
-      worstHour,
-      note:
-        share.n === 0
-          ? `No covered traveller reached ${pledge.control} on any simulated day under this policy.`
-          : `${measured}${pledge.note !== undefined ? ` ${pledge.note}` : ""}`,
-    };
-  });
+  const acc = new PolicyComplianceAccumulator(scenario, policy);
+  for (const d of days) acc.add(d);
+  return acc.finish();
+}
+
+/** Pledge-major rows from each policy's rows (policies in the experiment's order). */
+export function complianceRows(byPolicy: readonly ComplianceRow[][], pledges: number): ComplianceRow[] {
+  const rows: ComplianceRow[] = [];
+  for (let k = 0; k < pledges; k++) for (const list of byPolicy) rows.push(list[k]!);
+  return rows;
 }
 
 /** Every pledge × policy (pledge-major, policies in the given order). */
@@ -110,8 +155,8 @@ export function compliance(
   policies: readonly string[],
   daysOf: (policy: string) => readonly PolicyDayResult[],
 ): ComplianceRow[] {
-  const byPolicy = policies.map((p) => policyCompliance(scenario, p, daysOf(p)));
-  const rows: ComplianceRow[] = [];
-  for (let k = 0; k < scenario.pledges.length; k++) for (const list of byPolicy) rows.push(list[k]!);
-  return rows;
+  return complianceRows(
+    policies.map((p) => policyCompliance(scenario, p, daysOf(p))),
+    scenario.pledges.length,
+  );
 }

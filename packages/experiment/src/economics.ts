@@ -11,7 +11,8 @@
  */
 import type { PolicyDayResult } from "@hetao/crossing-model";
 import { z } from "zod";
-import { finite, intervalOf, scaleInterval } from "./interval.js";
+import { Welford } from "@hetao/stats";
+import { finite, intervalOfMoments, scaleInterval } from "./interval.js";
 import type { EconomicsReport } from "./report-schema.js";
 
 export const DEFAULT_WORKING_DAYS_PER_YEAR = 250;
@@ -26,6 +27,49 @@ export const EconomicsOptionsSchema = z
   .describe("Parameters of the report's economics line (researcher-hours saved).");
 export type EconomicsOptions = z.infer<typeof EconomicsOptionsSchema>;
 
+/** The economics line of one comparison, accumulated one replication (pair of days) at a time. */
+export class EconomicsAccumulator {
+  readonly #treatment: string;
+  readonly #baseline: string;
+  readonly #options: EconomicsOptions;
+  readonly #saved = new Welford();
+  #travellers = 0;
+  #clearedDiff = 0;
+
+  constructor(treatmentId: string, baselineId: string, options: EconomicsOptions = {}) {
+    this.#treatment = treatmentId;
+    this.#baseline = baselineId;
+    this.#options = options;
+  }
+
+  add(t: PolicyDayResult, b: PolicyDayResult): void {
+    this.#saved.add((b.crossing.sum - t.crossing.sum) / 3600);
+    this.#travellers += b.arrived;
+    this.#clearedDiff += t.cleared - b.cleared;
+  }
+
+  finish(): EconomicsReport {
+    const options = this.#options;
+    const days = options.workingDaysPerYear ?? DEFAULT_WORKING_DAYS_PER_YEAR;
+    const value = options.valueOfTimePerHour ?? null;
+    const n = this.#saved.count;
+    const perDay = intervalOfMoments(this.#saved);
+    return {
+      treatment: this.#treatment,
+      baseline: this.#baseline,
+      workingDaysPerYear: days,
+      valueOfTimePerHour: value,
+      currency: value === null ? null : (options.currency ?? null),
+      travellersPerDay: n === 0 ? null : finite(this.#travellers / n),
+      clearedDifferencePerDay: n === 0 ? null : finite(this.#clearedDiff / n),
+      hoursSavedPerDay: perDay,
+      hoursSavedPerYear: scaleInterval(perDay, days),
+      valueSavedPerDay: value === null ? null : scaleInterval(perDay, value),
+      valueSavedPerYear: value === null ? null : scaleInterval(perDay, days * value),
+    };
+  }
+}
+
 /** The economics line of one comparison; `treatment` and `baseline` are in replication order. */
 export function economics(
   treatmentId: string,
@@ -37,31 +81,7 @@ export function economics(
   if (treatment.length !== baseline.length) {
     throw new RangeError(`economics: ${treatment.length} treatment vs ${baseline.length} baseline replications`);
   }
-  const days = options.workingDaysPerYear ?? DEFAULT_WORKING_DAYS_PER_YEAR;
-  const value = options.valueOfTimePerHour ?? null;
-  const saved: number[] = [];
-  let travellers = 0;
-  let clearedDiff = 0;
-  for (let i = 0; i < baseline.length; i++) {
-    const b = baseline[i]!;
-    const t = treatment[i]!;
-    saved.push((b.crossing.sum - t.crossing.sum) / 3600);
-    travellers += b.arrived;
-    clearedDiff += t.cleared - b.cleared;
-  }
-  const n = baseline.length;
-  const perDay = intervalOf(saved);
-  return {
-    treatment: treatmentId,
-    baseline: baselineId,
-    workingDaysPerYear: days,
-    valueOfTimePerHour: value,
-    currency: value === null ? null : (options.currency ?? null),
-    travellersPerDay: n === 0 ? null : finite(travellers / n),
-    clearedDifferencePerDay: n === 0 ? null : finite(clearedDiff / n),
-    hoursSavedPerDay: perDay,
-    hoursSavedPerYear: scaleInterval(perDay, days),
-    valueSavedPerDay: value === null ? null : scaleInterval(perDay, value),
-    valueSavedPerYear: value === null ? null : scaleInterval(perDay, days * value),
-  };
+  const acc = new EconomicsAccumulator(treatmentId, baselineId, options);
+  for (let i = 0; i < baseline.length; i++) acc.add(treatment[i]!, baseline[i]!);
+  return acc.finish();
 }

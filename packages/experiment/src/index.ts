@@ -21,6 +21,7 @@ export {
 export { runReplication, resolvePoint } from "./run-replication.js";
 export { ResultCollector } from "./collector.js";
 export { buildReport, CONFIDENCE_LEVEL, type ReportMeta } from "./build-report.js";
+export { ReportAccumulator } from "./report-accumulator.js";
 export {
   COMPARED_METRICS,
   CheckpointReportSchema,

@@ -1,4 +1,4 @@
-import { confidenceInterval } from "@hetao/stats";
+import { type Welford, confidenceInterval, confidenceIntervalOf } from "@hetao/stats";
 import type { Interval } from "./report-schema.js";
 
 /** The confidence level of every interval in the report. */
@@ -13,6 +13,13 @@ export function finite(x: number): number | null {
 export function intervalOf(values: readonly number[]): Interval {
   if (values.length === 0) return { n: 0, mean: null, sd: null, halfWidth: null, lower: null, upper: null };
   const ci = confidenceInterval(values, LEVEL);
+  return { n: ci.n, mean: finite(ci.mean), sd: finite(ci.sd), halfWidth: finite(ci.halfWidth), lower: finite(ci.lower), upper: finite(ci.upper) };
+}
+
+/** As {@link intervalOf}, from streaming moments (the same mean; sd and bounds agree to the last bits). */
+export function intervalOfMoments(w: Welford): Interval {
+  if (w.count === 0) return { n: 0, mean: null, sd: null, halfWidth: null, lower: null, upper: null };
+  const ci = confidenceIntervalOf(w, LEVEL);
   return { n: ci.n, mean: finite(ci.mean), sd: finite(ci.sd), halfWidth: finite(ci.halfWidth), lower: finite(ci.lower), upper: finite(ci.upper) };
 }
 

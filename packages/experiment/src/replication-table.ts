@@ -8,6 +8,50 @@ function fin(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
 
+/** Numbers of one row after (point, policy, replication): the summary metrics, then these totals. */
+const TOTALS = ["arrived", "cleared", "inSystem", "fallbacks", "diverted"] as const;
+const WIDTH = SUMMARY_METRICS.length + TOTALS.length;
+
+/**
+ * One design point's rows of the per-replication table, kept as they come (in replication order) as
+ * flat numbers per policy, a few per replication: the table is part of the report.
+ */
+export class ReplicationTable {
+  readonly #point: number;
+  readonly #policies: readonly string[];
+  readonly #values: number[][];
+
+  constructor(point: number, policies: readonly string[]) {
+    this.#point = point;
+    this.#policies = policies;
+    this.#values = policies.map(() => []);
+  }
+
+  add(result: ReplicationResult): void {
+    this.#policies.forEach((policy, p) => {
+      const day = result.policies[policy]!;
+      const out = this.#values[p]!;
+      for (const m of SUMMARY_METRICS) out.push(day.summary[m]);
+      for (const t of TOTALS) out.push(day[t]);
+    });
+  }
+
+  /** Rows policy-major (experiment order), replications ascending. */
+  rows(): ReplicationRow[] {
+    const rows: ReplicationRow[] = [];
+    this.#policies.forEach((policy, p) => {
+      const v = this.#values[p]!;
+      for (let r = 0, at = 0; at < v.length; r++, at += WIDTH) {
+        const row: Record<string, unknown> = { point: this.#point, policy, replication: r };
+        SUMMARY_METRICS.forEach((m, k) => (row[m] = fin(v[at + k]!)));
+        TOTALS.forEach((t, k) => (row[t] = v[at + SUMMARY_METRICS.length + k]!));
+        rows.push(row as ReplicationRow);
+      }
+    });
+    return rows;
+  }
+}
+
 /**
  * The report's per-replication table: for each design point (ascending), each policy (experiment
  * order) and each replication (ascending), the day's summary metrics and totals. `byPoint` holds each

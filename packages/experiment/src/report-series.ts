@@ -51,14 +51,18 @@ function mergedClearance(days: readonly PolicyDayResult[]): LogHistogram | undef
  */
 export function clearanceCdfs(daysByPolicy: ReadonlyMap<string, readonly PolicyDayResult[]>): Map<string, { seconds: number; share: number }[]> {
   const merged = new Map<string, { h: LogHistogram | undefined; arrived: number }>();
-  let upper = CDF_MIN_UPPER;
   for (const [policy, days] of daysByPolicy) {
-    const h = mergedClearance(days);
     let arrived = 0;
     for (const d of days) arrived += d.arrived;
-    merged.set(policy, { h, arrived });
-    if (h !== undefined && h.count > 0) upper = Math.max(upper, h.quantile(CDF_UPPER_QUANTILE));
+    merged.set(policy, { h: mergedClearance(days), arrived });
   }
+  return clearanceCdfsOf(merged);
+}
+
+/** As {@link clearanceCdfs}, from each policy's clearance histogram already merged over its replications and its travellers counted. */
+export function clearanceCdfsOf(merged: ReadonlyMap<string, { h: LogHistogram | undefined; arrived: number }>): Map<string, { seconds: number; share: number }[]> {
+  let upper = CDF_MIN_UPPER;
+  for (const { h } of merged.values()) if (h !== undefined && h.count > 0) upper = Math.max(upper, h.quantile(CDF_UPPER_QUANTILE));
   upper = Math.ceil(upper / CDF_ROUND) * CDF_ROUND;
   const out = new Map<string, { seconds: number; share: number }[]>();
   for (const [policy, { h, arrived }] of merged) {

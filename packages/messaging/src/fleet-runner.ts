@@ -50,7 +50,8 @@ export function isConnectionError(err: unknown): boolean {
  * (submitExperiment), follows progress over pub/sub (with polling as a fallback), fetches results
  * as the simulators deliver them, and returns them in (point, replication) order once all are in,
  * so the caller builds the very same report as the embedded runner (the metrics worker writes its own
- * copy to REPORTS_DIR at the same time).
+ * copy to REPORTS_DIR at the same time). Given `onResult`, each result is handed to it as it is fetched
+ * and none is kept (the promise resolves to []).
  * Implements the CLI's ExperimentRunner contract structurally.
  */
 export class FleetRunner {
@@ -73,7 +74,11 @@ export class FleetRunner {
     return `fleet via ${redactRedisUrl(this.config.redisUrl)}, queue prefix ${this.config.queuePrefix}`;
   }
 
-  async run(spec: ExperimentSpec, onProgress: (p: FleetProgress) => void = () => {}): Promise<ReplicationResult[]> {
+  async run(
+    spec: ExperimentSpec,
+    onProgress: (p: FleetProgress) => void = () => {},
+    onResult?: (result: ReplicationResult) => void,
+  ): Promise<ReplicationResult[]> {
     const { config, options } = this;
     // The same limit as POST /experiments (MAX_REPLICATIONS), checked before anything is queued.
     const planned = planReplications(spec).length;
@@ -113,6 +118,8 @@ export class FleetRunner {
     // Results are fetched, parsed and validated as they are delivered, so little is left to do at the end.
     const plan = planReplications(spec);
     const collected: (ReplicationResult | undefined)[] = new Array(plan.length);
+    // Streaming (onResult): only which results are in is kept.
+    const handed = onResult === undefined ? undefined : new Uint8Array(plan.length);
     let missing = plan.map((_, i) => i);
     const fetchMerged = async () => {
       if (missing.length === 0) return;
@@ -127,7 +134,11 @@ export class FleetRunner {
         // Decoded and validated where it is consumed, as the metrics worker does for its copy of the report.
         const { point, replication } = plan[i]!;
         try {
-          collected[i] = decodeResult(text, point, replication);
+          const result = decodeResult(text, point, replication);
+          if (onResult !== undefined) {
+            onResult(result);
+            handed![i] = 1;
+          } else collected[i] = result;
         } catch (err) {
           throw err instanceof ResultDecodeError ? new FleetError(err.message) : err;
         }
@@ -218,6 +229,11 @@ export class FleetRunner {
       }
     } finally {
       await reports.close().catch(() => {});
+    }
+    if (handed !== undefined) {
+      const i = handed.indexOf(0);
+      if (i >= 0) throw new FleetError(`result ${plan[i]!.point}:${plan[i]!.replication} of ${submission.id} is missing although every result was merged`);
+      return [];
     }
     return collected.map((r, i) => {
       if (r === undefined) throw new FleetError(`result ${plan[i]!.point}:${plan[i]!.replication} of ${submission.id} is missing although every result was merged`);

@@ -4,7 +4,9 @@
  * Reports must be byte-identical across runs, worker counts and transports, so every sum runs
  * over the inputs in index order (replication order); nothing is sorted or reordered.
  */
+import type { PairedMoments } from "./paired-moments.js";
 import { studentTQuantile } from "./student-t.js";
+import type { Welford } from "./welford.js";
 
 export interface ConfidenceInterval {
   /** Number of observations. */
@@ -82,6 +84,50 @@ export function confidenceInterval(values: ArrayLike<number>, level = 0.95): Con
   const sd = Math.sqrt(varianceOf(values, mean));
   const halfWidth = n < 2 ? NaN : (studentTQuantile(0.5 + level / 2, n - 1) * sd) / Math.sqrt(n);
   return { n, mean, sd, halfWidth, lower: mean - halfWidth, upper: mean + halfWidth, level };
+}
+
+/** As {@link confidenceInterval}, from streaming moments (same mean; the variance differs in the last bits). */
+export function confidenceIntervalOf(moments: Welford, level = 0.95): ConfidenceInterval {
+  return intervalFrom(moments.count, moments.mean, moments.variance, level);
+}
+
+function intervalFrom(n: number, mean: number, variance: number, level: number): ConfidenceInterval {
+  checkLevel(level);
+  const sd = Math.sqrt(variance);
+  const halfWidth = n < 2 ? NaN : (studentTQuantile(0.5 + level / 2, n - 1) * sd) / Math.sqrt(n);
+  return { n, mean, sd, halfWidth, lower: mean - halfWidth, upper: mean + halfWidth, level };
+}
+
+/** As {@link pairedDifference}, from streaming paired moments. */
+export function pairedDifferenceOf(moments: PairedMoments, level = 0.95): PairedDifference {
+  const ci = intervalFrom(moments.count, moments.differenceMean, moments.differenceVariance, level);
+  const baselineMean = moments.baselineMean;
+  const relativeChange = baselineMean === 0 ? NaN : ci.mean / baselineMean;
+  const ratio = pairedRatioIntervalOf(moments, level);
+  return {
+    ...ci,
+    baselineMean,
+    treatmentMean: moments.treatmentMean,
+    relativeChange,
+    relativeLower: ratio.lower - 1,
+    relativeUpper: ratio.upper - 1,
+  };
+}
+
+/** As {@link pairedRatioInterval}, from streaming paired moments. */
+export function pairedRatioIntervalOf(moments: PairedMoments, level = 0.95): RatioInterval {
+  checkLevel(level);
+  const n = moments.count;
+  const tm = moments.treatmentMean;
+  const bm = moments.baselineMean;
+  const undefinedRatio = { ratio: bm === 0 ? NaN : tm / bm, lower: NaN, upper: NaN, logStandardError: NaN, level };
+  if (!(bm !== 0) || n < 2) return undefinedRatio;
+  if (!moments.allOfSign(bm > 0 ? 1 : -1)) return undefinedRatio;
+  if (tm === 0) return { ratio: 0, lower: 0, upper: 0, logStandardError: NaN, level };
+  const se = Math.sqrt(moments.ratioTermVariance / n);
+  const half = studentTQuantile(0.5 + level / 2, n - 1) * se;
+  const theta = Math.log(tm / bm);
+  return { ratio: tm / bm, lower: Math.exp(theta - half), upper: Math.exp(theta + half), logStandardError: se, level };
 }
 
 /**

@@ -1,3 +1,5 @@
+export { Welford } from "./welford.js";
+export { PairedMoments } from "./paired-moments.js";
 export { LogHistogram } from "./log-histogram.js";
 export type { LogHistogramOptions, LogHistogramState } from "./log-histogram.js";
 export {
@@ -13,6 +15,9 @@ export {
   independentDifference,
   pairedRatioInterval,
   relativeHalfWidth,
+  confidenceIntervalOf,
+  pairedDifferenceOf,
+  pairedRatioIntervalOf,
 } from "./confidence-interval.js";
 export type { ConfidenceInterval, PairedDifference, IndependentDifference, RatioInterval } from "./confidence-interval.js";
 export {

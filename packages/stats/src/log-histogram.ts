@@ -319,49 +319,73 @@ export class LogHistogram {
       minTrackable: state.minTrackable,
       maxTrackable: state.maxTrackable,
     });
+    return h.mergeState(state, "LogHistogram.fromJSON");
+  }
+
+  /**
+   * merge(LogHistogram.fromJSON(state)) without building the intermediate histogram (whose bucket array
+   * spans the whole trackable range): the same validation, the same result. Nothing changes when the
+   * state is invalid.
+   */
+  mergeState(state: LogHistogramState, where = "LogHistogram.mergeState"): this {
     const fail = (why: string): never => {
-      throw new RangeError(`LogHistogram.fromJSON: ${why}`);
+      throw new RangeError(`${where}: ${why}`);
     };
+    if (
+      state.relativeAccuracy !== this.relativeAccuracy ||
+      state.minTrackable !== this.minTrackable ||
+      state.maxTrackable !== this.maxTrackable
+    ) {
+      fail(
+        `incompatible histograms (a=${state.relativeAccuracy}, [${state.minTrackable}, ${state.maxTrackable}]) ` +
+          `vs (a=${this.relativeAccuracy}, [${this.minTrackable}, ${this.maxTrackable}])`,
+      );
+    }
     const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
     if (!isCount(state.count) || !isCount(state.zeroCount) || !isCount(state.overflow)) {
       fail("count, zeroCount and overflow must be non-negative integers");
     }
     if (!Array.isArray(state.counts)) fail("counts must be an array");
     if (!Number.isSafeInteger(state.offset)) fail("offset must be an integer");
+    const base = state.offset - this.#minIndex;
+    const counts = state.counts;
+    if (counts.length > 0 && (base < 0 || base + counts.length > this.#counts.length)) {
+      fail(`buckets [${state.offset}, ${state.offset + counts.length - 1}] lie outside the trackable range`);
+    }
+    // Validate everything before changing anything.
     let total = state.zeroCount;
     let first = -1;
     let last = -1;
-    const base = state.offset - h.#minIndex;
-    if (state.counts.length > 0 && (base < 0 || base + state.counts.length > h.#counts.length)) {
-      fail(`buckets [${state.offset}, ${state.offset + state.counts.length - 1}] lie outside the trackable range`);
-    }
-    for (let k = 0; k < state.counts.length; k++) {
-      const c = state.counts[k];
+    for (let k = 0; k < counts.length; k++) {
+      const c = counts[k];
       if (!isCount(c)) return fail(`counts[${k}] must be a non-negative integer`);
       if (c === 0) continue;
-      h.#counts[base + k] = c;
       total += c;
       if (first < 0) first = base + k;
       last = base + k;
     }
     if (total !== state.count) fail(`zeroCount + sum(counts) = ${total} but count = ${state.count}`);
     if (state.overflow > state.count) fail("overflow exceeds count");
-    if (state.count > 0) {
-      if (state.min === null || state.max === null || !(state.min >= 0 && state.min <= state.max)) {
-        fail("non-empty state needs 0 <= min <= max");
-      }
-      h.#min = state.min as number;
-      h.#max = state.max as number;
+    if (state.count > 0 && (state.min === null || state.max === null || !(state.min >= 0 && state.min <= state.max))) {
+      fail("non-empty state needs 0 <= min <= max");
     }
     if (!Number.isFinite(state.sum)) fail("sum must be finite");
-    h.#count = state.count;
-    h.#sum = state.sum;
-    h.#zero = state.zeroCount;
-    h.#overflow = state.overflow;
-    if (first >= 0) {
-      h.#lo = first;
-      h.#hi = last;
+    if (state.count === 0) return this;
+    const dst = this.#counts;
+    for (let k = 0; k < counts.length; k++) {
+      const c = counts[k] as number;
+      if (c !== 0) dst[base + k] = (dst[base + k] as number) + c;
     }
-    return h;
+    if (first >= 0) {
+      if (first < this.#lo) this.#lo = first;
+      if (last > this.#hi) this.#hi = last;
+    }
+    this.#count += state.count;
+    this.#sum += state.sum;
+    this.#zero += state.zeroCount;
+    this.#overflow += state.overflow;
+    if ((state.min as number) < this.#min) this.#min = state.min as number;
+    if ((state.max as number) > this.#max) this.#max = state.max as number;
+    return this;
   }
 }

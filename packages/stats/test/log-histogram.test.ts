@@ -209,3 +209,20 @@ describe("LogHistogram merge and serialization", () => {
     expect(h.quantile(0.5)).toBe(5);
   });
 });
+
+describe("LogHistogram.mergeState", () => {
+  it("equals merging fromJSON's histogram, and changes nothing for an invalid state", () => {
+    const a = new LogHistogram();
+    const b = new LogHistogram();
+    for (let i = 1; i <= 500; i++) a.record((i * 37) % 911);
+    for (let i = 1; i <= 300; i++) b.record(i * 0.73);
+    b.record(0);
+    const viaJson = LogHistogram.fromJSON(a.toJSON()).merge(LogHistogram.fromJSON(b.toJSON()));
+    const direct = new LogHistogram().mergeState(a.toJSON()).mergeState(b.toJSON()).mergeState(new LogHistogram().toJSON());
+    expect(JSON.stringify(direct.toJSON())).toBe(JSON.stringify(viaJson.toJSON()));
+    const before = JSON.stringify(direct.toJSON());
+    expect(() => direct.mergeState({ ...b.toJSON(), count: 7 })).toThrow(/mergeState: zeroCount/);
+    expect(() => direct.mergeState({ ...b.toJSON(), relativeAccuracy: 0.02 })).toThrow(/incompatible/);
+    expect(JSON.stringify(direct.toJSON())).toBe(before);
+  });
+});

@@ -23,8 +23,8 @@ function jobLabel(point: number | null, replication: number | null): string {
 /**
  * Runs the replications in worker threads of this process (the embedded transport). Jobs are handed
  * out on demand; results arrive encoded as on the BullMQ path, are decoded and validated
- * (decodeResult) and deduplicated by a ResultCollector, which sorts them, so the outcome does not
- * depend on the number of threads.
+ * (decodeResult) and deduplicated by a ResultCollector, which sorts them (or hands each to `onResult`
+ * as it arrives, keeping none), so the outcome does not depend on the number of threads.
  */
 export class EmbeddedRunner implements ExperimentRunner {
   readonly threads: number;
@@ -41,9 +41,9 @@ export class EmbeddedRunner implements ExperimentRunner {
     return `embedded, ${this.threads} worker thread${this.threads === 1 ? "" : "s"}`;
   }
 
-  run(spec: ExperimentSpec, onProgress: ProgressListener): Promise<ReplicationResult[]> {
+  run(spec: ExperimentSpec, onProgress: ProgressListener, onResult?: (result: ReplicationResult) => void): Promise<ReplicationResult[]> {
     const plan = planReplications(spec);
-    const collector = new ResultCollector(spec);
+    const collector = new ResultCollector(spec, onResult);
     const total = collector.expected;
     const threads = Math.min(this.threads, plan.length);
     const init: WorkerInit = { spec: JSON.stringify(spec) };

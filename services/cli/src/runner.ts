@@ -24,7 +24,11 @@ export type ProgressListener = (progress: RunProgress) => void;
 export interface ExperimentRunner {
   /** One line for the user, e.g. "embedded, 4 worker threads". */
   describe(): string;
-  run(spec: ExperimentSpec, onProgress: ProgressListener): Promise<ReplicationResult[]>;
+  /**
+   * Given `onResult`, each distinct result is handed to it as it arrives (in any order; a
+   * ReportAccumulator orders them) and none is kept: the promise then resolves to [].
+   */
+  run(spec: ExperimentSpec, onProgress: ProgressListener, onResult?: (result: ReplicationResult) => void): Promise<ReplicationResult[]>;
   /** Releases connections/threads; called once after run() settles. */
   close?(): Promise<void>;
 }

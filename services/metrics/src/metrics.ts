@@ -2,8 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { ReplicationResult } from "@hetao/crossing-model";
-import { type ExperimentSpec, buildReport, planReplications, reportJson } from "@hetao/experiment";
+import { type ExperimentSpec, ReportAccumulator, planReplications, reportJson } from "@hetao/experiment";
 import {
   ExperimentStore,
   type FleetConfig,
@@ -172,25 +171,32 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
       if (!s) throw new Error(`experiment ${id} has metadata but no spec`);
       const started = performance.now();
       const plan = planReplications(s);
-      const encoded = await store.loadResults(id, plan);
-      // loadResults returns them in plan order: (point, replication). Each is decoded and validated
-      // here, where the report consumes it (about a millisecond each).
-      const missing = encoded.filter((b) => b === undefined).length;
-      if (missing > 0) throw new NotReady(`experiment ${id} has ${encoded.length - missing} of ${encoded.length} results; nothing to report yet`);
-      const results: ReplicationResult[] = [];
+      // Loaded from Redis, decoded, validated and merged a batch at a time in plan order (point,
+      // replication), then dropped: nothing holds every result, so memory does not grow with the count.
+      const accumulator = new ReportAccumulator(s);
       const invalid: { point: number; replication: number; problem: string }[] = [];
-      for (let i = 0; i < encoded.length; i++) {
-        // Yield now and then: a large experiment takes seconds to decode, and the lock renewal (and
-        // BullMQ's own) must keep running meanwhile.
-        if (i > 0 && i % DECODE_BATCH === 0) await new Promise((r) => setImmediate(r));
-        const { point, replication } = plan[i]!;
-        try {
-          results.push(decodeResult(encoded[i]!, point, replication));
-        } catch (err) {
-          if (!(err instanceof ResultDecodeError)) throw err;
-          invalid.push({ point, replication, problem: err.message });
+      let missing = 0;
+      for (let i = 0; i < plan.length; i += DECODE_BATCH) {
+        // Yield between batches: a large experiment takes seconds, and the lock renewal (and BullMQ's
+        // own) must keep running meanwhile.
+        if (i > 0) await new Promise((r) => setImmediate(r));
+        const batch = plan.slice(i, i + DECODE_BATCH);
+        const encoded = await store.loadResults(id, batch);
+        for (let k = 0; k < batch.length; k++) {
+          const text = encoded[k];
+          if (text === undefined) missing++;
+          if (text === undefined || missing > 0) continue; // once one is missing, only count
+          const { point, replication } = batch[k]!;
+          try {
+            const result = decodeResult(text, point, replication);
+            if (invalid.length === 0) accumulator.add(result);
+          } catch (err) {
+            if (!(err instanceof ResultDecodeError)) throw err;
+            invalid.push({ point, replication, problem: err.message });
+          }
         }
       }
+      if (missing > 0) throw new NotReady(`experiment ${id} has ${plan.length - missing} of ${plan.length} results; nothing to report yet`);
       if (invalid.length > 0) {
         // Remove the bad results (a resubmission then runs those replications again) and fail the
         // experiment, naming each one.
@@ -201,7 +207,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
         }
         return "invalid-result";
       }
-      const report = buildReport(s, results, { scenarioDigest: scenarioDigest(s.scenario), toolVersion: meta.toolVersion });
+      const report = accumulator.finish({ scenarioDigest: scenarioDigest(s.scenario), toolVersion: meta.toolVersion });
       const json = reportJson(report);
       const dir = join(config.reportsDir, id);
       // The same bundle the CLI writes (JSON, Markdown, HTML, CSV, Parquet): one function, both transports.
@@ -212,7 +218,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
       reportSeconds.observe((performance.now() - started) / 1000);
       if (!first) return "already-completed";
       reports.inc();
-      flog.info({ reportDir: dir, replications: results.length }, "report written; experiment completed");
+      flog.info({ reportDir: dir, replications: plan.length }, "report written; experiment completed");
       return "written";
     } finally {
       clearInterval(renewal);

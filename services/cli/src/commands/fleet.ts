@@ -34,7 +34,7 @@ export function fleetRunnerFor(options: { redis?: string; quiet?: boolean }): Ex
   let runner: FleetRunner | undefined;
   return {
     describe: () => `fleet via ${redactRedisUrl(config.redisUrl)}, queue prefix ${config.queuePrefix}`,
-    async run(spec, onProgress) {
+    async run(spec, onProgress, onResult) {
       const { FleetRunner, RedisNotReadyError } = await import("@hetao/messaging");
       runner = new FleetRunner(config, {
         toolVersion: TOOL_VERSION,
@@ -43,7 +43,7 @@ export function fleetRunnerFor(options: { redis?: string; quiet?: boolean }): Ex
         },
       });
       try {
-        return await runner.run(spec, onProgress);
+        return await runner.run(spec, onProgress, onResult);
       } catch (err) {
         if (err instanceof RedisNotReadyError) throw new CliError(`hetao-sim: ${err.message}`);
         throw err;

@@ -3,7 +3,7 @@ import {
   type ExperimentSpec,
   type PrecisionRecord,
   type PrecisionTarget,
-  buildReport,
+  ReportAccumulator,
   createExperiment,
   experimentId,
   nextReplications,
@@ -12,7 +12,6 @@ import {
   skewedUnderfewReplications,
   worstCheck,
 } from "@hetao/experiment";
-import type { ReplicationResult } from "@hetao/crossing-model";
 import { renderReportFiles, renderSummaryTable } from "@hetao/report";
 import { ScenarioError, formatScenarioError, loadScenarioFile } from "@hetao/scenario";
 import { type SweepTraceOptions, checkTraceOptions, renderSweepTable, sweepPoints, writeTrace } from "../exports-step.js";
@@ -58,13 +57,14 @@ export function selectRunner(options: RunOptions): ExperimentRunner {
 /**
  * The sequential rule (precision.ts): rounds of replications until every target holds or the cap is
  * reached; each round's spec differs only in its replication count, so the last round's report is the
- * one `--replications n` gives, plus `experiment.precision`.
+ * one `--replications n` gives, plus `experiment.precision`. Each round runs all its replications
+ * again into a fresh accumulator (nothing of the previous round is kept), as `--replications n` would.
  */
 async function runToPrecision(
   first: ExperimentSpec,
   targets: readonly PrecisionTarget[],
   cap: number,
-  runRound: (spec: ExperimentSpec) => Promise<ReplicationResult[]>,
+  runRound: (spec: ExperimentSpec) => Promise<ReportAccumulator>,
   specFor: (replications: number) => ExperimentSpec,
   meta: { scenarioDigest: string; toolVersion: string },
   log: (line: string) => void,
@@ -74,7 +74,7 @@ async function runToPrecision(
   for (;;) {
     const results = await runRound(spec);
     rounds.push(spec.replications);
-    const plain = buildReport(spec, results, meta);
+    const plain = results.finish(meta);
     const checks = precisionChecks(plain, targets);
     const worst = worstCheck(checks);
     const met = checks.every((c) => c.met);
@@ -89,7 +89,7 @@ async function runToPrecision(
         met,
         worst: worst === undefined ? { measure: "", subject: "", relativeHalfWidth: null, target: 0 } : { measure: worst.measure, subject: worst.subject, relativeHalfWidth: worst.relativeHalfWidth, target: worst.target },
       };
-      return buildReport(spec, results, { ...meta, precision: record });
+      return results.finish({ ...meta, precision: record });
     }
     log(`precision: widest ${worstText} at ${spec.replications} replications; next round ${next}`);
     spec = specFor(next);
@@ -142,14 +142,21 @@ export async function runCommand(scenarioPath: string, options: RunOptions, runn
     throw new CliError(`--max-replications ${cap} is below the first round's ${spec.replications} replications (--replications or the scenario's)`);
   }
   const runner = runnerFactory(options);
-  const runRound = async (roundSpec: ExperimentSpec): Promise<ReplicationResult[]> => {
+  // Results are merged as they arrive: nothing holds all of them (the accumulator keeps O(1) state per statistic).
+  const runRound = async (roundSpec: ExperimentSpec): Promise<ReportAccumulator> => {
     log(
       `${scenario.name}: ${roundSpec.replications} replications × ${roundSpec.policies.length} ${roundSpec.policies.length === 1 ? "policy" : "policies"} ` +
         `(${roundSpec.policies.join(", ")}), seed ${roundSpec.seed}, experiment ${experimentId(roundSpec)}; ${runner.describe()}`,
     );
     const progress = new ProgressDisplay(progressMode(options));
     try {
-      return await runner.run(roundSpec, (p) => progress.update(p));
+      const accumulator = new ReportAccumulator(roundSpec);
+      await runner.run(
+        roundSpec,
+        (p) => progress.update(p),
+        (r) => accumulator.add(r),
+      );
+      return accumulator;
     } catch (err) {
       throw new CliError(`run failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
@@ -160,7 +167,7 @@ export async function runCommand(scenarioPath: string, options: RunOptions, runn
   let report;
   try {
     if (options.precision === undefined || options.precision.length === 0) {
-      report = buildReport(spec, await runRound(spec), meta);
+      report = (await runRound(spec)).finish(meta);
     } else {
       report = await runToPrecision(spec, options.precision, cap, runRound, (n) => createExperiment(scenario, { ...createOptions, replications: n }), meta, log);
       spec = createExperiment(scenario, { ...createOptions, replications: report.experiment.replications });
@@ -174,9 +181,11 @@ export async function runCommand(scenarioPath: string, options: RunOptions, runn
         `intervals may cover less than 95%; run 30 or more (--replications 30, or --precision)`,
     );
   }
-  const jsonText = reportJson(report);
-  // report.json, report.md, report.html: the same bundle the fleet's metrics service writes.
-  const written = await replaceFolderAtomically(outDir, renderReportFiles(report));
+  // report.json, report.md, report.html: the same bundle the fleet's metrics service writes. Its
+  // report.json is the printed text too (serialised once: it grows with the replication table).
+  const files = renderReportFiles(report);
+  const jsonText = String(files.find((f) => f.name === "report.json")?.content ?? reportJson(report));
+  const written = await replaceFolderAtomically(outDir, files);
   if (written.replaced) log(`replaced the existing folder ${outDir} (its old files are gone)`);
   const paths = written.paths;
   const tracePath = await writeTrace(spec, options, log);
