@@ -25,6 +25,18 @@ import {
 
 await requireRedis();
 
+/** The keys under a prefix (then removed, so the test leaves nothing behind). */
+async function keysUnder(prefix: string): Promise<string[]> {
+  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    const [, keys] = await client.scan("0", "MATCH", `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`, "COUNT", 10_000);
+    return keys;
+  } finally {
+    client.disconnect();
+    await cleanupPrefix(prefix);
+  }
+}
+
 describe("hetao-sim on the fleet", () => {
   const prefix = uniquePrefix("cli");
   const dir = tempDir("cli");
@@ -106,14 +118,7 @@ describe("hetao-sim on the fleet", () => {
     const r = cli(["status", "--redis", REDIS_URL], { QUEUE_PREFIX: fresh });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("no experiments");
-    const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-    try {
-      const [, keys] = await client.scan("0", "MATCH", `${fresh.replace(/[*?[\]\\]/g, "\\$&")}*`, "COUNT", 10_000);
-      expect(keys).toEqual([]);
-    } finally {
-      client.disconnect();
-      await cleanupPrefix(fresh);
-    }
+    expect(await keysUnder(fresh)).toEqual([]);
   });
 
   it("a wrong Redis URL is a one-line configuration error (exit 2)", () => {
@@ -127,14 +132,7 @@ describe("hetao-sim on the fleet", () => {
     const r = cli(["run", join(SCENARIOS, "mmc-textbook.yaml"), "-r", "101", "--redis", REDIS_URL], { QUEUE_PREFIX: fresh, MAX_REPLICATIONS: "100" });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/run failed: the experiment asks for 101 replications; the fleet accepts at most 100 per experiment \(MAX_REPLICATIONS\)\n$/);
-    const client = new Redis(REDIS_URL);
-    try {
-      const [, keys] = await client.scan("0", "MATCH", `${fresh.replace(/[*?[\]\\]/g, "\\$&")}*`, "COUNT", 10_000);
-      expect(keys).toEqual([]);
-    } finally {
-      client.disconnect();
-      await cleanupPrefix(fresh);
-    }
+    expect(await keysUnder(fresh)).toEqual([]);
   });
 
   it("worker --role simulator stops cleanly on SIGTERM", async () => {
