@@ -75,7 +75,9 @@ describe("HTTP replies during a Redis outage", () => {
         const body = JSON.parse(reply.body) as { ok?: boolean; error?: string; redis?: string };
         if (name.startsWith("GET /healthz")) expect(body.ok, name).toBe(false);
         else expect(body.error, name).toMatch(/^Redis is unavailable/);
-        expect(body.redis, name).not.toBe("ready");
+        // Right after the kill a connection may not have seen its socket close yet (another one did,
+        // which is why the reply is 503); once the clients are in backoff none may still say "ready".
+        if (round === 1) expect(body.redis, name).not.toBe("ready");
       }
     }
 
