@@ -129,6 +129,11 @@ describe("orchestrator HTTP API", () => {
   });
 
   it("accepts YAML, tracks progress and serves the report as JSON and Markdown", async () => {
+    // The reference report is computed first: it blocks this process for seconds, during which the
+    // server may close an idle keep-alive socket that fetch would otherwise reuse ("other side closed").
+    // The pause lets the closes be read before the next request picks a socket.
+    const expected = embeddedReportJson(await experiment("hetao-layout", { replications: 10, seed: 77 }));
+    await new Promise((r) => setTimeout(r, 100));
     const res = await fetch(`${base}/experiments?replications=10&seed=77`, { method: "POST", headers: { ...auth, "content-type": "application/yaml" }, body: weekday });
     expect(res.status).toBe(202);
     const body = (await res.json()) as { id: string; total: number; created: boolean };
@@ -143,8 +148,6 @@ describe("orchestrator HTTP API", () => {
     const status = (await (await fetch(`${base}/experiments/${body.id}`, { headers: auth })).json()) as Record<string, unknown>;
     expect(status).toMatchObject({ state: "completed", done: 10, total: 10, progress: 1, errors: [] });
 
-    const spec = await experiment("hetao-layout", { replications: 10, seed: 77 });
-    const expected = embeddedReportJson(spec);
     const json = await fetch(`${base}/experiments/${body.id}/report`, { headers: auth });
     expect(json.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await json.text()).toBe(expected);
@@ -161,6 +164,8 @@ describe("orchestrator HTTP API", () => {
   });
 
   it("accepts the JSON wrapper { scenario, replications, seed, policies } and says 409 until the report exists", async () => {
+    const expected = embeddedReportJson(await experiment("hetao-layout", { replications: 6, seed: 5, policies: ["current", "seamless"] }));
+    await new Promise((r) => setTimeout(r, 100)); // see above: read idle sockets' closes first
     const res = await fetch(`${base}/experiments`, {
       method: "POST",
       headers: { ...auth, "content-type": "application/json" },
@@ -171,8 +176,7 @@ describe("orchestrator HTTP API", () => {
     const report = await fetch(`${base}/experiments/${id}/report`, { headers: auth });
     if (report.status !== 200) expect(report.status).toBe(409);
     await client.waitCompleted(id);
-    const spec = await experiment("hetao-layout", { replications: 6, seed: 5, policies: ["current", "seamless"] });
-    expect(await (await fetch(`${base}/experiments/${id}/report`, { headers: auth })).text()).toBe(embeddedReportJson(spec));
+    expect(await (await fetch(`${base}/experiments/${id}/report`, { headers: auth })).text()).toBe(expected);
 
     const list = (await (await fetch(`${base}/experiments`, { headers: auth })).json()) as { experiments: { id: string }[] };
     expect(list.experiments.map((e) => e.id)).toContain(id);
