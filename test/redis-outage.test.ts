@@ -1,8 +1,8 @@
 /**
  * During a Redis outage the HTTP services answer at once: the orchestrator's handlers (GET and POST)
  * reply 503 with a reason, and both the orchestrator's and the dashboard's /healthz report not-ok
- * (503), within a generous bound (not a benchmark: a hang of 12-20 s is what this guards against);
- * when Redis is back they serve again. The test runs its own redis-server on a spare port and kills it.
+ * (503), within 1 s (not a benchmark: a hang of 12-20 s is what this guards against), whether Redis
+ * is gone (killed) or hung (SIGSTOP: connected, never answering); when Redis is back they serve again. The test runs its own redis-server on a spare port and kills it.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,8 +21,9 @@ import {
   uniquePrefix,
 } from "./helpers/fleet.js";
 
-/** Far above the ~1.5 s the services need, far below the 12-20 s they took before. */
-const BOUND_MS = 5_000;
+/** What the issue asks (a reply within 1 s); the services answer a refused connection in milliseconds
+ * and a hung one after API_COMMAND_TIMEOUT_MS (750 ms). Before the fix they took 12-20 s. */
+const BOUND_MS = 1_000;
 
 describe("HTTP replies during a Redis outage", () => {
   let redis: OwnRedis;
@@ -49,26 +50,27 @@ describe("HTTP replies during a Redis outage", () => {
     return { status: res.status, ms: performance.now() - started, body };
   }
 
+  const api = () => `http://127.0.0.1:${orchestrator.port}`;
+  const board = () => `http://127.0.0.1:${dashboard.port}`;
+  const requests = (): [string, string, RequestInit?][] => [
+    ["GET /experiments", `${api()}/experiments`],
+    ["GET /experiments/:id", `${api()}/experiments/exp-0000000000000000`],
+    ["POST /experiments", `${api()}/experiments?replications=2`, { method: "POST", headers: { "content-type": "application/yaml" }, body: layout }],
+    ["GET /healthz (orchestrator)", `${api()}/healthz`],
+    ["GET /healthz (dashboard)", `${board()}/healthz`],
+    ["GET / (dashboard)", `${board()}/`],
+  ];
+
   it("answers 503 promptly while Redis is down and serves again once it is back", async () => {
-    const api = `http://127.0.0.1:${orchestrator.port}`;
-    const board = `http://127.0.0.1:${dashboard.port}`;
-    expect((await timed(`${api}/healthz`)).status).toBe(200);
-    expect((await timed(`${board}/healthz`)).status).toBe(200);
-    expect((await timed(`${api}/experiments`)).status).toBe(200);
+    expect((await timed(`${api()}/healthz`)).status).toBe(200);
+    expect((await timed(`${board()}/healthz`)).status).toBe(200);
+    expect((await timed(`${api()}/experiments`)).status).toBe(200);
 
     await redis.kill();
-    const requests: [string, string, RequestInit?][] = [
-      ["GET /experiments", `${api}/experiments`],
-      ["GET /experiments/:id", `${api}/experiments/exp-0000000000000000`],
-      ["POST /experiments", `${api}/experiments?replications=2`, { method: "POST", headers: { "content-type": "application/yaml" }, body: layout }],
-      ["GET /healthz (orchestrator)", `${api}/healthz`],
-      ["GET /healthz (dashboard)", `${board}/healthz`],
-      ["GET / (dashboard)", `${board}/`],
-    ];
     // Twice: right after the kill, and once the clients are in their reconnect backoff.
     for (const round of [0, 1]) {
       if (round === 1) await new Promise((r) => setTimeout(r, 3_000));
-      for (const [name, url, init] of requests) {
+      for (const [name, url, init] of requests()) {
         const reply = await timed(url, init);
         expect(reply.status, `${name}: ${reply.body}`).toBe(503);
         expect(reply.ms, name).toBeLessThan(BOUND_MS);
@@ -82,8 +84,29 @@ describe("HTTP replies during a Redis outage", () => {
     }
 
     redis = await startRedisServer(redis.port);
-    await expect.poll(async () => (await timed(`${api}/healthz`)).status, { timeout: 30_000, interval: 250 }).toBe(200);
-    await expect.poll(async () => (await timed(`${board}/healthz`)).status, { timeout: 30_000, interval: 250 }).toBe(200);
-    expect((await timed(`${api}/experiments`)).status).toBe(200);
+    await backAgain();
   });
+
+  it("answers 503 within 1 s while Redis hangs (connected, not answering) and serves again after", async () => {
+    await backAgain();
+    redis.pause();
+    try {
+      for (const [name, url, init] of requests()) {
+        const reply = await timed(url, init);
+        // The dashboard's page is static (its data comes from its API): with the connection still up
+        // it is served; everything that reads Redis times out into a 503.
+        if (name !== "GET / (dashboard)") expect(reply.status, `${name}: ${reply.body}`).toBe(503);
+        expect(reply.ms, name).toBeLessThan(BOUND_MS);
+      }
+    } finally {
+      redis.resume();
+    }
+    await backAgain();
+  });
+
+  async function backAgain(): Promise<void> {
+    await expect.poll(async () => (await timed(`${api()}/healthz`)).status, { timeout: 30_000, interval: 250 }).toBe(200);
+    await expect.poll(async () => (await timed(`${board()}/healthz`)).status, { timeout: 30_000, interval: 250 }).toBe(200);
+    expect((await timed(`${api()}/experiments`)).status).toBe(200);
+  }
 });

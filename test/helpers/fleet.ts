@@ -299,6 +299,9 @@ export interface OwnRedis {
   port: number;
   /** SIGKILL: the server vanishes as in a crash. */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: connections stay open but nothing answers (a hung server). */
+  pause(): void;
+  resume(): void;
 }
 
 /** A throwaway redis-server of this test's own (no persistence) on `port`, once it answers PING. */
@@ -315,6 +318,8 @@ export async function startRedisServer(port: number): Promise<OwnRedis> {
           if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
           await exited;
         },
+        pause: () => void server.kill("SIGSTOP"),
+        resume: () => void server.kill("SIGCONT"),
       };
     }
     await sleep(50);

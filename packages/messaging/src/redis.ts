@@ -9,14 +9,14 @@ export type ConnectionKind =
   /** Producers answering a request (CLI): fail a command rather than hang forever. */
   | "producer"
   /**
-   * The HTTP services (orchestrator API, dashboard): a reply must come within a second or two even
+   * The HTTP services (orchestrator API, dashboard): a reply must come within a second even
    * when Redis is gone, so no offline queue (a command fails at once while disconnected) and a short
    * command timeout (a connected Redis that stopped answering); the handler then answers 503.
    */
   | "api";
 
 /** The `api` connection's command timeout: a reply (503 at worst) within about this long. */
-export const API_COMMAND_TIMEOUT_MS = 1_500;
+export const API_COMMAND_TIMEOUT_MS = 750;
 
 /**
  * ioredis options for an endpoint. Workers need `maxRetriesPerRequest: null` (BullMQ's blocking
