@@ -1,8 +1,10 @@
 /**
  * Losing or stopping a worker never loses or double-counts a replication: SIGKILL of a simulator
  * mid-experiment, SIGKILL and restart of the metrics worker (mid-experiment, and while it writes the
- * report), SIGTERM of a simulator (drained, or handed back when the shutdown timeout is over). Every
- * report stays byte-identical to the embedded run.
+ * report), SIGTERM of a simulator (drained, or handed back when the shutdown timeout is over), and
+ * Redis itself killed and restarted mid-experiment. The fleet runs on a Redis of this file's own, with
+ * an append-only file (fsync always) as production would keep one, so that a Redis crash loses nothing.
+ * Every report stays byte-identical to the embedded run.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,10 +12,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { reportJobId } from "../packages/messaging/dist/index.js";
 import {
   FleetClient,
-  cleanupPrefix,
+  OwnRedis,
   embeddedReportJson,
   experiment,
-  requireRedis,
   requireBuilt,
   serviceEnv,
   sleep,
@@ -23,31 +24,31 @@ import {
   uniquePrefix,
 } from "./helpers/fleet.js";
 
-await requireRedis();
-
 // Short locks so that a dead worker's jobs are recovered within seconds.
 const FAST_RECOVERY = { LOCK_DURATION_MS: "3000", STALLED_INTERVAL_MS: "1500" };
 
 describe("fleet crash recovery", () => {
   const reportsDir = tempDir("crash");
-  const prefixes: string[] = [];
   const clients: FleetClient[] = [];
+  let redis: OwnRedis;
 
   function fleet(tag: string) {
     const prefix = uniquePrefix(tag);
-    prefixes.push(prefix);
-    const client = new FleetClient(prefix, reportsDir);
+    const client = new FleetClient(prefix, reportsDir, redis.url);
     clients.push(client);
-    return { prefix, reportsDir, extra: FAST_RECOVERY, client };
+    return { prefix, reportsDir, extra: { ...FAST_RECOVERY, REDIS_URL: redis.url }, client };
   }
 
-  beforeAll(() => requireBuilt());
+  beforeAll(async () => {
+    requireBuilt();
+    redis = await OwnRedis.start({ aofDir: join(reportsDir, "redis") });
+  });
   afterEach(async () => {
     await stopAll();
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
-    await Promise.all(prefixes.map((p) => cleanupPrefix(p)));
+    await redis?.kill();
   });
 
   it("a simulator killed with SIGKILL mid-experiment: the experiment completes, identical", async () => {
@@ -77,6 +78,21 @@ describe("fleet crash recovery", () => {
     const recovered = await f.client.simulate.getJob(inFlight!);
     expect(await recovered?.getState()).toBe("completed");
     expect(recovered?.processedBy).toContain(`:${survivor.pid}`);
+    expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
+  });
+
+  it("Redis killed and restarted mid-experiment (AOF): the fleet carries on, nothing lost or doubled", async () => {
+    const f = fleet("redis-restart");
+    await Promise.all([startService("metrics", serviceEnv(f)), startService("simulator", serviceEnv(f, { SIMULATOR_CONCURRENCY: "2" }))]);
+    const spec = await experiment("hetao-weekday", { replications: 16, seed: 9 });
+    const { id } = await f.client.submit(spec);
+    await f.client.waitFor(id, (s) => s.done >= 3);
+    await redis.kill();
+    await sleep(1_500);
+    await redis.start();
+    const status = await f.client.waitCompleted(id, 120_000);
+    expect(status).toMatchObject({ done: 16, total: 16, errors: [] });
+    expect(await f.client.redis.hlen(f.client.store.keys.results(id))).toBe(16);
     expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
   });
 

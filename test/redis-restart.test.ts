@@ -4,52 +4,11 @@
  * and the report is byte-identical to the embedded run's. A second case keeps Redis down past
  * RECONNECT_TIMEOUT_MS and expects a clear failure that says how to resume.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAINS, SCENARIOS, requireBuilt, serviceEnv, sleep, startService, stopAll, tempDir, uniquePrefix } from "./helpers/fleet.js";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** A redis-server on its own port whose AOF (fsync on every write) survives a SIGKILL. */
-class OwnRedis {
-  server: ChildProcess | undefined;
-  constructor(
-    readonly port: number,
-    readonly dir: string,
-  ) {}
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-  async start(): Promise<void> {
-    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always"];
-    this.server = spawn("redis-server", args, { stdio: "ignore" });
-    for (let i = 0; i < 200; i++) {
-      const ping = spawnSync("redis-cli", ["-p", String(this.port), "ping"], { encoding: "utf8" });
-      if (ping.stdout?.trim() === "PONG") return;
-      await sleep(50);
-    }
-    throw new Error("the test's redis-server did not start");
-  }
-  async kill(): Promise<void> {
-    const s = this.server;
-    if (s === undefined || s.exitCode !== null) return;
-    const exited = new Promise((r) => s.once("exit", r));
-    s.kill("SIGKILL");
-    await exited;
-  }
-}
+import { MAINS, OwnRedis, SCENARIOS, requireBuilt, serviceEnv, sleep, startService, stopAll, tempDir, uniquePrefix } from "./helpers/fleet.js";
 
 interface CliRun {
   stderr: string;
@@ -67,8 +26,6 @@ function startCli(args: string[], cwd: string, env: Record<string, string>): Cli
   return run;
 }
 
-const haveRedisServer = spawnSync("redis-server", ["--version"]).status === 0;
-
 describe("run --redis across a Redis restart", () => {
   const dir = tempDir("restart");
   const prefix = uniquePrefix("restart");
@@ -76,10 +33,7 @@ describe("run --redis across a Redis restart", () => {
 
   beforeAll(async () => {
     requireBuilt();
-    if (!haveRedisServer) throw new Error("redis-server is not installed: this test starts and restarts a Redis of its own");
-    mkdirSync(join(dir, "redis"), { recursive: true });
-    redis = new OwnRedis(await freePort(), join(dir, "redis"));
-    await redis.start();
+    redis = await OwnRedis.start({ aofDir: join(dir, "redis") });
     // A short lock, so that jobs whose completion was lost with the connection are taken up again soon.
     const env = serviceEnv({ prefix, reportsDir: join(dir, "fleet-reports") }, { REDIS_URL: redis.url, LOCK_DURATION_MS: "3000" });
     await Promise.all([startService("simulator", { ...env, SIMULATOR_CONCURRENCY: "1" }), startService("metrics", env)]);

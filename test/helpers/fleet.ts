@@ -3,9 +3,8 @@
  * a unique queue prefix per test file, and the embedded reference report computed in-process with the
  * very functions the embedded runner uses.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -224,12 +223,14 @@ export class FleetClient {
   readonly simulate;
   readonly reports;
 
-  constructor(prefix: string, reportsDir = tmpdir()) {
-    this.config = configFromEnv("client", { REDIS_URL, QUEUE_PREFIX: prefix, REPORTS_DIR: reportsDir });
+  constructor(prefix: string, reportsDir = tmpdir(), redisUrl = REDIS_URL) {
+    this.config = configFromEnv("client", { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, REPORTS_DIR: reportsDir });
     this.redis = createRedis(this.config, "producer", "test");
     this.store = new ExperimentStore(this.redis, prefix);
     this.simulate = simulateQueue(this.config);
     this.reports = reportsQueue(this.config);
+    // Fault tests kill Redis under this client: its reconnect errors are expected, not unhandled.
+    for (const emitter of [this.redis, this.simulate, this.reports]) emitter.on("error", () => {});
   }
 
   submit(spec: ExperimentSpec) {
@@ -283,47 +284,4 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
-
-export interface OwnRedis {
-  url: string;
-  port: number;
-  /** SIGKILL: the server vanishes as in a crash. */
-  kill(): Promise<void>;
-  /** SIGSTOP / SIGCONT: connections stay open but nothing answers (a hung server). */
-  pause(): void;
-  resume(): void;
-}
-
-/** A throwaway redis-server of this test's own (no persistence) on `port`, once it answers PING. */
-export async function startRedisServer(port: number): Promise<OwnRedis> {
-  const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
-  for (let i = 0; i < 100; i++) {
-    const ping = spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" });
-    if (ping.stdout?.trim() === "PONG") {
-      return {
-        url: `redis://127.0.0.1:${port}`,
-        port,
-        kill: async () => {
-          if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
-          await exited;
-        },
-        pause: () => void server.kill("SIGSTOP"),
-        resume: () => void server.kill("SIGCONT"),
-      };
-    }
-    await sleep(50);
-  }
-  server.kill("SIGKILL");
-  throw new Error(`the test redis-server on port ${port} did not start (is redis-server installed?)`);
-}
+export { OwnRedis, freePort } from "./own-redis.js";

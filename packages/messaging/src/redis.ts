@@ -16,7 +16,7 @@ export type ConnectionKind =
   | "api";
 
 /** The `api` connection's command timeout: a reply (503 at worst) within about this long. */
-export const API_COMMAND_TIMEOUT_MS = 750;
+export const API_COMMAND_TIMEOUT_MS = 500;
 
 /**
  * ioredis options for an endpoint. Workers need `maxRetriesPerRequest: null` (BullMQ's blocking
