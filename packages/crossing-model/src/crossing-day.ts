@@ -957,6 +957,16 @@ export class CrossingDay implements EventHandler {
       g.waitSum += this.waited[t]!;
     }
     SEGMENTS.forEach((name, k) => (segments[name] = seg[k]!));
+    // Which institutions gain: the same count, by the trip-maker's institution (staff trips only).
+    const I = this.pop.institutionCount;
+    const institutions = { arrived: new Array<number>(I).fill(0), censored: new Array<number>(I).fill(0), crossingSum: new Array<number>(I).fill(0) };
+    for (let t = 0; t < this.pop.size; t++) {
+      const i = this.pop.institution[t]!;
+      if (i < 0 || this.pop.counted[t] !== 1 || this.status[t] === STATUS_WAITING) continue;
+      institutions.arrived[i]!++;
+      if (this.status[t] === STATUS_INSIDE) institutions.censored[i]!++;
+      institutions.crossingSum[i]! += this.finishedAt[t]! - this.pop.arrivalTime[t]!;
+    }
     const shuttles = buses.map((bus, b) => ({
       time: bus.time,
       direction: bus.direction,
@@ -993,6 +1003,7 @@ export class CrossingDay implements EventHandler {
       byClass,
       byDirection,
       segments,
+      institutions,
       checkpoints,
       shuttles,
       controls,

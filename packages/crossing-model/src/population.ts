@@ -40,6 +40,10 @@ export interface Population {
   readonly counted: Uint8Array;
   /** Person of the zone's staff making the trip (see Zone); -1 for anonymous trips and shuttle passengers. */
   readonly person: Int32Array;
+  /** The person's institution (index into Zone.institutions); -1 for anonymous trips and shuttle passengers. */
+  readonly institution: Int32Array;
+  /** Institutions of the zone (0 without a population): the length of the per-institution results. */
+  readonly institutionCount: number;
   /** The other leg of the person's tour (outbound ↔ return), -1 for a one-way trip. */
   readonly tourLeg: Int32Array;
   /** Index of the shuttle bus (into `demand.shuttles`, time order) the traveller came on; -1 for walk-ins. */
@@ -109,6 +113,8 @@ export function generatePopulation(scenario: ResolvedScenario, o: PopulationOpti
     combo: new Int32Array(n),
     counted: new Uint8Array(n),
     person: new Int32Array(n).fill(-1),
+    institution: new Int32Array(n).fill(-1),
+    institutionCount: 0,
     tourLeg: new Int32Array(n).fill(-1),
     bus: new Int16Array(n).fill(-1),
   };
@@ -174,6 +180,7 @@ export function generatePopulation(scenario: ResolvedScenario, o: PopulationOpti
   }
 
   const zone = scenario.travellers.population === null ? null : zoneOf(scenario, o.seed);
+  if (zone !== null) pop.institutionCount = zone.institutions.length;
   if (zone !== null) assignPeople(pop, zone, scenario.travellers.population!.tours, scenario.travellers.population!.minStay, o.replication);
 
   for (let k = 0; k < n; k++) {
@@ -186,6 +193,7 @@ export function generatePopulation(scenario: ResolvedScenario, o: PopulationOpti
       pop.classIndex[k] = cls;
       pop.whitelisted[k] = zone.whitelisted[person]!;
       pop.institutionWhitelisted[k] = zone.institutionWhitelisted[person]!;
+      pop.institution[k] = zone.institution[person]!;
       const mix = zone.lifeScience[person] === 1 ? zone.goodsLifeScience : zone.goodsOther;
       pop.goods[k] = drawGoods(KeyedDraws.uniform(seed, DRAW_GOODS), mix);
     } else {

@@ -51,6 +51,18 @@ export const SegmentResultSchema = z.strictObject({
 });
 export type SegmentResult = z.infer<typeof SegmentResultSchema>;
 
+/**
+ * Counted trips by institution of the zone (index i = Zone.institutions[i]; empty without a population;
+ * shuttle passengers are anonymous and not in it): fixed-size vectors, so a result stays small, and the
+ * paired difference per institution follows per day as for segments.
+ */
+export const InstitutionsResultSchema = z.strictObject({
+  arrived: z.array(z.number().int().nonnegative()),
+  censored: z.array(z.number().int().nonnegative()),
+  crossingSum: z.array(z.number().nonnegative()),
+});
+export type InstitutionsResult = z.infer<typeof InstitutionsResultSchema>;
+
 /** One checkpoint (all lanes with that label). */
 export const CheckpointResultSchema = z
   .object({
@@ -208,6 +220,8 @@ export const PolicyDayResultSchema = z
     byDirection: z.record(z.string(), GroupResultSchema),
     /** Counted travellers by segment (every key of SEGMENTS, in its order). */
     segments: z.record(z.string(), SegmentResultSchema),
+    /** Counted trips of the zone's staff by institution (see InstitutionsResultSchema). */
+    institutions: InstitutionsResultSchema,
     checkpoints: z.record(z.string(), CheckpointResultSchema),
     controls: z.record(z.string(), ControlResultSchema),
     pledges: z.record(z.string(), PledgeResultSchema),

@@ -3,9 +3,10 @@
  * streaming paired moments for every paired difference (common random numbers: the same travellers under
  * both policies, one pair per replication) and the delta-method ratio interval (@hetao/stats PairedMoments).
  */
-import { type PolicyDayResult, SEGMENTS } from "@hetao/crossing-model";
+import { type PolicyDayResult, SEGMENTS, type Zone } from "@hetao/crossing-model";
 import { type ResolvedScenario, formatTimeOfDay } from "@hetao/scenario";
 import { PairedMoments, pairedDifferenceOf } from "@hetao/stats";
+import { InstitutionGainsAccumulator } from "./institution-gains.js";
 import { finite } from "./interval.js";
 import type { PolicyAccumulator } from "./policy-accumulator.js";
 import { COMPARED_METRICS, type Comparison, type Difference } from "./report-schema.js";
@@ -46,9 +47,12 @@ export class ComparisonAccumulator {
   readonly #shuttles: PairedMoments[];
   readonly #segmentCrossing = SEGMENTS.map(() => new PairedMoments());
   readonly #segmentWait = SEGMENTS.map(() => new PairedMoments());
+  readonly #institutions: InstitutionGainsAccumulator | null;
 
-  constructor(scenario: ResolvedScenario, treatment: string, baseline: string) {
+  /** `zone`: the scenario's institutions and staff (zoneOf with the experiment seed), null without a population. */
+  constructor(scenario: ResolvedScenario, treatment: string, baseline: string, zone: Zone | null = null) {
     this.treatment = treatment;
+    this.#institutions = zone === null ? null : new InstitutionGainsAccumulator(zone);
     this.baseline = baseline;
     this.#scenario = scenario;
     this.#controls = scenario.controls.map(() => new PairedMoments());
@@ -74,6 +78,7 @@ export class ComparisonAccumulator {
       this.#segmentCrossing[s]!.add(ts.crossingSum / ts.arrived, bs.crossingSum / bs.arrived);
       this.#segmentWait[s]!.add(ts.waitSum / ts.arrived, bs.waitSum / bs.arrived);
     }
+    this.#institutions?.add(t, b);
   }
 
   /** `baseline`: the baseline policy's accumulator (whose segments are compared). */
@@ -93,6 +98,6 @@ export class ComparisonAccumulator {
       const s = SEGMENTS.indexOf(k as (typeof SEGMENTS)[number]);
       segments[k] = { crossing: differenceOf(this.#segmentCrossing[s]!), wait: differenceOf(this.#segmentWait[s]!) };
     }
-    return { treatment: this.treatment, baseline: this.baseline, metrics, controls, shuttles, segments };
+    return { treatment: this.treatment, baseline: this.baseline, metrics, controls, shuttles, segments, institutions: this.#institutions?.finish() ?? null };
   }
 }

@@ -22,6 +22,7 @@ export { runReplication, resolvePoint } from "./run-replication.js";
 export { ResultCollector } from "./collector.js";
 export { buildReport, CONFIDENCE_LEVEL, type ReportMeta } from "./build-report.js";
 export { ReportAccumulator } from "./report-accumulator.js";
+export { InstitutionGainsAccumulator, institutionIds } from "./institution-gains.js";
 export {
   COMPARED_METRICS,
   CheckpointReportSchema,
@@ -29,6 +30,12 @@ export {
   DifferenceSchema,
   GroupReportSchema,
   HourlyReportSchema,
+  InstitutionGainSchema,
+  InstitutionGainsSchema,
+  InstitutionGroupGainSchema,
+  type InstitutionGain,
+  type InstitutionGains,
+  type InstitutionGroupGain,
   IntervalSchema,
   LaneReportSchema,
   PointReportSchema,

@@ -9,7 +9,7 @@
  * Compared with two-pass statistics over stored values, means are the same numbers (left-to-right sums);
  * standard deviations, half-widths and ratio bounds agree to the last bits (Welford's update and co-moments).
  */
-import type { ReplicationResult } from "@hetao/crossing-model";
+import { type ReplicationResult, zoneOf } from "@hetao/crossing-model";
 import { ComparisonAccumulator } from "./comparison-accumulator.js";
 import { PolicyComplianceAccumulator, complianceRows } from "./compliance.js";
 import { EconomicsAccumulator } from "./economics.js";
@@ -56,7 +56,9 @@ class PointAccumulator {
     this.#pledges = scenario.pledges.length;
     this.#policies = new Map(spec.policies.map((p) => [p, new PolicyAccumulator(spec, scenario, p)]));
     this.#compliance = spec.policies.map((p) => new PolicyComplianceAccumulator(scenario, p));
-    this.#comparisons = spec.compare.map(([t, b]) => new ComparisonAccumulator(scenario, t, b));
+    // The point's institutions, as the replications built them (the experiment seed, the point's scenario).
+    const zone = scenario.travellers.population === null ? null : zoneOf(scenario, spec.seed);
+    this.#comparisons = spec.compare.map(([t, b]) => new ComparisonAccumulator(scenario, t, b, zone));
     this.#economics = spec.compare.map(([t, b]) => new EconomicsAccumulator(t, b, spec.economics));
     this.table = new ReplicationTable(point.index, spec.policies);
   }

@@ -211,6 +211,60 @@ export type Difference = z.infer<typeof DifferenceSchema>;
 
 const comparisonShape = Object.fromEntries(COMPARED_METRICS.map((m) => [m, DifferenceSchema])) as Record<ComparedMetric, typeof DifferenceSchema>;
 
+/**
+ * Which institutions gain: one institution of the zone's synthetic population (staff trips only; shuttle
+ * passengers are anonymous). `id` is its population group and size rank (`shenzhen-park-01` is that
+ * park's largest); its whitelist filing (備案) and field are drawn per experiment seed.
+ */
+export const InstitutionGainSchema = z.strictObject({
+  id: z.string(),
+  group: z.string(),
+  park: z.enum(["shenzhen", "hongkong"]),
+  staff: Count,
+  /** Staff on the whitelist (白名單): filed institution, eligible class, enrolled. */
+  enrolled: Count,
+  whitelisted: z.boolean(),
+  lifeScience: z.boolean(),
+  /** Counted trips of its staff per simulated day (the same under both policies). */
+  tripsPerDay: z.number().nonnegative(),
+  /** Simulated days with at least one of its trips (the `n` of `crossing`). */
+  daysWithTrips: Count,
+  /** Its trips still inside at the hard stop, under either policy, over all days (times are then lower bounds). */
+  censored: Count,
+  /** Paired difference (treatment − baseline) of the mean door-to-door crossing time per trip, over days with trips; negative = time saved. */
+  crossing: DifferenceSchema,
+  /** Paired difference of the day's total door-to-door hours of its trips, over all days; negative = hours saved. */
+  hoursPerDay: DifferenceSchema,
+});
+export type InstitutionGain = z.infer<typeof InstitutionGainSchema>;
+
+/** The same for a group of institutions: population group × whitelist filing × field (life science or other). */
+export const InstitutionGroupGainSchema = z.strictObject({
+  id: z.string(),
+  group: z.string(),
+  park: z.enum(["shenzhen", "hongkong"]),
+  whitelisted: z.boolean(),
+  lifeScience: z.boolean(),
+  /** Institutions in the group, and those of them with trips on some day. */
+  institutions: Count,
+  withTrips: Count,
+  tripsPerDay: z.number().nonnegative(),
+  censored: Count,
+  crossing: DifferenceSchema,
+  hoursPerDay: DifferenceSchema,
+});
+export type InstitutionGroupGain = z.infer<typeof InstitutionGroupGainSchema>;
+
+export const InstitutionGainsSchema = z.strictObject({
+  /** Institutions with trips on some day, in population order. */
+  rows: z.array(InstitutionGainSchema),
+  /** Groups with at least one institution, in population order (group, then filed before not, then life science before other). */
+  groups: z.array(InstitutionGroupGainSchema),
+  /** Ids of institutions with no counted trip on any simulated day: they have no row. */
+  withoutTrips: z.array(z.string()),
+});
+export type InstitutionGains = z.infer<typeof InstitutionGainsSchema>;
+
 export const ComparisonSchema = z.strictObject({
   treatment: z.string(),
   baseline: z.string(),
@@ -221,6 +275,8 @@ export const ComparisonSchema = z.strictObject({
   shuttles: z.array(z.strictObject({ time: z.string(), direction: z.string(), dwell: DifferenceSchema })),
   /** Per segment (as PolicyReport.segments): the paired difference of the mean crossing and queueing time per trip (the same people under both policies). */
   segments: z.record(z.string(), z.strictObject({ crossing: DifferenceSchema, wait: DifferenceSchema })),
+  /** Which institutions gain (see InstitutionGainsSchema); null when the scenario has no population of institutions. */
+  institutions: InstitutionGainsSchema.nullable(),
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;
 

@@ -96,4 +96,26 @@ describe("the planned rosters of hetao-weekday", () => {
     expect(broken.length, `one officer fewer on ${t.lane} at ${t.period} (${t.servers} → ${t.servers - 1}) breaks no pledge`).toBeGreaterThan(0);
     expect(broken.map((c) => `${c.target}@${c.period}`), `${t.lane} at ${t.period}`).toContain(`${t.target}@${t.period}`);
   });
+
+  it("call the Shenzhen reserve officers only when the queue reaches the 15-minute line, and count their hours in officer-hours", async () => {
+    const { scenario } = await loadScenarioFile(seeds("hetao-weekday.yaml"));
+    const day = async (multiplier: number) => {
+      const spec = createExperiment(scenario, { policies: ["current"], replications: 2, seed: 1001, points: [{ index: 0, overrides: [{ path: "demand.multiplier", value: multiplier }] }] });
+      return (await simulate(spec)).map((r) => r.policies.current!);
+    };
+    const reserveHours = (d: Awaited<ReturnType<typeof day>>[number]) => Object.values(d.reserves).reduce((a, x) => a + x.officerHours, 0);
+    // Today: the rostered counters never reach the line; the reserves stay on standby.
+    for (const d of await day(1)) {
+      expect(Object.keys(d.reserves).sort()).toEqual(["sz-entry-standby", "sz-exit-standby"]);
+      expect(reserveHours(d)).toBe(0);
+    }
+    // Six times today's demand: the exit hall's single rostered counter queues past 15 minutes, a standby
+    // officer opens a counter, and the officer-hours are the roster's plus the reserve's open time.
+    const rostered = (await day(1))[0]!.summary.officerHours;
+    const heavy = await day(6);
+    for (const d of heavy) {
+      expect(d.reserves["sz-exit-standby"]!.openings).toBeGreaterThan(0);
+      expect(d.summary.officerHours).toBeCloseTo(rostered + reserveHours(d), 6);
+    }
+  });
 });

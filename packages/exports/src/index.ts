@@ -1,5 +1,5 @@
 import type { Report } from "@hetao/experiment";
-import { hourlyTable, replicationsTable, segmentsTable } from "./report-tables.js";
+import { hourlyTable, institutionsTable, replicationsTable, segmentsTable } from "./report-tables.js";
 import { type Table, toCsv, toParquet } from "./table.js";
 
 /** One output file; binary formats (Parquet) are bytes. */
@@ -32,8 +32,9 @@ export function tableFiles(base: string, table: Table, metadata: Record<string, 
 /**
  * The data exports of a report, for pandas and R: `replications.csv`/`.parquet` (one row per design
  * point × policy × replication with every summary metric) and `hourly.csv`/`.parquet` (one row per
- * point × policy × hour of day) and `segments.csv`/`.parquet` (who gains: point × segment × policy or
- * comparison). A pure function of the report: the embedded and the BullMQ transport
+ * point × policy × hour of day), `segments.csv`/`.parquet` (who gains: point × segment × policy or
+ * comparison) and `institutions.csv`/`.parquet` (which institutions gain: point × comparison ×
+ * institution or group of institutions). A pure function of the report: the embedded and the BullMQ transport
  * produce identical bytes. Column dictionary: docs/exports.md.
  */
 export function exportFiles(report: Report): ExportFile[] {
@@ -42,6 +43,7 @@ export function exportFiles(report: Report): ExportFile[] {
     ...tableFiles("replications", replicationsTable(report), runMetadata(report, "replications"), createdBy),
     ...tableFiles("hourly", hourlyTable(report), runMetadata(report, "hourly"), createdBy),
     ...tableFiles("segments", segmentsTable(report), runMetadata(report, "segments"), createdBy),
+    ...tableFiles("institutions", institutionsTable(report), runMetadata(report, "institutions"), createdBy),
   ];
 }
 
@@ -53,6 +55,6 @@ export function traceFileContent(path: string, table: Table, metadata: Record<st
   throw new RangeError(`--trace ${path}: the file name must end in .csv or .parquet`);
 }
 
-export { hourlyTable, replicationsTable, segmentsTable, REPLICATION_COLUMN_DEFS, QUEUE_COLUMN_PREFIX, POINT_COLUMN, POLICY_COLUMN } from "./report-tables.js";
+export { hourlyTable, institutionsTable, replicationsTable, segmentsTable, REPLICATION_COLUMN_DEFS, QUEUE_COLUMN_PREFIX, POINT_COLUMN, POLICY_COLUMN } from "./report-tables.js";
 export { traceTable, clockOf, TRACE_COLUMNS, type TraceOptions } from "./trace.js";
 export { toCsv, toParquet, csvField, type Table, type ColumnDef, type ColumnType, type Cell } from "./table.js";

@@ -195,3 +195,53 @@ export function segmentsTable(report: Report): Table {
   }
   return { columns, rows };
 }
+
+/**
+ * Which institutions gain (long): one row per design point × comparison × institution with trips, then
+ * one per group of institutions (population group × whitelist filing × field), with the paired
+ * differences of door-to-door time per trip and per day (the report's `comparisons[].institutions`).
+ */
+export function institutionsTable(report: Report): Table {
+  const params = parameterColumns(report);
+  const num = (name: string, unit: string, description: string): ColumnDef => ({ name, type: "double", unit, description });
+  const int = (name: string, unit: string, description: string): ColumnDef => ({ name, type: "int", unit, description });
+  const columns: ColumnDef[] = [
+    POINT_COLUMN,
+    ...params.columns,
+    { name: "comparison", type: "string", unit: "", description: "treatment − baseline" },
+    { name: "level", type: "string", unit: "", description: "institution, or group (population group × whitelist filing × field)" },
+    { name: "id", type: "string", unit: "", description: "institution id (population group and size rank, 01 = largest) or group id (group/whitelisted|not-whitelisted/life-science|other)" },
+    { name: "group", type: "string", unit: "", description: "population group (e.g. shenzhen-park)" },
+    { name: "park", type: "string", unit: "", description: "shenzhen or hongkong" },
+    { name: "whitelisted", type: "boolean", unit: "", description: "the institution is whitelisted (備案)" },
+    { name: "lifeScience", type: "boolean", unit: "", description: "a life-science institution (its staff carry biological samples more often)" },
+    int("institutions", "institutions", "1 for an institution; a group's institutions with trips"),
+    int("staff", "people", "staff of the institution (empty for a group)"),
+    int("enrolled", "people", "staff on the whitelist (白名單) (empty for a group)"),
+    num("tripsPerDay", "travellers/day", "counted trips of the staff per simulated day (the same under both policies)"),
+    int("days", "days", "simulated days with a trip (the n of the per-trip difference)"),
+    int("censored", "travellers", "trips still inside at the hard stop, under either policy, over all days"),
+    num("crossingDiff", "s", "mean door-to-door crossing time per trip, treatment − baseline, paired per day (negative = time saved)"),
+    num("crossingDiffLower", "s", "lower bound of its 95% interval"),
+    num("crossingDiffUpper", "s", "upper bound of its 95% interval"),
+    num("hoursPerDayDiff", "h", "the day's total door-to-door researcher-hours, treatment − baseline, paired per day"),
+    num("hoursPerDayDiffLower", "h", "lower bound of its 95% interval"),
+    num("hoursPerDayDiffUpper", "h", "upper bound of its 95% interval"),
+  ];
+  const rows: Cell[][] = [];
+  for (const p of report.points) {
+    for (const c of p.comparisons) {
+      if (c.institutions === null) continue;
+      const lead = [p.index, ...params.cellsOf(p.index), `${c.treatment} − ${c.baseline}`];
+      for (const x of c.institutions.rows) {
+        rows.push([...lead, "institution", x.id, x.group, x.park, x.whitelisted, x.lifeScience, 1, x.staff, x.enrolled, x.tripsPerDay, x.daysWithTrips, x.censored,
+          x.crossing.mean, x.crossing.lower, x.crossing.upper, x.hoursPerDay.mean, x.hoursPerDay.lower, x.hoursPerDay.upper]);
+      }
+      for (const g of c.institutions.groups) {
+        rows.push([...lead, "group", g.id, g.group, g.park, g.whitelisted, g.lifeScience, g.withTrips, null, null, g.tripsPerDay, g.crossing.n, g.censored,
+          g.crossing.mean, g.crossing.lower, g.crossing.upper, g.hoursPerDay.mean, g.hoursPerDay.lower, g.hoursPerDay.upper]);
+      }
+    }
+  }
+  return { columns, rows };
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { REPLICATION_COLUMN_DEFS, TRACE_COLUMNS } from "../src/index.js";
+import type { Report } from "@hetao/experiment";
+import { REPLICATION_COLUMN_DEFS, TRACE_COLUMNS, institutionsTable } from "../src/index.js";
 
 const DOC = readFileSync(new URL("../../../docs/exports.md", import.meta.url), "utf8");
 
@@ -22,6 +23,8 @@ describe("docs/exports.md", () => {
     for (const [name, d] of Object.entries(REPLICATION_COLUMN_DEFS)) expect(reps.get(name), name).toBe(`${d.type}|${d.unit || "—"}`);
     const trace = section("Trace");
     for (const c of TRACE_COLUMNS) expect(trace.get(c.name), c.name).toBe(`${c.type}|${c.unit || "—"}`);
+    const institutions = section("`institutions`");
+    for (const c of institutionsTable({ points: [] } as unknown as Report).columns) expect(institutions.get(c.name), c.name).toBe(`${c.type}|${c.unit || "—"}`);
     const hourly = section("`hourly`");
     for (const name of ["point", "policy", "hour", "hourStart", "arrivals", "throughput", "meanClearance", "p95Clearance", "meanQueue_<checkpoint>"]) {
       expect(hourly.has(name), name).toBe(true);

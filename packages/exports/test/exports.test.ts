@@ -15,7 +15,7 @@ import {
   runReplication,
 } from "@hetao/experiment";
 import { loadScenarioFile, loadScenarioText } from "@hetao/scenario";
-import { TRACE_COLUMNS, clockOf, csvField, exportFiles, hourlyTable, replicationsTable, toCsv, traceFileContent, traceTable } from "../src/index.js";
+import { TRACE_COLUMNS, clockOf, csvField, exportFiles, hourlyTable, institutionsTable, replicationsTable, toCsv, traceFileContent, traceTable } from "../src/index.js";
 
 const META = { scenarioDigest: "d".repeat(64), toolVersion: "0.0.0-test" };
 const WEEKDAY = fileURLToPath(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url));
@@ -108,7 +108,7 @@ describe("exportFiles", () => {
   const files = exportFiles(report);
 
   it("writes replications and hourly tables as CSV and Parquet, with deterministic bytes", () => {
-    expect(files.map((f) => f.name)).toEqual(["replications.csv", "replications.parquet", "hourly.csv", "hourly.parquet", "segments.csv", "segments.parquet"]);
+    expect(files.map((f) => f.name)).toEqual(["replications.csv", "replications.parquet", "hourly.csv", "hourly.parquet", "segments.csv", "segments.parquet", "institutions.csv", "institutions.parquet"]);
     const again = exportFiles(sweepReport());
     for (let i = 0; i < files.length; i++) expect(again[i]!.content).toEqual(files[i]!.content);
   });
@@ -188,6 +188,40 @@ describe("exportFiles", () => {
     const r = buildReport(spec, runAll(spec), { ...META, scenarioDigest: digest });
     expect(replicationsTable(r).columns.map((c) => c.name).slice(0, 3)).toEqual(["point", "policy", "replication"]);
     expect(hourlyTable(r).columns.map((c) => c.name).slice(0, 4)).toEqual(["point", "policy", "hour", "hourStart"]);
+  });
+});
+
+describe("institutions", async () => {
+  const { scenario, digest } = await loadScenarioFile(WEEKDAY);
+  const spec = createExperiment(scenario, { replications: 3, seed: 2, policies: ["current", "seamless"] });
+  const report = JSON.parse(reportJson(buildReport(spec, runAll(spec), { ...META, scenarioDigest: digest }))) as Report;
+  const files = exportFiles(report);
+
+  it("institutions.csv and .parquet read back to each institution's and group's paired differences in report.json", async () => {
+    const g = report.points[0]!.comparisons[0]!.institutions!;
+    const csv = csvObjects(file(files, "institutions.csv") as string);
+    const parquet = await readParquet(file(files, "institutions.parquet"));
+    expect(csv).toHaveLength(g.rows.length + g.groups.length);
+    expect(parquet).toHaveLength(csv.length);
+    for (const x of g.rows) {
+      const row = csv.find((r) => r.level === "institution" && r.id === x.id)!;
+      expect(row.comparison).toBe("seamless − current");
+      expect([row.whitelisted, Number(row.staff), Number(row.enrolled), Number(row.days)]).toEqual([String(x.whitelisted), x.staff, x.enrolled, x.daysWithTrips]);
+      expect(Number(row.crossingDiff)).toBe(x.crossing.mean);
+      expect(Number(row.hoursPerDayDiffUpper)).toBe(x.hoursPerDay.upper);
+      const pq = parquet.find((r) => r.level === "institution" && r.id === x.id)!;
+      expect([pq.crossingDiffLower, pq.tripsPerDay, pq.lifeScience]).toEqual([x.crossing.lower, x.tripsPerDay, x.lifeScience]);
+    }
+    for (const x of g.groups) {
+      const row = csv.find((r) => r.level === "group" && r.id === x.id)!;
+      expect([Number(row.institutions), row.staff, Number(row.crossingDiff)]).toEqual([x.withTrips, "", x.crossing.mean]);
+    }
+  });
+
+  it("is empty (header only) without a population of institutions", () => {
+    const { scenario: tiny, digest: d } = loadScenarioText(TINY, "two-counters.yaml");
+    const s = createExperiment(tiny, { replications: 2 });
+    expect(institutionsTable(buildReport(s, runAll(s), { ...META, scenarioDigest: d })).rows).toEqual([]);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   withBrackets,
 } from "./narrative.js";
 import { sweepView } from "./sweep-view.js";
+import { institutionGroupTable, institutionTopTables } from "./institution-tables.js";
 import { controlLines, headlineCards, pledgeLines, verdict } from "./headline.js";
 import { type TextTable, checkpointRows, controlRows, groupRows, hourlyRows, segmentRows, shuttleRows, staffingRows } from "./tables.js";
 import {
@@ -252,6 +253,12 @@ export function renderMarkdown(input: Report): string {
     const segments = segmentRows(report, point);
     if (segments.rows.length > 0) {
       out.push(`${h} Who gains: by whitelist standing and goods`, "", segments.caption!, "", markdownTable(segments.header, segments.rows, segments.header.map((_, i) => (i === 0 ? "l" : "r"))), "");
+    }
+    const institutions = institutionGroupTable(point);
+    if (institutions.rows.length > 0) {
+      const align = (t: TextTable) => t.header.map((_, i) => (i === 0 ? "l" : "r") as "l" | "r");
+      out.push(`${h} Which institutions gain most`, "", institutions.caption!, "", markdownTable(institutions.header, institutions.rows, align(institutions)), "");
+      for (const { title, table } of institutionTopTables(point)) out.push(`**${title}**`, "", table.caption!, "", markdownTable(table.header, table.rows, ["l", "l", "l", "l", "r", "r", "r", "r"]), "");
     }
     const shuttles = shuttleRows(report, point);
     if (shuttles.rows.length > 0) {

@@ -170,6 +170,30 @@ describe("presets in seeds/scenarios", () => {
     }
   });
 
+  // Reserves where the posts have a public rule: the mainland border inspection opens more counters once
+  // the queue reaches its 15-minute line [S4]; Hong Kong Immigration and customs publish no such rule.
+  it("hetao presets: reserve officers at the Shenzhen immigration counters only, under the mainland 15-minute queue rule", async () => {
+    const expected = [
+      { id: "sz-exit-standby", officers: 3, lanes: ["sb-sz-exit-manual"], openAt: 15 * 60, closeAt: 5 * 60, minOpen: 15 * 60 },
+      { id: "sz-entry-standby", officers: 3, lanes: ["nb-sz-entry-manual"], openAt: 15 * 60, closeAt: 5 * 60, minOpen: 15 * 60 },
+    ];
+    for (const file of hetao) {
+      const { resolved } = await load(file);
+      for (const p of resolved.policies) {
+        expect(p.reserves, `${file} policy ${p.id}`).toEqual(expected);
+        // Each reserve opens counters at a Shenzhen immigration checkpoint, staffed by officers.
+        for (const lane of p.reserves.flatMap((r) => r.lanes)) {
+          const l = p.lanes.find((x) => x.id === lane)!;
+          expect([l.checkpoint, l.staff], `${file} ${p.id} ${lane}`).toEqual([lane.startsWith("sb-") ? "sz-exit-immigration" : "sz-entry-immigration", "officer"]);
+        }
+      }
+    }
+    const text = readFileSync(`${dir}hetao-layout.yaml`, "utf8");
+    expect(text).toMatch(/openAtWaitMinutes: 15 +# \[S4\]/);
+    expect(sourcesPage).toMatch(/reserve officers, Shenzhen immigration counters/);
+    expect(sourcesPage).toMatch(/no reserve at the Hong Kong posts/);
+  });
+
   it("hetao-weekday is the layout plus rosters for every policy, made by hetao-sim roster", async () => {
     const layout = await load("hetao-layout.yaml");
     const weekday = await load("hetao-weekday.yaml");

@@ -18,6 +18,7 @@ import { laneCharts } from "./lane-chart.js";
 import { differenceCharts } from "./difference-chart.js";
 import { groupCharts } from "./group-chart.js";
 import { complianceSection, economicsSection } from "./sections.js";
+import { institutionGroupTable, institutionTopTables } from "../institution-tables.js";
 import { CSS, HEADLINE_CSS } from "./css.js";
 import { cjkFontFace } from "../cjk-font.js";
 import { firstScreen } from "./first-screen.js";
@@ -69,6 +70,11 @@ function pointSection(ctx: HtmlContext, point: PointReport, multi: boolean, char
   if (!multi) {
     const segments = segmentRows(ctx.report, point);
     if (segments.rows.length > 0) out.push(`<section id="${prefix}-segments"><${h}>Who gains: by whitelist standing and goods</${h}>${tableFrom(segments)}</section>`);
+    const institutions = institutionGroupTable(point);
+    if (institutions.rows.length > 0) {
+      const tops = institutionTopTables(point).map(({ title, table: t }) => `<details><summary>Top institutions: ${escapeHtml(title)}</summary>${table(t.header, t.rows, 4, t.caption)}</details>`);
+      out.push(`<section id="${prefix}-institutions"><${h}>Which institutions gain most</${h}>${table(institutions.header, institutions.rows, 1, institutions.caption)}${tops.join("")}</section>`);
+    }
     const shuttles = shuttleRows(ctx.report, point);
     if (shuttles.rows.length > 0) out.push(`<section id="${prefix}-shuttles"><${h}>Shuttle buses</${h}>${tableFrom(shuttles)}</section>`);
   }
