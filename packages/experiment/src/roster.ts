@@ -495,7 +495,9 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
       const weights = laneIds.map((l) => starts.reduce((a, h) => a + joined(l, h), 0));
       const totalWeight = weights.reduce((a, b) => a + b, 0);
       const meanService =
-        totalWeight > 0 ? laneIds.reduce((a, l, j) => a + meanOf(l) * weights[j]!, 0) / totalWeight : laneIds.reduce((a, l) => a + meanOf(l), 0) / laneIds.length;
+        laneIds.length === 1
+          ? meanOf(laneIds[0]!)
+          : totalWeight > 0 ? laneIds.reduce((a, l, j) => a + meanOf(l) * weights[j]!, 0) / totalWeight : laneIds.reduce((a, l) => a + meanOf(l), 0) / laneIds.length;
       const scenarioMax = Math.max(0, ...scen);
       // Never past the schema's bound on servers per lane (SCENARIO_LIMITS), nor a pool's `officers`.
       const cap = pool?.officers ?? SCENARIO_LIMITS.serversPerLane;
