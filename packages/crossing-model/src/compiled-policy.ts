@@ -23,6 +23,8 @@ export interface CompiledLane {
   readonly meanService: number;
   /** Index of the reserve that can open servers here, or -1. */
   reserve: number;
+  /** Index of the officer pool whose officers serve here, or -1 (then `timeline` is the lane's desks). */
+  officerPool: number;
   /** Bit g set when the lane belongs to named control g (at most 32 controls). */
   controlMask: number;
 }
@@ -35,6 +37,34 @@ export interface CompiledReserve {
   readonly openAt: number;
   readonly closeAt: number;
   readonly minOpen: number;
+}
+
+/** Officers shared between lanes: their lanes and their count over the day. */
+export interface CompiledOfficerPool {
+  readonly id: string;
+  readonly lanes: Int32Array;
+  /** The pool's officers: its roster entry, else the sum of its lanes' servers; at most its `officers`. */
+  readonly timeline: CapacityTimeline;
+}
+
+/** Sum of step functions, capped: a step at every change of any of them. */
+function summedTimeline(timelines: readonly CapacityTimeline[], cap: number): CapacityTimeline {
+  const points = [...new Set(timelines.flatMap((tl) => [...tl.times]))].sort((a, b) => a - b);
+  const at = (tl: CapacityTimeline, t: number) => {
+    let n = 0;
+    for (let k = 0; k < tl.times.length && tl.times[k]! <= t; k++) n = tl.servers[k]!;
+    return n;
+  };
+  const times: number[] = [];
+  const servers: number[] = [];
+  for (const t of points) {
+    const n = Math.min(cap, timelines.reduce((a, tl) => a + at(tl, t), 0));
+    if (servers.length === 0 || servers[servers.length - 1] !== n) {
+      times.push(t);
+      servers.push(n);
+    }
+  }
+  return { times: Float64Array.from(times), servers: Int32Array.from(servers) };
 }
 
 /** A pledge compiled against one policy's checkpoints. */
@@ -129,6 +159,7 @@ export interface CompiledPolicy {
   /** checkpointHasLane[cp] = 1 for real controls (not walks). */
   readonly checkpointHasLane: Uint8Array;
   readonly reserves: readonly CompiledReserve[];
+  readonly officerPools: readonly CompiledOfficerPool[];
   readonly controls: readonly CompiledControl[];
   readonly pledges: readonly CompiledPledge[];
 }
@@ -181,6 +212,7 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
       automated: l.staff === "automated",
       meanService: dist(l.service).mean + (l.overhead ? dist(l.overhead).mean : 0),
       reserve: -1,
+      officerPool: -1,
       controlMask: 0,
     };
   });
@@ -280,6 +312,16 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
     for (const i of idx) lanes[i]!.reserve = k;
     return { id: r.id, officers: r.officers, lanes: idx, openAt: r.openAt, closeAt: r.closeAt, minOpen: r.minOpen };
   });
+  const officerPools: CompiledOfficerPool[] = policy.officerPools.map((p, k) => {
+    const idx = Int32Array.from(p.lanes.map((id) => lane(id).index));
+    for (const i of idx) lanes[i]!.officerPool = k;
+    const cap = p.officers ?? Number.MAX_SAFE_INTEGER;
+    const timeline =
+      p.schedule !== null
+        ? summedTimeline([capacityTimeline(p.schedule)], cap)
+        : summedTimeline(Array.from(idx, (i) => lanes[i]!.timeline), cap);
+    return { id: p.id, lanes: idx, timeline };
+  });
   const hasLane = new Uint8Array(checkpoints.length);
   for (const l of lanes) hasLane[l.checkpoint] = 1;
   const controls: CompiledControl[] = scenario.controls.map((c) => {
@@ -306,5 +348,5 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
     directions: Uint8Array.from(DIRECTIONS.map((d) => (p.directions === null || p.directions.includes(d) ? 1 : 0))),
     threshold: p.thresholdSeconds,
   }));
-  return { id: policy.id, lanes, checkpoints, routes, routeOf, itinerary, routeItinerary, checkpointHasLane: hasLane, reserves, controls, pledges };
+  return { id: policy.id, lanes, checkpoints, routes, routeOf, itinerary, routeItinerary, checkpointHasLane: hasLane, reserves, officerPools, controls, pledges };
 }

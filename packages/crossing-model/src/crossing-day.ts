@@ -1,4 +1,4 @@
-import { Environment, KeyedDraws, ServerPool, type EventHandler } from "@hetao/sim-core";
+import { Environment, KeyedDraws, ServerPool, SharedServers, type EventHandler } from "@hetao/sim-core";
 import { LogHistogram } from "@hetao/stats";
 import { DIRECTIONS, type ResolvedScenario } from "@hetao/scenario";
 import { CHOOSE_LEAST_EXPECTED_WAIT, CHOOSE_SHARE, CHOOSE_SHORTEST_QUEUE, type CompiledLane, type CompiledPolicy, type CompiledStep } from "./compiled-policy.js";
@@ -8,6 +8,7 @@ import type {
   ControlResult,
   GroupResult,
   LaneResult,
+  OfficerPoolResult,
   PledgeResult,
   PolicyDayResult,
   ReserveResult,
@@ -30,6 +31,7 @@ const EV_SERVICE_END = 1;
 const EV_DELAY_END = 2;
 const EV_CAPACITY = 3;
 const EV_RESERVE_CHECK = 4;
+const EV_POOL_CAPACITY = 5;
 
 const PHASE_MAIN = 0;
 const PHASE_FALLBACK = 1;
@@ -110,6 +112,10 @@ export class CrossingDay implements EventHandler {
   private readonly env = new Environment(256);
   private readonly draws = new KeyedDraws();
   private readonly pools: ServerPool[];
+  /** Per officer pool: its shared officers. */
+  private readonly officers: SharedServers[];
+  /** Per lane: desks open (its own timeline) when the lane is in an officer pool. */
+  private readonly laneDesks: Int32Array;
   private readonly cpCount: number;
   private readonly ctlCount: number;
   // Per traveller.
@@ -200,6 +206,8 @@ export class CrossingDay implements EventHandler {
     this.pools = policy.lanes.map(
       (l) => new ServerPool({ priorities: l.priorities, servers: 0, binStart: 0, binWidth: 3600, binCount: HOURS }),
     );
+    this.officers = policy.officerPools.map(() => new SharedServers({ binStart: 0, binWidth: 3600, binCount: HOURS }));
+    this.laneDesks = new Int32Array(policy.lanes.length);
     const n = pop.size;
     const C = (this.cpCount = policy.checkpoints.length);
     this.routeOf = new Int16Array(n);
@@ -272,10 +280,16 @@ export class CrossingDay implements EventHandler {
   /** Simulate the day and return its compact result. */
   run(): PolicyDayResult {
     const env = this.env;
+    this.policy.officerPools.forEach((p, k) => {
+      const tl = p.timeline;
+      this.officers[k]!.setServers(tl.servers[0]!, 0);
+      for (let j = 1; j < tl.times.length; j++) env.at(tl.times[j]!, EV_POOL_CAPACITY, k, j);
+    });
     this.policy.lanes.forEach((lane, i) => {
       const tl = lane.timeline;
       this.laneRostered[i] = tl.servers[0]!;
-      this.pools[i]!.setServers(tl.servers[0]!, 0);
+      this.laneDesks[i] = tl.servers[0]!;
+      this.pools[i]!.setServers(this.openServers(i), 0);
       for (let k = 1; k < tl.times.length; k++) env.at(tl.times[k]!, EV_CAPACITY, i, k);
     });
     if (this.pop.size > 0) env.at(this.pop.arrivalTime[0]!, EV_ARRIVAL, 0);
@@ -303,6 +317,9 @@ export class CrossingDay implements EventHandler {
         break;
       case EV_RESERVE_CHECK:
         this.reserveRelease(a, now);
+        break;
+      case EV_POOL_CAPACITY:
+        this.onPoolCapacity(a, b, now);
         break;
       default:
         throw new Error(`CrossingDay: unknown event kind ${kind}`);
@@ -470,7 +487,8 @@ export class CrossingDay implements EventHandler {
     this.laneHourlyJoined[lane * HOURS + hourOf(now)]!++;
     this.trace?.event(now, TraceEvent.Join, t, lane, cp);
     const pool = this.pools[lane]!;
-    if (pool.arrive(t, priority, now)) {
+    const k = ln.officerPool;
+    if (k < 0 ? pool.arrive(t, priority, now) : this.arrivePooled(t, lane, k, priority, now)) {
       this.startService(t, lane, now);
       return;
     }
@@ -535,6 +553,11 @@ export class CrossingDay implements EventHandler {
 
   /** Start whoever can start at the lane, then let its reserve release a server if the line is short again. */
   private serveWaiting(laneIndex: number, now: number): void {
+    const k = this.policy.lanes[laneIndex]!.officerPool;
+    if (k >= 0) {
+      this.dispatch(k, now);
+      return;
+    }
     const pool = this.pools[laneIndex]!;
     while (pool.canStart()) this.startService(pool.startNext(now), laneIndex, now);
     const r = this.policy.lanes[laneIndex]!.reserve;
@@ -545,6 +568,7 @@ export class CrossingDay implements EventHandler {
     const pool = this.pools[laneIndex]!;
     pool.depart(now);
     const lane = this.policy.lanes[laneIndex]!;
+    if (lane.officerPool >= 0) this.officers[lane.officerPool]!.release(now);
     const at = now - this.joinedAt[t]!;
     this.cpAcc[t]! += at;
     if (lane.controlMask !== 0) this.addControl(t, lane.controlMask, at, 0);
@@ -586,14 +610,87 @@ export class CrossingDay implements EventHandler {
     const lane = this.policy.lanes[laneIndex]!;
     const rostered = lane.timeline.servers[change]!;
     this.laneRostered[laneIndex] = rostered;
+    this.laneDesks[laneIndex] = rostered;
     // A lane that closes sends its reserve officers back.
     if (rostered === 0 && this.laneExtra[laneIndex]! > 0) this.reserveReturnAll(laneIndex, now);
-    pool.setServers(rostered + this.laneExtra[laneIndex]!, now);
+    pool.setServers(this.openServers(laneIndex), now);
     if (pool.servers === 0 && lane.divertOnClose && pool.queued > 0) {
       this.divertQueue(laneIndex, now);
       return;
     }
     this.serveWaiting(laneIndex, now);
+  }
+
+  // --- Officer pools (officers shared between lanes) ------------------------------------------
+
+  /**
+   * Servers open at a lane: its rostered count plus reserve servers; at a pooled lane, its desks as far as
+   * the pool has officers (the pool's count then bounds the lanes together, see `dispatch`).
+   */
+  private openServers(laneIndex: number): number {
+    const k = this.policy.lanes[laneIndex]!.officerPool;
+    if (k < 0) return this.laneRostered[laneIndex]! + this.laneExtra[laneIndex]!;
+    const d = this.laneDesks[laneIndex]!;
+    const o = this.officers[k]!.servers;
+    return d < o ? d : o;
+  }
+
+  /** Traveller t joins pooled lane `lane`: it starts at once only when a pool officer and a desk are free and nobody waits there. */
+  private arrivePooled(t: number, lane: number, k: number, priority: number, now: number): boolean {
+    const officers = this.officers[k]!;
+    const pool = this.pools[lane]!;
+    if (!officers.hasFree()) {
+      pool.enqueue(t, priority, now);
+      return false;
+    }
+    // A free officer: the lane's own rule (start when a desk is free and nobody waits there, else queue).
+    if (!pool.arrive(t, priority, now)) return false;
+    officers.take(now);
+    return true;
+  }
+
+  /**
+   * Free officers of pool k take the next travellers: each from the pooled lane (with a desk free) whose
+   * head is best placed, i.e. the lower priority class, then the longest wait, then the lane listed first.
+   */
+  private dispatch(k: number, now: number): void {
+    const officers = this.officers[k]!;
+    const lanes = this.policy.officerPools[k]!.lanes;
+    const pools = this.pools;
+    while (officers.hasFree()) {
+      let best = -1;
+      let bestPriority = 0;
+      let bestSince = 0;
+      for (let j = 0; j < lanes.length; j++) {
+        const li = lanes[j]!;
+        const pool = pools[li]!;
+        if (!pool.canStart()) continue;
+        const pr = pool.headPriority();
+        const since = this.joinedAt[pool.head()]!;
+        if (best < 0 || pr < bestPriority || (pr === bestPriority && since < bestSince)) {
+          best = li;
+          bestPriority = pr;
+          bestSince = since;
+        }
+      }
+      if (best < 0) return;
+      officers.take(now);
+      this.startService(pools[best]!.startNext(now), best, now);
+    }
+  }
+
+  /** A roster period of pool k starts: its lanes' open servers follow; a lane left with none diverts its line (`onClose: divert`). */
+  private onPoolCapacity(k: number, change: number, now: number): void {
+    const p = this.policy.officerPools[k]!;
+    this.officers[k]!.setServers(p.timeline.servers[change]!, now);
+    for (let j = 0; j < p.lanes.length; j++) this.pools[p.lanes[j]!]!.setServers(this.openServers(p.lanes[j]!), now);
+    // Every lane first, so that a diverted traveller sees which pooled lanes are still open.
+    for (let j = 0; j < p.lanes.length; j++) {
+      const li = p.lanes[j]!;
+      const pool = this.pools[li]!;
+      if (pool.servers === 0 && this.policy.lanes[li]!.divertOnClose && pool.queued > 0) this.divertQueue(li, now);
+    }
+    this.dispatch(k, now);
   }
 
   /** The lane closed with `onClose: divert`: everyone waiting goes to the next open option of their step. */
@@ -842,7 +939,7 @@ export class CrossingDay implements EventHandler {
       }
       const staffedHours = pool.areas().servers / 3600;
       if (lane.automated) gateHours += staffedHours;
-      else officerHours += staffedHours;
+      else if (lane.officerPool < 0) officerHours += staffedHours; // a pool's officers are counted once, below
       lanes[lane.id] = {
         checkpoint: policy.checkpoints[lane.checkpoint]!,
         served: pool.started,
@@ -908,6 +1005,19 @@ export class CrossingDay implements EventHandler {
         served: this.reserveServed[k]!,
         overThreshold: this.reserveOver[k]!,
         meanOpenServers: openArea > 0 ? serverArea / openArea : 0,
+      };
+    });
+    const officerPools: Record<string, OfficerPoolResult> = {};
+    policy.officerPools.forEach((p, k) => {
+      const o = this.officers[k]!;
+      o.advance(end);
+      const a = o.areas();
+      officerHours += a.servers / 3600;
+      officerPools[p.id] = {
+        officerHours: a.servers / 3600,
+        utilisation: a.servers > 0 ? a.busy / a.servers : 0,
+        hourlyOfficers: Array.from(o.binServerArea, (x) => x / 3600),
+        hourlyUtilisation: Array.from(o.binServerArea, (x, h) => (x > 0 ? o.binBusyArea[h]! / x : 0)),
       };
     });
     const byClass: Record<string, GroupResult> = {};
@@ -1010,6 +1120,7 @@ export class CrossingDay implements EventHandler {
       pledges,
       lanes,
       reserves,
+      officerPools,
       hourly: {
         arrivals: Array.from(this.hourlyArrivals),
         cleared: Array.from(this.hourlyCleared),

@@ -134,6 +134,19 @@ export const ReserveResultSchema = z
   .strict();
 export type ReserveResult = z.infer<typeof ReserveResultSchema>;
 
+/** Officers shared between lanes (an officer pool). */
+export const OfficerPoolResultSchema = z.strictObject({
+  /** The pool's officer-hours (Σ officers × time), counted once for all its lanes. */
+  officerHours: z.number().nonnegative(),
+  /** Busy officer-time over officer-time. */
+  utilisation: z.number().nonnegative(),
+  /** Mean officers per hour of day. */
+  hourlyOfficers: z.array(z.number().nonnegative()),
+  /** Busy over available officer-time per hour of day (0 when none). */
+  hourlyUtilisation: z.array(z.number().nonnegative()),
+});
+export type OfficerPoolResult = z.infer<typeof OfficerPoolResultSchema>;
+
 /** One lane (server pool). */
 export const LaneResultSchema = z
   .object({
@@ -144,7 +157,7 @@ export const LaneResultSchema = z
     /** Highest hourly utilisation among hours the lane was open, and its hour (-1: never open). */
     peakUtilisation: z.number().nonnegative(),
     peakHour: z.number().int().min(-1),
-    /** Open server-hours: officer-hours (officer lanes) or gate-hours (automated lanes). */
+    /** Open server-hours: officer-hours (officer lanes) or gate-hours (automated lanes); at a pooled lane, the hours of desks with a pool officer available (min(desks, pool officers)), not officer-hours. */
     staffedHours: z.number().nonnegative(),
     automated: z.boolean(),
     /** Travellers diverted out of the line when the lane closed. */
@@ -227,6 +240,7 @@ export const PolicyDayResultSchema = z
     pledges: z.record(z.string(), PledgeResultSchema),
     lanes: z.record(z.string(), LaneResultSchema),
     reserves: z.record(z.string(), ReserveResultSchema),
+    officerPools: z.record(z.string(), OfficerPoolResultSchema),
     /**
      * Each shuttle bus of the day (time order): it waits at the crossing for its last passenger, so its
      * dwell, from arriving to its last passenger leaving the last control, is every passenger's time at

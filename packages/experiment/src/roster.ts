@@ -1,5 +1,5 @@
 import { type PolicyDayResult, type ReplicationResult, compiledPolicy } from "@hetao/crossing-model";
-import { type Lane, type ResolvedScenario, SCENARIO_LIMITS, type Scenario, formatTimeOfDay, resolveScenario, rosterLimitsOf } from "@hetao/scenario";
+import { type ResolvedScenario, SCENARIO_LIMITS, type Scenario, formatTimeOfDay, resolveScenario, rosterLimitsOf } from "@hetao/scenario";
 import { mmcMeanWait, mmcWaitTailProbability, studentTQuantile } from "@hetao/stats";
 import { z } from "zod";
 import { type CapacityTarget, CapacityTargetSchema, capacityTargets } from "./capacity.js";
@@ -8,7 +8,8 @@ import { PLAN_CONFIDENCE, type PlanRunner } from "./plan.js";
 import { ExperimentError, createExperiment } from "./spec.js";
 
 /**
- * Roster: officers per period (an hour by default) for each officer-staffed lane of a policy, meeting
+ * Roster: officers per period (an hour by default) for each officer-staffed lane of a policy (the lanes of
+ * an officer pool together: one count per period for the pool, officer-hours counted once), meeting
  * every target with one-sided 95% confidence over replications at as few officer-hours as the search finds.
  *
  * 1. A first simulation at the scenario's own staffing gives each lane's demand per period (mean of
@@ -68,6 +69,8 @@ export const RosterLaneSchema = z.strictObject({
   checkpoint: z.string(),
   kind: z.string().nullable(),
   definedIn: z.string(),
+  /** An officer pool: its lanes (then `lane` is the pool's id and `checkpoint` its lanes' checkpoints joined by " + "). */
+  pool: z.array(z.string()).optional(),
   /** Mean service plus overhead, seconds. */
   meanService: z.number(),
   periods: z.array(RosterPeriodSchema),
@@ -210,10 +213,18 @@ export interface RosterOptions {
   onCandidate?: (policy: string, c: RosterCandidate) => void;
 }
 
+/** What one plan rosters: a lane, or an officer pool (one count for its lanes). */
 interface LanePlan {
-  lane: Lane;
+  /** The lane's id, or the pool's (the key of its roster entry). */
+  id: string;
+  /** The lane's checkpoint, or the pooled lanes' checkpoints. */
+  checkpoints: string[];
+  kind: string | null;
+  /** The lanes whose results give the plan's demand and queues (the lane itself, or the pool's lanes). */
+  laneIds: string[];
+  /** Pooled lanes (null for a lane). */
+  pool: string[] | null;
   definedIn: string;
-  own: boolean;
   meanService: number;
   /** Start hour of each period. */
   starts: number[];
@@ -320,7 +331,8 @@ export function rosterChecks(resolved: ResolvedScenario, targets: readonly Capac
 /** A rostered lane-period as the tightest-period rule sees it. */
 export interface RosterSlot {
   lane: string;
-  checkpoint: string;
+  /** The lane's checkpoint, or an officer pool's lanes' checkpoints. */
+  checkpoints: readonly string[];
   /** "HH:MM" start of the period. */
   period: string;
   servers: number;
@@ -345,7 +357,7 @@ export function tightestPeriod(resolved: ResolvedScenario, targets: readonly Cap
       if (best !== null && !(c.margin < best.margin || (c.margin === best.margin && c.period < best.period))) continue;
       let lane: RosterSlot | null = null;
       for (const s of slots) {
-        if (s.period !== c.period || s.servers <= s.floor || !cps.includes(s.checkpoint)) continue;
+        if (s.period !== c.period || s.servers <= s.floor || !s.checkpoints.some((cp) => cps.includes(cp))) continue;
         if (lane === null || (s.utilisation ?? -1) > (lane.utilisation ?? -1)) lane = s;
       }
       if (lane === null) continue;
@@ -414,37 +426,81 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
     const rp = resolved.policies.find((p) => p.id === policy)!;
     const written = scenario.policies.find((p) => p.id === policy)!;
     const compiled = compiledPolicy(resolved, policy);
+    // Pooled lanes are rostered as their pool: one count per period for all of them.
+    const poolOfLane = new Map<string, string>();
+    for (const pool of rp.officerPools) for (const l of pool.lanes) poolOfLane.set(l, pool.id);
     let ids: string[];
     if (options.lanes !== undefined && options.lanes.length > 0) {
-      for (const id of options.lanes) if (!rp.lanes.some((l) => l.id === id)) throw new ExperimentError(`policy "${policy}" has no lane "${id}" (lanes: ${rp.lanes.map((l) => l.id).join(", ")})`);
-      ids = [...new Set(options.lanes)];
-    } else ids = rp.lanes.filter((l) => l.staff === "officer").map((l) => l.id);
+      const known = [...rp.lanes.map((l) => l.id), ...rp.officerPools.map((p) => p.id)];
+      for (const id of options.lanes) if (!known.includes(id)) throw new ExperimentError(`policy "${policy}" has no lane or officer pool "${id}" (lanes: ${known.join(", ")})`);
+      ids = [...new Set(options.lanes.map((id) => poolOfLane.get(id) ?? id))];
+    } else {
+      ids = [];
+      for (const l of rp.lanes) {
+        if (l.staff !== "officer") continue;
+        const id = poolOfLane.get(l.id) ?? l.id;
+        if (!ids.includes(id)) ids.push(id);
+      }
+    }
     if (ids.length === 0) throw new ExperimentError(`policy "${policy}" has no officer-staffed lanes to roster`);
     const notes: string[] = [];
+    for (const pool of rp.officerPools) {
+      if (ids.includes(pool.id)) notes.push(`officer pool ${pool.id} (${pool.lanes.join(", ")}): rostered as one count of officers per period, officer-hours counted once`);
+    }
 
     // 1. First simulation at the scenario's staffing: demand.
     const first = await simulate(policy, []);
+    /** The policy (along extends) whose officerPools the policy takes. */
+    const poolsDefinedIn = (): string => {
+      let p = written;
+      for (let guard = 0; guard <= scenario.policies.length; guard++) {
+        if (p.officerPools !== undefined || p.extends === undefined) return p.id;
+        p = scenario.policies.find((q) => q.id === p.extends)!;
+      }
+      return policy;
+    };
     const plans: LanePlan[] = ids.map((id) => {
-      const rl = rp.lanes.find((l) => l.id === id)!;
-      const ownLane = written.lanes.find((l) => l.id === id);
-      const parentLane = scenario.policies.find((p) => p.id === rl.definedIn)!.lanes.find((l) => l.id === id)!;
+      const poolIndex = rp.officerPools.findIndex((p) => p.id === id);
+      const pool = poolIndex >= 0 ? rp.officerPools[poolIndex]! : null;
+      const laneIds = pool !== null ? pool.lanes : [id];
+      const lanesOf = laneIds.map((l) => rp.lanes.find((x) => x.id === l)!);
+      // The count as the scenario has it: the lane's schedule, or the pool's compiled officers.
+      const countAt =
+        pool !== null
+          ? (t: number) => {
+              const tl = compiled.officerPools[poolIndex]!.timeline;
+              let n = 0;
+              for (let k = 0; k < tl.times.length && tl.times[k]! <= t; k++) n = tl.servers[k]!;
+              return n;
+            }
+          : (t: number) => serversAt(lanesOf[0]!.schedule, t);
       const starts: number[] = [];
       const scen: number[] = [];
       for (let h = firstHour; h + periodHours <= Math.max(endHour, firstHour + periodHours); h += periodHours) {
         let most = 0;
-        for (let m = 0; m < periodHours * 60; m += 5) most = Math.max(most, serversAt(rl.schedule, (h * 60 + m) * 60));
+        for (let m = 0; m < periodHours * 60; m += 5) most = Math.max(most, countAt((h * 60 + m) * 60));
         if (most > 0) {
           starts.push(h);
           scen.push(most);
         }
       }
-      const demand = starts.map((h) => {
+      const joined = (laneId: string, h: number) => {
         let sum = 0;
-        for (const d of first) for (let k = 0; k < periodHours; k++) sum += d.lanes[id]?.hourlyJoined[h + k] ?? 0;
+        for (const d of first) for (let k = 0; k < periodHours; k++) sum += d.lanes[laneId]?.hourlyJoined[h + k] ?? 0;
         return sum / first.length;
-      });
+      };
+      const demand = starts.map((h) => laneIds.reduce((a, l) => a + joined(l, h), 0));
+      // A pool's mean service: its lanes' means weighted by their demand over the day (plain mean without any).
+      const meanOf = (l: string) => compiled.lanes.find((x) => x.id === l)!.meanService;
+      const weights = laneIds.map((l) => starts.reduce((a, h) => a + joined(l, h), 0));
+      const totalWeight = weights.reduce((a, b) => a + b, 0);
+      const meanService =
+        laneIds.length === 1
+          ? meanOf(laneIds[0]!)
+          : totalWeight > 0 ? laneIds.reduce((a, l, j) => a + meanOf(l) * weights[j]!, 0) / totalWeight : laneIds.reduce((a, l) => a + meanOf(l), 0) / laneIds.length;
       const scenarioMax = Math.max(0, ...scen);
-      // Never past the schema's bound on servers per lane (SCENARIO_LIMITS).
+      // Never past the schema's bound on servers per lane (SCENARIO_LIMITS), nor a pool's `officers`.
+      const cap = pool?.officers ?? SCENARIO_LIMITS.serversPerLane;
       const max = maxServersOpt ?? Math.min(SCENARIO_LIMITS.serversPerLane, Math.max(20, 2 * scenarioMax));
       // The scenario's rosterLimits replace the command's bounds in the periods they overlap (the
       // strictest window when several do); where they contradict the command's, the scenario's win.
@@ -459,15 +515,26 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
         let ceiling = hi ?? max;
         if (hi !== null && floor > hi) floor = hi;
         if (lo !== null && ceiling < lo) ceiling = lo;
+        ceiling = Math.min(ceiling, cap);
+        if (pool !== null) {
+          // Officers beyond the pooled lanes' desks would stand idle: the desks bound the pool.
+          let desks = 0;
+          for (let m = 0; m < periodHours * 60; m += 5) desks = Math.max(desks, lanesOf.reduce((a, l) => a + serversAt(l.schedule, (h * 60 + m) * 60), 0));
+          ceiling = Math.min(ceiling, desks);
+        }
+        floor = Math.min(floor, ceiling);
         mins.push(floor);
         maxs.push(Math.max(floor, ceiling));
       }
-      if (limits.length > 0) notes.push(`lane ${id}: per-period bounds from the scenario's rosterLimits`);
+      if (limits.length > 0) notes.push(`${pool !== null ? "officer pool" : "lane"} ${id}: per-period bounds from the scenario's rosterLimits`);
       return {
-        lane: structuredClone(ownLane ?? parentLane),
-        definedIn: rl.definedIn,
-        own: ownLane !== undefined,
-        meanService: compiled.lanes.find((l) => l.id === id)!.meanService,
+        id,
+        checkpoints: [...new Set(lanesOf.map((l) => l.checkpoint))],
+        kind: pool !== null ? "officer-pool" : (lanesOf[0]!.kind ?? null),
+        laneIds,
+        pool: pool !== null ? [...pool.lanes] : null,
+        definedIn: pool !== null ? poolsDefinedIn() : lanesOf[0]!.definedIn,
+        meanService,
         starts,
         scenarioServers: scen,
         demand,
@@ -483,7 +550,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
         if (t.kind === "pledge") {
           const p = resolved.pledges.find((x) => x.id === t.pledge)!;
           const control = resolved.controls.find((c) => c.id === p.control);
-          if (control === undefined || !control.checkpoints.includes(plan.lane.checkpoint)) continue;
+          if (control === undefined || !plan.checkpoints.some((cp) => control.checkpoints.includes(cp))) continue;
           const limit = p.measure === "queue" ? p.thresholdSeconds : p.thresholdSeconds - plan.meanService;
           fs.push({ kind: "tail", t: Math.max(0, limit), p: 1 - p.target });
         } else if (t.metric === "meanWait" && t.op.startsWith("<")) fs.push({ kind: "mean", w: t.value });
@@ -515,7 +582,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
     const setFor = (servers: number[][]) => {
       const entry: Record<string, { from: string; to: string; servers: number }[]> = { ...(scenario.rosters[policy] ?? {}) };
       plans.forEach((plan, li) => {
-        entry[plan.lane.id] = rosterSchedule(plan.starts, servers[li]!, periodHours);
+        entry[plan.id] = rosterSchedule(plan.starts, servers[li]!, periodHours);
       });
       return [{ path: `rosters.${policy}`, value: entry as unknown }];
     };
@@ -527,14 +594,19 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
     const expectedWait = (days: readonly PolicyDayResult[], li: number, k: number, servers: number[][]) => {
       const plan = plans[li]!;
       let q = 0;
-      for (const d of days) for (let j = 0; j < periodHours; j++) q += d.lanes[plan.lane.id]?.hourlyQueue[plan.starts[k]! + j] ?? 0;
+      for (const d of days) for (let j = 0; j < periodHours; j++) for (const l of plan.laneIds) q += d.lanes[l]?.hourlyQueue[plan.starts[k]! + j] ?? 0;
       q /= days.length * periodHours;
       return (q * plan.meanService) / Math.max(1, servers[li]![k]!);
     };
     const utilisation = (days: readonly PolicyDayResult[], li: number, k: number) => {
       const plan = plans[li]!;
       let u = 0;
-      for (const d of days) for (let j = 0; j < periodHours; j++) u += d.lanes[plan.lane.id]?.hourlyUtilisation[plan.starts[k]! + j] ?? 0;
+      for (const d of days) {
+        for (let j = 0; j < periodHours; j++) {
+          const h = plan.starts[k]! + j;
+          u += plan.pool !== null ? (d.officerPools[plan.id]?.hourlyUtilisation[h] ?? 0) : (d.lanes[plan.id]?.hourlyUtilisation[h] ?? 0);
+        }
+      }
       return u / (days.length * periodHours);
     };
 
@@ -565,7 +637,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
           if (target.kind !== "pledge") return plans.map((_, li) => li);
           const p = resolved.pledges.find((x) => x.id === target.pledge)!;
           const cps = resolved.controls.find((c) => c.id === p.control)?.checkpoints ?? [];
-          return plans.map((pl, li) => (cps.includes(pl.lane.checkpoint) ? li : -1)).filter((li) => li >= 0);
+          return plans.map((pl, li) => (pl.checkpoints.some((cp) => cps.includes(cp)) ? li : -1)).filter((li) => li >= 0);
         };
         const best = (pairs: { li: number; k: number }[]) => {
           let out: { li: number; k: number; w: number } | null = null;
@@ -612,7 +684,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
         feasible = failedOf(checks).length === 0;
         push({
           action: "raise",
-          lane: plans[choice.li]!.lane.id,
+          lane: plans[choice.li]!.id,
           period: periodLabel(plans[choice.li]!.starts[choice.k]!),
           servers: roster[choice.li]![choice.k]!,
           officerHours: hoursOf(roster),
@@ -645,7 +717,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
           const ok = failedOf(tChecks).length === 0;
           push({
             action: "trim",
-            lane: plans[li]!.lane.id,
+            lane: plans[li]!.id,
             period: periodLabel(plans[li]!.starts[k]!),
             servers: trial[li]![k]!,
             officerHours: hoursOf(trial),
@@ -664,10 +736,11 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
     } else notes.push(`simulation correction switched off: the ${start === "scenario" ? "scenario's" : "Erlang-C"} roster as it is`);
 
     const lanes: RosterLane[] = plans.map((plan, li) => ({
-      lane: plan.lane.id,
-      checkpoint: plan.lane.checkpoint,
-      kind: plan.lane.kind ?? null,
+      lane: plan.id,
+      checkpoint: plan.checkpoints.join(" + "),
+      kind: plan.kind,
       definedIn: plan.definedIn,
+      ...(plan.pool !== null ? { pool: plan.pool } : {}),
       meanService: Number(plan.meanService.toPrecision(6)),
       periods: plan.starts.map((h, k) => ({
         from: hhmm(h),
@@ -690,7 +763,7 @@ export async function searchRoster(scenario: Scenario, options: RosterOptions, r
       const tightest = periods.length === 0 ? null : periods.reduce((a, b) => (b.margin! < a.margin! ? b : a));
       return { target: t.text, day, tightest };
     });
-    const slots: RosterSlot[] = lanes.flatMap((l) => l.periods.map((x) => ({ lane: l.lane, checkpoint: l.checkpoint, period: x.from, servers: x.servers, floor: x.min, utilisation: x.utilisation })));
+    const slots: RosterSlot[] = lanes.flatMap((l, li) => l.periods.map((x) => ({ lane: l.lane, checkpoints: plans[li]!.checkpoints, period: x.from, servers: x.servers, floor: x.min, utilisation: x.utilisation })));
     const tightest = feasible ? tightestPeriod(resolved, targets, checks, slots) : null;
     const sim = intervalOf(days.map((d) => d.summary.officerHours));
     if (!feasible) notes.push("the roster does not meet every target with 95% confidence");

@@ -87,6 +87,7 @@ function day(classes: Record<string, GroupSpec>, clearance: number[] = Object.va
     pledges: {},
     lanes: {},
     reserves: {},
+    officerPools: {},
     hourly: { arrivals: [], cleared: [], clearance: [] },
   };
 }

@@ -128,6 +128,31 @@ export const ReserveSchema = z
   })
   .describe("Dynamic staffing: officers that open extra servers when a lane's expected wait passes a threshold and release them below another (HK Immigration's flexible deployment; the mainland contingency rule).");
 
+/**
+ * Officers shared between lanes (or directions) that keep their own lines: whoever is free takes the next
+ * traveller from the pooled lane whose head has waited longest. Rostered as one count per period.
+ */
+export const OfficerPoolSchema = z
+  .strictObject({
+    id: NameSchema.describe("Pool id, unique within the policy and distinct from its lane ids (`rosters.<policy>.<pool>` rosters the pool)."),
+    title: z.string().optional(),
+    lanes: z
+      .array(NameSchema)
+      .min(2)
+      .max(SCENARIO_LIMITS.lanesPerPolicy)
+      .describe("Officer-staffed lanes of the policy whose officers move between them (at least 2; a lane is in at most one pool, and not in a reserve)."),
+    officers: z
+      .number()
+      .int()
+      .min(1)
+      .max(SCENARIO_LIMITS.serversPerLane)
+      .optional()
+      .describe(`Most officers the pool has at once (integer 1-${SCENARIO_LIMITS.serversPerLane}): caps its count and what \`hetao-sim roster\` may give it.`),
+  })
+  .describe(
+    "Officers shared between lanes: at any time the pool has a count of officers (its roster entry, else the sum of its lanes' servers, at most `officers`); each lane's own servers are the desks open there (at most that many of the pool's officers serve it at once).",
+  );
+
 export const PolicySchema = z
   .strictObject({
     id: SlugSchema.describe('Policy id (slug), e.g. "current" or "seamless".'),
@@ -139,6 +164,7 @@ export const PolicySchema = z
     lanes: z.array(LaneSchema).max(SCENARIO_LIMITS.lanesPerPolicy).default([]).describe("Lanes; may be empty only when `extends` is set."),
     routes: z.array(RouteSchema).max(SCENARIO_LIMITS.routesPerPolicy).default([]).describe("Routes, tried in order; may be empty only when `extends` is set."),
     reserves: z.array(ReserveSchema).optional().describe("Reserve officers (dynamic staffing); inherited from `extends` unless given."),
+    officerPools: z.array(OfficerPoolSchema).max(SCENARIO_LIMITS.lanesPerPolicy).optional().describe("Officers shared between lanes or directions; inherited from `extends` unless given."),
   })
   .describe("A clearance policy: which lanes exist and which traveller goes where.");
 
@@ -151,3 +177,4 @@ export type Step = z.output<typeof StepSchema>;
 export type Route = z.output<typeof RouteSchema>;
 export type Policy = z.output<typeof PolicySchema>;
 export type Reserve = z.output<typeof ReserveSchema>;
+export type OfficerPool = z.output<typeof OfficerPoolSchema>;

@@ -64,6 +64,16 @@ export interface ResolvedReserve {
   minOpen: number;
 }
 
+/** Officers shared between lanes: their count over the day and the lanes they serve. */
+export interface ResolvedOfficerPool {
+  id: string;
+  lanes: string[];
+  /** Most officers at once; null: no cap. */
+  officers: number | null;
+  /** The pool's roster entry (own or the nearest ancestor's), seconds; null: the sum of its lanes' servers. */
+  schedule: { from: number; to: number; servers: number }[] | null;
+}
+
 export interface ResolvedDay {
   /** Walk-in arrivals happen in [open, close). */
   open: number;
@@ -274,6 +284,8 @@ export interface ResolvedPolicy {
   routes: ResolvedRoute[];
   /** Reserve officers (own, or the nearest ancestor's when the policy gives none). */
   reserves: ResolvedReserve[];
+  /** Officer pools (own, or the nearest ancestor's when the policy gives none). */
+  officerPools: ResolvedOfficerPool[];
 }
 
 function resolveLane(lane: Lane, definedIn: string): ResolvedLane {
@@ -374,6 +386,27 @@ function reservesOf(s: Scenario, index: number): ResolvedReserve[] {
   return [];
 }
 
+/** The policy's own officer pools, or its nearest ancestor's when it gives none; each with its roster entry. */
+function officerPoolsOf(s: Scenario, index: number): ResolvedOfficerPool[] {
+  let p = s.policies[index];
+  for (let guard = 0; p !== undefined && guard <= s.policies.length; guard++) {
+    if (p.officerPools !== undefined) {
+      return p.officerPools.map((pool) => {
+        const roster = rosterOf(s, index, pool.id);
+        return {
+          id: pool.id,
+          lanes: [...pool.lanes],
+          officers: pool.officers ?? null,
+          schedule: roster === undefined ? null : roster.map((w) => ({ from: parseTimeOfDay(w.from), to: parseTimeOfDay(w.to), servers: w.servers })),
+        };
+      });
+    }
+    const parent = p.extends;
+    p = parent === undefined ? undefined : s.policies.find((x) => x.id === parent);
+  }
+  return [];
+}
+
 /**
  * Converts a parsed scenario into the form the simulation consumes: times in seconds, `extends` applied,
  * defaults filled in. Validates first and throws `ScenarioError` if the scenario is invalid.
@@ -441,6 +474,7 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
       id: p.id,
       lanes: fp.lanes.map((l) => rostered(resolveLane(l.lane, s.policies[l.policyIndex]!.id), rosterOf(s, i, l.lane.id))),
       reserves: reservesOf(s, i),
+      officerPools: officerPoolsOf(s, i),
       routes: fp.routes.map(({ route, policyIndex, routeIndex }) => {
         const definedIn = s.policies[policyIndex]!.id;
         const r: ResolvedRoute = { id: route.id ?? `${definedIn}.routes[${routeIndex}]`, definedIn, steps: route.steps.map(resolveStep) };

@@ -381,13 +381,26 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
   issues.push(...flat.issues);
   checkSizes(scenario, flat.policies, issues);
   const reported = new Set<string>();
-  const checkLaneRef = (fp: FlatPolicy, laneId: string, path: PathSegment[]) => {
-    if (fp.lanes.some((l) => l.lane.id === laneId)) return;
+  /** The nearest policy along `extends` (from index i) that gives `key`, and its list; null when none does. */
+  const inherited = <K extends "reserves" | "officerPools">(i: number, key: K): { owner: number; list: NonNullable<Scenario["policies"][number][K]> } | null => {
+    let j = i;
+    for (let guard = 0; j >= 0 && guard <= scenario.policies.length; guard++) {
+      const p = scenario.policies[j]!;
+      const list = p[key];
+      if (list !== undefined) return { owner: j, list: list as NonNullable<Scenario["policies"][number][K]> };
+      j = p.extends === undefined ? -1 : policyIds.indexOf(p.extends);
+    }
+    return null;
+  };
+  const poolIdsOf = (i: number) => (inherited(i, "officerPools")?.list ?? []).map((p) => p.id);
+  const checkLaneRef = (fp: FlatPolicy, laneId: string, path: PathSegment[], pools: readonly string[] = []) => {
+    if (fp.lanes.some((l) => l.lane.id === laneId) || pools.includes(laneId)) return;
     const key = JSON.stringify(path);
     if (reported.has(key)) return;
     reported.add(key);
     const policyId = scenario.policies[fp.policyIndex]!.id;
-    issues.push(issue(path, `unknown lane "${laneId}" in policy "${policyId}"`, oneOf(`lanes of policy "${policyId}"`, laneId, fp.lanes.map((l) => l.lane.id))));
+    const what = pools.length > 0 ? `lanes or officer pools of policy "${policyId}"` : `lanes of policy "${policyId}"`;
+    issues.push(issue(path, `unknown ${pools.length > 0 ? "lane or officer pool" : "lane"} "${laneId}" in policy "${policyId}"`, oneOf(what, laneId, [...fp.lanes.map((l) => l.lane.id), ...pools])));
   };
   // Rosters: a known policy, a lane it has (own or inherited), windows in order.
   for (const [policyId, lanes] of Object.entries(scenario.rosters)) {
@@ -397,9 +410,16 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
       continue;
     }
     const fp = flat.policies[index];
+    const pools = inherited(index, "officerPools")?.list ?? [];
     for (const [laneId, windows] of Object.entries(lanes)) {
-      if (fp) checkLaneRef(fp, laneId, ["rosters", policyId, laneId]);
+      if (fp) checkLaneRef(fp, laneId, ["rosters", policyId, laneId], pools.map((p) => p.id));
       checkWindows(issues, windows, ["rosters", policyId, laneId], true);
+      const cap = pools.find((p) => p.id === laneId)?.officers;
+      if (cap !== undefined) {
+        windows.forEach((w, k) => {
+          if (w.servers > cap) issues.push(issueWithValue(["rosters", policyId, laneId, k, "servers"], `officer pool "${laneId}" has at most ${cap} officers (its \`officers\`)`, w.servers, `an integer <= ${cap}`));
+        });
+      }
     }
   }
 
@@ -413,7 +433,7 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
     const fp = flat.policies[index];
     for (const [laneId, windows] of Object.entries(lanes)) {
       const base: PathSegment[] = ["rosterLimits", policyId, laneId];
-      if (fp) checkLaneRef(fp, laneId, base);
+      if (fp) checkLaneRef(fp, laneId, base, poolIdsOf(index));
       checkWindows(issues, windows, base, true);
       windows.forEach((w, i) => {
         if (w.min === undefined && w.max === undefined) issues.push(issue([...base, i], `a limit window needs min, max or both (${w.from}–${w.to})`, "min and/or max"));
@@ -498,6 +518,39 @@ export function validateScenario(scenario: Scenario): SemanticIssue[] {
         issues.push(issueWithValue([...path, "closeAtWaitMinutes"], "the close threshold must be below the open threshold", r.closeAtWaitMinutes, `less than openAtWaitMinutes (${r.openAtWaitMinutes})`));
       }
     });
+    // Officer pools: lanes the policy has, officer-staffed, in one pool at most and in no reserve; ids
+    // unique and apart from lane ids (a roster entry names either). Checked per policy (pools are inherited).
+    const pools = inherited(fp.policyIndex, "officerPools");
+    if (pools !== null) {
+      const reserveLanes = new Map<string, string>();
+      for (const r of inherited(fp.policyIndex, "reserves")?.list ?? []) for (const l of r.lanes) reserveLanes.set(l, r.id);
+      const poolOfLane = new Map<string, string>();
+      pools.list.forEach((pool, k) => {
+        const path: PathSegment[] = ["policies", pools.owner, "officerPools", k];
+        const mark = (p: PathSegment[], message: string, value: unknown, expected: string) => {
+          const key = JSON.stringify(p) + message;
+          if (reported.has(key)) return;
+          reported.add(key);
+          issues.push(issueWithValue(p, message, value, expected));
+        };
+        if (pools.list.findIndex((x) => x.id === pool.id) !== k) mark([...path, "id"], `duplicate officer pool id "${pool.id}"`, pool.id, "a unique officer pool id within the policy");
+        if (fp.lanes.some((l) => l.lane.id === pool.id)) mark([...path, "id"], `officer pool id "${pool.id}" is also a lane id of policy "${policy.id}"`, pool.id, "an id no lane of the policy uses (rosters name lanes and pools alike)");
+        pool.lanes.forEach((laneId, j) => {
+          const lp: PathSegment[] = [...path, "lanes", j];
+          const lane = fp.lanes.find((l) => l.lane.id === laneId);
+          if (lane === undefined) {
+            checkLaneRef(fp, laneId, lp);
+            return;
+          }
+          if (lane.lane.staff === "automated") mark(lp, `lane "${laneId}" is automated: an officer pool shares officers`, laneId, "an officer-staffed lane (`staff: officer`)");
+          const other = poolOfLane.get(laneId);
+          if (other !== undefined) mark(lp, `lane "${laneId}" is already in officer pool "${other}"`, laneId, "each lane in at most one officer pool");
+          else poolOfLane.set(laneId, pool.id);
+          const reserve = reserveLanes.get(laneId);
+          if (reserve !== undefined) mark(lp, `lane "${laneId}" is also a lane of reserve "${reserve}"`, laneId, "a lane in an officer pool or in a reserve, not both");
+        });
+      });
+    }
     const uncovered = combinations.filter((t) => !fp.routes.some((r) => matches(r.route.when, t)));
     const firstUncovered = uncovered[0];
     if (firstUncovered !== undefined) {

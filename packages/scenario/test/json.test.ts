@@ -86,7 +86,7 @@ describe("scenarioJsonSchema", () => {
 
   it("describes nested fields for editors", () => {
     const policy = schema.properties.policies.items;
-    expect(Object.keys(policy.properties)).toEqual(["id", "title", "description", "extends", "removeLanes", "removeRoutes", "lanes", "routes", "reserves"]);
+    expect(Object.keys(policy.properties)).toEqual(["id", "title", "description", "extends", "removeLanes", "removeRoutes", "lanes", "routes", "reserves", "officerPools"]);
     const lane = policy.properties.lanes.items;
     expect(lane.additionalProperties).toBe(false);
     expect(lane.properties.servers.type).toBe("integer");

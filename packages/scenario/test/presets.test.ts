@@ -26,8 +26,8 @@ const policy = (r: ResolvedScenario, id: string) => r.policies.find((p) => p.id 
 const knownSources = new Set([...sourcesPage.matchAll(/\*\*(S\d+) —/g)].map((m) => m[1]!));
 
 describe("presets in seeds/scenarios", () => {
-  it("are the six expected files", () => {
-    expect(presets).toEqual(["hetao-bridge-2026.yaml", "hetao-incident.yaml", "hetao-layout.yaml", "hetao-weekday.yaml", "mmc-textbook.yaml", "two-counters.yaml"]);
+  it("are the seven expected files", () => {
+    expect(presets).toEqual(["hetao-bridge-2026.yaml", "hetao-incident.yaml", "hetao-layout.yaml", "hetao-weekday.yaml", "mmc-textbook.yaml", "pooled-counters.yaml", "two-counters.yaml"]);
   });
 
   for (const file of presets) {

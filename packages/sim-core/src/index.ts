@@ -18,6 +18,7 @@ export {
   createDistribution,
 } from "./distributions.js";
 export { ServerPool, type ServerPoolOptions } from "./server-pool.js";
+export { SharedServers } from "./shared-servers.js";
 export { capacityTimeline, serversAt, type CapacityTimeline, type ScheduleWindow, type Outage } from "./lane-schedule.js";
 export { PiecewiseConstantRate } from "./arrivals.js";
 export { runTextbookStation, type TextbookStationOptions, type TextbookStationResult } from "./textbook-station.js";

@@ -112,6 +112,30 @@ export class ServerPool {
     return false;
   }
 
+  /**
+   * An entity arrives and joins its line even when a server is free: for a pool whose servers are
+   * shared with other pools (see SharedServers), where the model decides when it starts.
+   */
+  enqueue(entity: number, priority: number, now: number): void {
+    this.advance(now);
+    this.arrivals++;
+    this.push(priority, entity);
+    this.queued++;
+    if (this.queued > this.maxQueue) this.maxQueue = this.queued;
+  }
+
+  /** The entity `startNext` would take (best class, then FIFO), or -1 when nobody waits. */
+  head(): number {
+    for (let p = 0; p < this.lines.length; p++) if (this.lengths[p]! > 0) return this.lines[p]![this.heads[p]!]!;
+    return -1;
+  }
+
+  /** The priority class of `head()`, or -1 when nobody waits. */
+  headPriority(): number {
+    for (let p = 0; p < this.lines.length; p++) if (this.lengths[p]! > 0) return p;
+    return -1;
+  }
+
   /** A service completed: its server becomes free (call `startNext` while `canStart()`). */
   depart(now: number): void {
     this.advance(now);

@@ -276,7 +276,7 @@ export function registerRoster(program: Command): void {
     .option("--policy <id>", "repeatable or comma-separated: the policy to roster (several: each, compared with the first)", listOption)
     .option("--all", "roster every policy of the scenario against the same targets; officer-hours saved relative to the first")
     .option("--target <expr>", 'repeatable; all must hold: "<metric> <op> <value>" (as for plan) or pledge:<id>. Default: every pledge of the scenario (100% pledges skipped)', collectOption)
-    .option("--lanes <ids>", "repeatable or comma-separated: the lanes to roster (default: every officer-staffed lane)", listOption)
+    .option("--lanes <ids>", "repeatable or comma-separated: the lanes or officer pools to roster (a pooled lane: its pool; default: every officer-staffed lane, pooled lanes as their pool)", listOption)
     .option("-r, --replications <n>", `replications per candidate, 2..${SCENARIO_LIMITS.replications} (default: the scenario's)`, integerOption("--replications", 2, SCENARIO_LIMITS.replications))
     .option("-s, --seed <seed>", "master random seed (default: the scenario's)", integerOption("--seed", 0))
     .option("--min-servers <n>", "fewest servers in a rostered period (default 1)", integerOption("--min-servers", 0, SCENARIO_LIMITS.serversPerLane))
