@@ -13,7 +13,7 @@ import {
   withBrackets,
 } from "./narrative.js";
 import { sweepView } from "./sweep-view.js";
-import { controlLines, headlineCards, pledgeLines, verdict } from "./headline.js";
+import { controlLines, headlineCards, pledgeLines, verdict, verdictDetail } from "./headline.js";
 import { type TextTable, checkpointRows, controlRows, groupRows, hourlyRows, segmentRows, shuttleRows, staffingRows } from "./tables.js";
 import {
   NA,
@@ -54,6 +54,12 @@ function atAGlance(report: Report, point: PointReport): string {
   const pl = pledgeLines(report, point);
   if (pl.some((l) => l.total > 0)) rows.push(["Service pledges met (95% confidence)", ...pl.map((l) => `${l.met} of ${l.total}`), ...point.comparisons.map(() => "")]);
   return [markdownTable(header, rows, header.map((_, i) => (i === 0 ? "l" : "r"))), ...notes.map((n) => `\n${n}`)].join("\n");
+}
+
+/** The verdict in detail: every comparison in words, after the short verdict and the table. */
+function verdictDetailSection(report: Report, point: PointReport, h: string): string[] {
+  const detail = verdictDetail(report, point);
+  return detail.length === 0 ? [] : [`${h} Every comparison in words`, "", ...detail.map((s) => `- ${s}`), ""];
 }
 
 function textTable(t: TextTable, align: ("l" | "r")[]): string {
@@ -218,6 +224,7 @@ export function renderMarkdown(input: Report): string {
     out.push("## Verdict", "", ...report.points.map((p) => `- ${p.overrides.length > 0 ? describeOverrides(p.overrides) : `design point ${p.index}`}: ${verdict(report, p)[0] ?? ""}`), "");
   } else if (report.points[0] !== undefined) {
     out.push("## Verdict", "", verdict(report, report.points[0]).join(" "), "", atAGlance(report, report.points[0]), "");
+    out.push(...verdictDetailSection(report, report.points[0], "##"));
   }
   out.push("## Method", "", methodParagraph(report), "", "Reproduce (the scenario file must have the digest above):", "", "```sh", reproduceCommand(report), "```", "");
   const sweep = sweepTables(report);
@@ -228,6 +235,7 @@ export function renderMarkdown(input: Report): string {
     if (multi) {
       out.push(`## Design point ${point.index}`, "", point.overrides.length > 0 ? `Overrides: ${describeOverrides(point.overrides)}.` : "The scenario as written.", "");
       out.push(verdict(report, point).join(" "), "", atAGlance(report, point), "");
+      out.push(...verdictDetailSection(report, point, "###"));
     }
     for (const id of report.experiment.policies) {
       const policy = point.policies[id];

@@ -1,7 +1,7 @@
 /** The first screen of a design point: the generated verdict, then one card per headline measure. */
 import type { PointReport } from "@hetao/experiment";
 import { HtmlContext, escapeHtml, prose, swatch } from "../html-parts.js";
-import { type DifferenceValue, type PolicyValue, controlLines, headlineCards, pledgeLines, verdict } from "../headline.js";
+import { type DifferenceValue, type PolicyValue, controlLines, headlineCards, pledgeLines, verdict, verdictDetail } from "../headline.js";
 import { complianceCells } from "../narrative.js";
 
 const VERDICT_WORD = { better: "better", worse: "worse", same: "no clear difference" } as const;
@@ -15,10 +15,15 @@ function differenceRow(d: DifferenceValue): string {
   return `<div class="hl-row diff ${d.judgement}"><dt><code>${escapeHtml(d.treatment)}</code> − <code>${escapeHtml(d.baseline)}</code></dt><dd><span class="value">${escapeHtml(d.value)}</span><span class="ci">${escapeHtml(d.interval)}</span>${rel}<span class="verdict">${VERDICT_WORD[d.judgement]}</span></dd></div>`;
 }
 
-/** The verdict paragraph (plain-language, from the numbers). */
+/** The verdict paragraph (two or three sentences from the numbers), then every comparison in words, collapsed. */
 export function verdictHtml(ctx: HtmlContext, point: PointReport): string {
   const sentences = verdict(ctx.report, point);
-  return `<p class="verdict-text" data-verdict>${prose(sentences.join(" "))}</p>`;
+  const detail = verdictDetail(ctx.report, point);
+  const more =
+    detail.length === 0
+      ? ""
+      : `<details class="verdict-detail" data-verdict-detail><summary>Every comparison in words</summary><ul>${detail.map((s) => `<li>${prose(s)}</li>`).join("")}</ul></details>`;
+  return `<p class="verdict-text" data-verdict>${prose(sentences.join(" "))}</p>${more}`;
 }
 
 export function firstScreen(ctx: HtmlContext, point: PointReport, prefix: string): string {
