@@ -43,14 +43,21 @@ function atAGlance(report: Report, point: PointReport): string {
   const header = ["measure", ...report.experiment.policies, ...point.comparisons.map((c) => `${c.treatment} − ${c.baseline}`)];
   const cellOf = (value: string, interval: string) => (interval === "" ? value : `${value} (${interval})`);
   const rows: string[][] = [];
+  const notes: string[] = [];
+  const cards = headlineCards(report, point);
+  // The HTML's order: crossing, queueing and officer-hours first, then each control, then throughput.
+  const first = ["crossing", "queueing", "officer-hours"];
+  const cardRows = (ids: (id: string) => boolean) => {
+    for (const c of cards.filter((k) => ids(k.id))) {
+      rows.push([c.title, ...c.policies.map((v) => cellOf(v.value, v.interval)), ...c.differences.map((d) => `${cellOf(d.value, d.interval)}${d.relative === "" ? "" : `, ${d.relative} relative`}`)]);
+      if (c.note !== undefined) notes.push(c.note);
+    }
+  };
+  cardRows((id) => first.includes(id));
   for (const c of controlLines(report, point)) {
     rows.push([`Time at ${c.title}, per traveller`, ...c.policies.map((v) => cellOf(v.value, v.interval)), ...c.differences.map((d) => cellOf(d.value, d.interval))]);
   }
-  const notes: string[] = [];
-  for (const c of headlineCards(report, point)) {
-    rows.push([c.title, ...c.policies.map((v) => cellOf(v.value, v.interval)), ...c.differences.map((d) => `${cellOf(d.value, d.interval)}${d.relative === "" ? "" : `, ${d.relative} relative`}`)]);
-    if (c.note !== undefined) notes.push(c.note);
-  }
+  cardRows((id) => !first.includes(id));
   const pl = pledgeLines(report, point);
   if (pl.some((l) => l.total > 0)) rows.push(["Service pledges met (95% confidence)", ...pl.map((l) => `${l.met} of ${l.total}`), ...point.comparisons.map(() => "")]);
   return [markdownTable(header, rows, header.map((_, i) => (i === 0 ? "l" : "r"))), ...notes.map((n) => `\n${n}`)].join("\n");

@@ -279,6 +279,10 @@ describe("the first screen answers the question", () => {
       expect((card![0].match(/95% CI/g) ?? []).length, id).toBeGreaterThanOrEqual(3);
       expect(card![0]).toContain("<code>three</code> − <code>two</code>");
     }
+    // Crossing, queueing and officer-hours first (the first row of cards), then the controls, throughput and pledges.
+    expect([...html.matchAll(/<article class="hl-card[^"]*" data-headline="([^"]+)">/g)].map((m) => m[1])).toEqual(["crossing", "queueing", "officer-hours", "controls", "throughput", "pledges"]);
+    const glance = md.slice(md.indexOf("## Verdict"), md.indexOf("## Method"));
+    expect(glance.indexOf("| Officer-hours per day")).toBeLessThan(glance.indexOf("| Time at "));
     const bound = demandBound(point, report.experiment.policies);
     expect(html.includes("Throughput per day is bound by demand")).toBe(bound);
     expect(md.includes("Throughput per day is bound by demand")).toBe(bound);

@@ -89,8 +89,11 @@ export const HEADLINE_CSS = `
 .hl-row.better .verdict,.hl-controls td.better strong{color:var(--ok)}
 .hl-row.worse .verdict,.hl-controls td.worse strong{color:var(--bad)}
 .hl-row.same .verdict{color:var(--muted)}
-.hl-row.diff{background:var(--soft)}
+.hl-row.diff{background:var(--soft);grid-template-columns:1fr}
+.hl-row.diff dd .ci,.hl-row.diff dd .rel,.hl-row.diff dd .verdict{display:inline;margin-left:6px}
 .hl-controls{margin:.2em 0}
+.hl-tables{display:flex;flex-wrap:wrap;gap:4px 24px}.hl-tables .table-wrap{flex:1 1 auto}
+.hl-controls caption{text-align:left;font-size:.85em;color:var(--muted);font-weight:600}
 .hl-card .note{margin:.4em 0 0}
 details.point-detail>summary{list-style:none}
 details.point-detail>summary h2{display:inline-block}
