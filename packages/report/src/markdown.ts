@@ -28,7 +28,7 @@ import {
   formatPercent,
   formatPoints,
   formatRange,
-  formatSpread,
+  formatMeanWithSpread,
   formatValue,
   markdownTable,
   metricInfo,
@@ -131,7 +131,7 @@ function methodParagraph(report: Report): string {
 function summaryTable(policy: PolicyReport): string {
   const rows = orderedSummary(policy).map(([metric, ci]) => [
     metricInfo(metric).label,
-    levelOr(policy, metric, () => (ci.halfWidth === null ? formatValue(metric, ci.mean) : `${formatValue(metric, ci.mean)} ± ${formatSpread(metric, ci.halfWidth)}`)),
+    levelOr(policy, metric, () => formatMeanWithSpread(metric, ci)),
     levelOr(policy, metric, () => formatRange(formatValue(metric, ci.lower), formatValue(metric, ci.upper))),
   ]);
   return markdownTable(["metric", "mean ± half-width", "95% interval"], rows, ["l", "r", "r"]);
@@ -207,7 +207,7 @@ function lanesTable(report: Report, point: PointReport): string {
 }
 
 const HOW_TO_READ = [
-  "- **mean ± half-width**: the average over simulated days and the half-width of its 95% confidence interval (for shares, in percentage points, pp); more replications narrow it.",
+  "- **mean ± half-width**: the average over simulated days and the half-width of its 95% confidence interval (for shares, in percentage points, pp); more replications narrow it. A clock time (crossing empty at) is the mean over days with its 95% interval as clock times, e.g. `22:28 [21:57, 22:59]`.",
   "- **Differences** are *policy − baseline*, computed day by day on the same travellers (paired), then averaged. A difference is **significant** when its 95% interval excludes zero; a negative difference in clearance time is an improvement, a positive one in shares within 15/30 min is too.",
   "- **Relative change** is the policy's mean over the baseline's, minus one; its interval is a paired ratio interval (delta method on the log ratio), so it never passes −100%.",
   "- **Within 15 / 30 min** are the shares of counted travellers cleared within 15 or 30 minutes of joining the first queue (travellers still inside at the end count as not cleared). Compare them with the Hong Kong pledge (98% of residents within 15 min, 95% of visitors within 30 min) and the mainland 30-minute standard.",
