@@ -9,6 +9,7 @@ import {
   pledgeScopeText,
   pledges,
   canonicalReport,
+  type RenderOptions,
   reproduceCommand,
   withBrackets,
 } from "./narrative.js";
@@ -220,7 +221,7 @@ const HOW_TO_READ = [
  * sweep tables, per-policy summaries, paired differences, researcher-hours saved, service standards,
  * per class/direction, hourly and per-checkpoint tables, busiest lanes. Deterministic.
  */
-export function renderMarkdown(input: Report): string {
+export function renderMarkdown(input: Report, options: RenderOptions = {}): string {
   const report = canonicalReport(input);
   const out: string[] = [];
   const title = report.scenario.title ?? report.scenario.name;
@@ -233,7 +234,7 @@ export function renderMarkdown(input: Report): string {
     out.push("## Verdict", "", verdict(report, report.points[0]).join(" "), "", atAGlance(report, report.points[0]), "");
     out.push(...verdictDetailSection(report, report.points[0], "##"));
   }
-  out.push("## Method", "", methodParagraph(report), "", "Reproduce (the scenario file must have the digest above):", "", "```sh", reproduceCommand(report), "```", "");
+  out.push("## Method", "", methodParagraph(report), "", "Reproduce (the scenario file must have the digest above):", "", "```sh", reproduceCommand(report, options), "```", "");
   const sweep = sweepTables(report);
   if (sweep !== "") out.push("## Sweep", "", sweep, "");
   const multi = report.points.length > 1 || report.points.some((p) => p.overrides.length > 0);

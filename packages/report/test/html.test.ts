@@ -94,7 +94,7 @@ describe("renderHtml", () => {
     expect(html).toContain(report.scenario.digest);
     expect(html).toContain(report.experiment.id);
     expect(html).toContain("hetao-sim 9.9.9");
-    expect(html).toContain("hetao-sim run two-counters.yaml --replications 3 --seed 9 --policies two,three --value-of-time 400:HKD");
+    expect(html).toContain("node services/cli/dist/main.js run two-counters.yaml --replications 3 --seed 9 --policies two,three --value-of-time 400:HKD");
   });
 
   it("is deterministic: the same bytes for the same report, whatever was rendered before, in memory or read back from report.json", () => {
@@ -134,6 +134,12 @@ describe("renderSweepSection", () => {
     const html = renderHtml(report);
     expect(html.indexOf('id="sweep"')).toBeLessThan(html.indexOf('id="point-0"'));
     expect(reproduceCommand(report)).toContain("--vary travellers.whitelist.coverage=0,0.5,1");
+    // In the README's form, with the scenario file as given when the renderer knows it; report.json never changes.
+    expect(reproduceCommand(report)).toMatch(/^node services\/cli\/dist\/main\.js run two-counters\.yaml /);
+    const files = renderReportFiles(report, { scenarioPath: "../my dir/x.yaml" });
+    expect(String(files.find((f) => f.name === "report.md")!.content)).toContain("\nnode services/cli/dist/main.js run '../my dir/x.yaml' --replications");
+    expect(String(files.find((f) => f.name === "report.html")!.content)).toContain("<code>node services/cli/dist/main.js run '../my dir/x.yaml' --replications");
+    expect(files[0]!.content).toBe(renderReportFiles(report)[0]!.content);
   });
 });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,6 +56,22 @@ describe("hetao-sim run", () => {
     const written = readdirSync(join(dir, "t1"));
     expect(written).toEqual(expect.arrayContaining(["report.json", "report.md", "replications.csv", "replications.parquet", "hourly.csv", "hourly.parquet"]));
     expect(written.filter((f) => f.startsWith(".") || f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("quotes the command as run, with the scenario path as given, in the README's form: on stdout and in report.md/.html", () => {
+    mkdirSync(join(dir, "nested"), { recursive: true });
+    write("nested/my counters.yaml", TINY);
+    const r = cli(["run", "./nested/my counters.yaml", "-r", "3", "-s", "4", "-o", "quoted"]);
+    expect(r.code, r.stderr).toBe(0);
+    const command = "node services/cli/dist/main.js run './nested/my counters.yaml' --replications 3 --seed 4 --policies two,three";
+    expect(r.stdout).toContain(`\nreproduce: ${command}\n`);
+    expect(readFileSync(join(dir, "quoted/report.md"), "utf8")).toContain(`\n${command}\n`);
+    expect(readFileSync(join(dir, "quoted/report.html"), "utf8")).toContain(`<code>${command}</code>`);
+    // report.json does not depend on the path: the same run from the other file name gives the same bytes.
+    const again = cli(["run", "two-counters.yaml", "-r", "3", "-s", "4", "-o", "plain", "-q"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(join(dir, "plain/report.json"), "utf8")).toBe(readFileSync(join(dir, "quoted/report.json"), "utf8"));
+    expect(readFileSync(join(dir, "plain/report.md"), "utf8")).toContain("\nnode services/cli/dist/main.js run two-counters.yaml --replications 3 --seed 4 --policies two,three\n");
   });
 
   it("--json prints report.json to stdout; plain progress lines go to stderr when it is not a terminal", () => {
