@@ -238,6 +238,28 @@ describe("hetao-sim validate", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("reports every bad overlay edit (set[i]) in one pass, one line each naming the path, the value and what was expected", () => {
+    write(
+      "bad-set.yaml",
+      [
+        'extends: "./two-counters.yaml"',
+        "set:",
+        '  - { path: "experiment.nosuch.deeper", value: 3 }',
+        '  - { path: "policies[7].lanes", value: [] }',
+        '  - { path: "experiment.seed" }',
+        '  - { path: "experiment.seed", value: 5 }',
+        "",
+      ].join("\n"),
+    );
+    const r = cli(["validate", "bad-set.yaml"]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trimEnd().split("\n").filter((l) => /set\[\d\]/.test(l));
+    expect(lines, r.stderr).toHaveLength(3);
+    expect(lines[0]).toMatch(/set\[0\]\.path: .*no key "nosuch".*experiment\.nosuch.*expected a path into the parent scenario/);
+    expect(lines[1]).toMatch(/set\[1\]\.path: .*no index 7.*expected a path into the parent scenario/);
+    expect(lines[2]).toMatch(/set\[2\]: an edit is \{ path, value \}.*expected \{ path: "<scenario path>", value: <new value> \}/);
+  });
+
   it("refuses sizes beyond SCENARIO_LIMITS exactly as run does, naming the field, the value and the limit", () => {
     write("huge-days.yaml", TINY.replace("replications: 6 ", "replications: 1000000000 ").replace("ratePerHour: 300 }", "ratePerHour: 1000000000 }"));
     for (const command of ["validate", "run"]) {
