@@ -138,12 +138,47 @@ async function parseOnly(args: readonly string[]): Promise<string> {
 
 const commands = DOCS.flatMap(shellCommands);
 
+/**
+ * Command lines outside ```sh blocks: inline `code` spans and lines of ```text blocks (synopses) that
+ * start with `hetao-sim <command>` and go on with an argument (a bare `hetao-sim run` or
+ * `hetao-sim run --redis` names a command; `hetao-sim run SCENARIO …` is a command line). ASCII
+ * diagrams (box-drawing characters) are pictures, not command lines.
+ */
+export function bareCommandLines(file: string): DocCommand[] {
+  const lines = readFileSync(join(ROOT, file), "utf8").split("\n");
+  const out: DocCommand[] = [];
+  let fence: string | null = null;
+  const isCommandLine = (text: string) => {
+    const words = text.trim().split(/\s+/);
+    return words[0] === "hetao-sim" && words.length >= 3 && (words.length > 3 || !words[2]!.startsWith("-")) && !/[\u2500-\u257f]/.test(text);
+  };
+  lines.forEach((raw, i) => {
+    const f = /^```(\w*)/.exec(raw);
+    if (f !== null) {
+      fence = fence === null ? f[1]! : null;
+      return;
+    }
+    if (fence !== null) {
+      if (fence === "text" && isCommandLine(raw)) out.push({ file, line: i + 1, text: raw.trim() });
+      return;
+    }
+    for (const m of raw.matchAll(/`([^`]+)`/g)) if (isCommandLine(m[1]!)) out.push({ file, line: i + 1, text: m[1]! });
+  });
+  return out;
+}
+
 describe("commands in the README and docs/ run as written", () => {
   it("finds the README's two setup commands and the CLI examples", () => {
     const readme = commands.filter((c) => c.file === "README.md").map((c) => c.text);
     expect(readme[0]).toBe("npx -y pnpm@10 install && npx -y pnpm@10 demo");
     expect(readme[1]).toBe("npx -y pnpm@10 install && npx -y pnpm@10 test");
     expect(commands.filter((c) => c.text.includes(CLI.join(" "))).length).toBeGreaterThan(15);
+  });
+
+  it("writes command lines in prose and synopses in the README's form too (node services/cli/dist/main.js, never a bare hetao-sim)", () => {
+    expect(DOCS.flatMap(bareCommandLines).map((c) => `${c.file}:${c.line}: ${c.text}`)).toEqual([]);
+    // The detector finds what it is for.
+    expect(bareCommandLines("test/fixtures/bare-commands.md").map((c) => c.text)).toEqual(["hetao-sim run SCENARIO --trace x.parquet", "hetao-sim plan SCENARIO --policy ID"]);
   });
 
   for (const c of commands) {

@@ -1,4 +1,4 @@
-import type { ComparedMetric, Report } from "@hetao/experiment";
+import type { ComparedMetric, Interval, Report } from "@hetao/experiment";
 
 export type MetricKind = "time" | "share" | "count" | "rate" | "clock" | "hours";
 
@@ -41,7 +41,7 @@ export const SHORT_LABEL: Record<string, string> = {
   shareWithin15: "within 15 min",
   shareWithin30: "within 30 min",
   censored: "censored",
-  emptiedAt: "empty at",
+  emptiedAt: "empty at (clock) [95% CI]",
   officerHours: "officer-hours",
   gateHours: "gate-hours",
 };
@@ -183,6 +183,18 @@ export function formatDifference(metric: ComparedMetric | string, x: number | nu
     default:
       return formatNumber(x, 1, true);
   }
+}
+
+/**
+ * A level with its uncertainty: "mean ± half-width", except for a clock time, whose interval is given
+ * as the clock times it spans ("22:28 [21:57, 22:59]"): "22:28 ± 31:05" would read as a clock ± a duration.
+ */
+export function formatMeanWithSpread(metric: string, ci: Interval): string {
+  if (ci.halfWidth === null) return formatValue(metric, ci.mean);
+  if (metricInfo(metric).kind === "clock") {
+    return ci.lower === null || ci.upper === null ? formatClock(ci.mean) : `${formatClock(ci.mean)} [${formatClock(ci.lower)}, ${formatClock(ci.upper)}]`;
+  }
+  return `${formatValue(metric, ci.mean)} ± ${formatSpread(metric, ci.halfWidth)}`;
 }
 
 export function formatRange(lower: string, upper: string): string {

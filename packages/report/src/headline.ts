@@ -188,12 +188,117 @@ function pledgeFailureText(row: ComplianceRow): string {
   return `${row.title} (${formatPercent(row.share.mean, false, 1)} against ${formatPercent(row.target, false, 0)})`;
 }
 
+/** The comparison the verdict is about: the winner against the experiment's baseline when compared, else its largest clear comparison. */
+function verdictComparison(report: Report, point: PointReport, winner: string): Comparison | undefined {
+  const usable = point.comparisons.filter((c) => (c.treatment === winner || c.baseline === winner) && !eitherNone(point, c));
+  const base = report.experiment.baseline;
+  const withBase = usable.find((c) => c.treatment === base || c.baseline === base);
+  if (withBase !== undefined && winner !== base) return withBase;
+  // The winner is the baseline (or not compared with it): against its closest rival, the one that loses by least.
+  const ranked = [...usable].sort((x, y) => Math.abs(x.metrics.meanCrossing.mean ?? Infinity) - Math.abs(y.metrics.meanCrossing.mean ?? Infinity));
+  return ranked[0];
+}
+
+/** "the paired difference −1:43 (95% CI −2:10 to −1:16)" for the winner − rival orientation. */
+function oriented(d: Difference, winnerIsTreatment: boolean): Difference {
+  if (winnerIsTreatment) return d;
+  const neg = (x: number | null) => (x === null ? null : -x);
+  return { ...d, mean: neg(d.mean), lower: neg(d.upper), upper: neg(d.lower) };
+}
+
+/** Where the pledges fail, in one sentence: each failing pledge (at most three named) with the policies it fails under, its lowest share and worst hour. */
+function pledgeSentence(report: Report, point: PointReport, name: (id: string) => string): string | undefined {
+  const lines = pledgeLines(report, point).filter((l) => l.total > 0);
+  if (lines.length === 0) return undefined;
+  const failing = lines.flatMap((l) => l.failing);
+  if (failing.length === 0) return `Every service pledge that applies is met, on average or better, under every policy.`;
+  const byPledge: ComplianceRow[][] = [];
+  for (const r of failing) {
+    const group = byPledge.find((g) => g[0]!.pledge === r.pledge);
+    if (group === undefined) byPledge.push([r]);
+    else group.push(r);
+  }
+  const list = (ids: string[]) => (ids.length <= 1 ? ids.join("") : `${ids.slice(0, -1).join(", ")} and ${ids[ids.length - 1]}`);
+  const parts = byPledge.slice(0, 3).map((rows) => {
+    const worst = [...rows].sort((x, y) => (x.share.mean ?? 0) - (y.share.mean ?? 0))[0]!;
+    const w = worst.worstHour;
+    const hour = w === null ? "" : `, worst ${w.from}–${String(Number(w.from.slice(0, 2)) + 1).padStart(2, "0")}:00`;
+    const how =
+      worst.target >= 1
+        ? `somebody over on ${worst.daysWithAnyOver ?? "some"} of ${worst.share.n} days`
+        : `${rows.length > 1 ? "down to " : ""}${formatPercent(worst.share.mean, false, 1)} against ${formatPercent(worst.target, false, 0)}`;
+    return `“${worst.title}” under ${list(rows.map((r) => name(r.policy)))} (${how}${hour})`;
+  });
+  const more = byPledge.length > 3 ? `; and ${byPledge.length - 3} more` : "";
+  const ok = lines.filter((l) => l.failing.length === 0).map((l) => name(l.policy));
+  const rest = ok.length === 0 ? "" : `; ${list(ok)} ${ok.length === 1 ? "meets" : "meet"} every pledge at least on average`;
+  return `Pledges fail: ${parts.join("; ")}${more}${rest}.`;
+}
+
 /**
- * Two or three sentences from the numbers: which policy wins on crossing time and by how much, where
- * the gain is (the control with the largest paired saving) and what it costs in officer-hours, and
- * where pledges fail. `code` wraps a policy id (backticks in Markdown).
+ * The verdict: two or three sentences from the numbers: which policy gives the shortest crossing, by how
+ * much against the baseline (or its closest rival) and on which control, at what officer-hours
+ * difference, and where the pledges fail. The rest is in `verdictDetail`. `code` wraps a policy id
+ * (backticks in Markdown).
  */
 export function verdict(report: Report, point: PointReport, code: (id: string) => string = (id) => `\`${id}\``): string[] {
+  const name = (id: string) => quoted(id, code);
+  const policies = report.experiment.policies;
+  const pledge = pledgeSentence(report, point, name);
+  const cleared = policies.filter((id) => point.policies[id] !== undefined && !noneCleared(point.policies[id]));
+  const winner = [...cleared].sort((a, b) => (point.policies[a]!.summary.meanCrossing.mean ?? Infinity) - (point.policies[b]!.summary.meanCrossing.mean ?? Infinity))[0];
+  const cmp = winner === undefined ? undefined : verdictComparison(report, point, winner);
+  if (winner === undefined || cmp === undefined) {
+    // One policy, or nobody cleared on one side of every comparison: the detail's first sentence says it.
+    const detail = verdictDetail(report, point, code);
+    return [...detail.slice(0, 1), ...(pledge === undefined ? [] : [pledge])];
+  }
+  const rival = cmp.treatment === winner ? cmp.baseline : cmp.treatment;
+  const w = point.policies[winner]!;
+  const r = point.policies[rival]!;
+  const winnerIsTreatment = cmp.treatment === winner;
+  const d = oriented(cmp.metrics.meanCrossing, winnerIsTreatment);
+  const least = (p: typeof w) => (p.lowerBound ? "at least " : "");
+  const times = `${least(w)}${formatDuration(w.summary.meanCrossing.mean)} door to door against ${least(r)}${formatDuration(r.summary.meanCrossing.mean)} under ${name(rival)}`;
+  const others = cleared.length > 2 ? ` of the ${cleared.length} policies` : "";
+  let first: string;
+  if (d.mean === 0 && d.halfWidth === 0) {
+    first = `${name(winner)} and ${name(rival)} give the same crossing time on every simulated day (${formatDuration(w.summary.meanCrossing.mean)} door to door)`;
+  } else if (!d.significant || d.mean === null) {
+    first = `No policy is clearly faster: ${name(winner)} has the shortest mean crossing${others}, ${times}, but the paired difference ${differenceText("meanCrossing", d)} does not exclude 0`;
+  } else {
+    const rivalMean = r.summary.meanCrossing.mean;
+    const share = rivalMean === null || rivalMean === 0 ? "" : ` (${formatPercent(Math.abs(d.mean) / rivalMean, false, 0)})`;
+    first =
+      `${name(winner)} gives the shortest crossing${others}: ${times}, ${formatDuration(Math.abs(d.mean), false)}${share} less ` +
+      `(95% CI of the paired difference ${formatDifference("meanCrossing", d.lower)} to ${formatDifference("meanCrossing", d.upper)})`;
+  }
+  // On which control: the largest clear paired change per traveller, in the winner's favour or not.
+  const controls = Object.entries(cmp.controls).filter(([, x]) => x.significant && x.mean !== null);
+  controls.sort((x, y) => Math.abs(y[1].mean!) - Math.abs(x[1].mean!) || (x[0] < y[0] ? -1 : 1));
+  if (controls.length > 0) {
+    const [cid, x0] = controls[0]!;
+    const x = oriented(x0, winnerIsTreatment);
+    const title = w.controls[cid]?.title ?? r.controls[cid]?.title ?? cid;
+    first += `; the largest change is at ${title} (${formatDuration(Math.abs(x.mean!), false)} per traveller ${x.mean! < 0 ? "less" : "more"})`;
+  } else if (d.significant) {
+    first += `; no single control shows a clear change`;
+  }
+  const oh = oriented(cmp.metrics.officerHours, winnerIsTreatment);
+  const whoOh = `${name(winner)} is staffed with ${formatNumber(w.summary.officerHours.mean, 0)} officer-hours a day`;
+  const second =
+    oh.mean === null || Math.abs(oh.mean) < 0.05
+      ? `Both are staffed with the same ${formatNumber(w.summary.officerHours.mean, 0)} officer-hours a day.`
+      : `${whoOh} against ${formatNumber(r.summary.officerHours.mean, 0)} under ${name(rival)}: ${formatNumber(Math.abs(oh.mean), 0)} officer-hours ${oh.mean < 0 ? "fewer" : "more"}.`;
+  return [`${first}.`, second, ...(pledge === undefined ? [] : [pledge])];
+}
+
+/**
+ * The verdict in detail, every comparison in turn: which of the two is faster on crossing time and by
+ * how much, where the change is (the control with the largest paired change) and at what officer-hours,
+ * who gains most, and where pledges fail. Shown below the short verdict (collapsed in HTML).
+ */
+export function verdictDetail(report: Report, point: PointReport, code: (id: string) => string = (id) => `\`${id}\``): string[] {
   const policies = report.experiment.policies;
   const out: string[] = [];
   const name = (id: string) => quoted(id, code);

@@ -20,4 +20,4 @@ export {
   type MetricInfo,
   type MetricKind,
 } from "./format.js";
-export { economicsSentence, formatGrouped, reproduceCommand } from "./narrative.js";
+export { CLI_COMMAND, economicsSentence, formatGrouped, reproduceCommand, type RenderOptions } from "./narrative.js";

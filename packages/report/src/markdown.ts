@@ -9,12 +9,13 @@ import {
   pledgeScopeText,
   pledges,
   canonicalReport,
+  type RenderOptions,
   reproduceCommand,
   withBrackets,
 } from "./narrative.js";
 import { sweepView } from "./sweep-view.js";
 import { institutionGroupTable, institutionTopTables } from "./institution-tables.js";
-import { controlLines, headlineCards, pledgeLines, verdict } from "./headline.js";
+import { controlLines, headlineCards, pledgeLines, verdict, verdictDetail } from "./headline.js";
 import { type TextTable, checkpointRows, controlRows, groupRows, hourlyRows, segmentRows, shuttleRows, staffingRows } from "./tables.js";
 import {
   NA,
@@ -29,7 +30,7 @@ import {
   formatPercent,
   formatPoints,
   formatRange,
-  formatSpread,
+  formatMeanWithSpread,
   formatValue,
   markdownTable,
   metricInfo,
@@ -44,17 +45,30 @@ function atAGlance(report: Report, point: PointReport): string {
   const header = ["measure", ...report.experiment.policies, ...point.comparisons.map((c) => `${c.treatment} − ${c.baseline}`)];
   const cellOf = (value: string, interval: string) => (interval === "" ? value : `${value} (${interval})`);
   const rows: string[][] = [];
+  const notes: string[] = [];
+  const cards = headlineCards(report, point);
+  // The HTML's order: crossing, queueing and officer-hours first, then each control, then throughput.
+  const first = ["crossing", "queueing", "officer-hours"];
+  const cardRows = (ids: (id: string) => boolean) => {
+    for (const c of cards.filter((k) => ids(k.id))) {
+      rows.push([c.title, ...c.policies.map((v) => cellOf(v.value, v.interval)), ...c.differences.map((d) => `${cellOf(d.value, d.interval)}${d.relative === "" ? "" : `, ${d.relative} relative`}`)]);
+      if (c.note !== undefined) notes.push(c.note);
+    }
+  };
+  cardRows((id) => first.includes(id));
   for (const c of controlLines(report, point)) {
     rows.push([`Time at ${c.title}, per traveller`, ...c.policies.map((v) => cellOf(v.value, v.interval)), ...c.differences.map((d) => cellOf(d.value, d.interval))]);
   }
-  const notes: string[] = [];
-  for (const c of headlineCards(report, point)) {
-    rows.push([c.title, ...c.policies.map((v) => cellOf(v.value, v.interval)), ...c.differences.map((d) => `${cellOf(d.value, d.interval)}${d.relative === "" ? "" : `, ${d.relative} relative`}`)]);
-    if (c.note !== undefined) notes.push(c.note);
-  }
+  cardRows((id) => !first.includes(id));
   const pl = pledgeLines(report, point);
   if (pl.some((l) => l.total > 0)) rows.push(["Service pledges met (95% confidence)", ...pl.map((l) => `${l.met} of ${l.total}`), ...point.comparisons.map(() => "")]);
   return [markdownTable(header, rows, header.map((_, i) => (i === 0 ? "l" : "r"))), ...notes.map((n) => `\n${n}`)].join("\n");
+}
+
+/** The verdict in detail: every comparison in words, after the short verdict and the table. */
+function verdictDetailSection(report: Report, point: PointReport, h: string): string[] {
+  const detail = verdictDetail(report, point);
+  return detail.length === 0 ? [] : [`${h} Every comparison in words`, "", ...detail.map((s) => `- ${s}`), ""];
 }
 
 function textTable(t: TextTable, align: ("l" | "r")[]): string {
@@ -119,7 +133,7 @@ function methodParagraph(report: Report): string {
 function summaryTable(policy: PolicyReport): string {
   const rows = orderedSummary(policy).map(([metric, ci]) => [
     metricInfo(metric).label,
-    levelOr(policy, metric, () => (ci.halfWidth === null ? formatValue(metric, ci.mean) : `${formatValue(metric, ci.mean)} ± ${formatSpread(metric, ci.halfWidth)}`)),
+    levelOr(policy, metric, () => formatMeanWithSpread(metric, ci)),
     levelOr(policy, metric, () => formatRange(formatValue(metric, ci.lower), formatValue(metric, ci.upper))),
   ]);
   return markdownTable(["metric", "mean ± half-width", "95% interval"], rows, ["l", "r", "r"]);
@@ -195,7 +209,7 @@ function lanesTable(report: Report, point: PointReport): string {
 }
 
 const HOW_TO_READ = [
-  "- **mean ± half-width**: the average over simulated days and the half-width of its 95% confidence interval (for shares, in percentage points, pp); more replications narrow it.",
+  "- **mean ± half-width**: the average over simulated days and the half-width of its 95% confidence interval (for shares, in percentage points, pp); more replications narrow it. A clock time (crossing empty at) is the mean over days with its 95% interval as clock times, e.g. `22:28 [21:57, 22:59]`.",
   "- **Differences** are *policy − baseline*, computed day by day on the same travellers (paired), then averaged. A difference is **significant** when its 95% interval excludes zero; a negative difference in clearance time is an improvement, a positive one in shares within 15/30 min is too.",
   "- **Relative change** is the policy's mean over the baseline's, minus one; its interval is a paired ratio interval (delta method on the log ratio), so it never passes −100%.",
   "- **Within 15 / 30 min** are the shares of counted travellers cleared within 15 or 30 minutes of joining the first queue (travellers still inside at the end count as not cleared). Compare them with the Hong Kong pledge (98% of residents within 15 min, 95% of visitors within 30 min) and the mainland 30-minute standard.",
@@ -208,7 +222,7 @@ const HOW_TO_READ = [
  * sweep tables, per-policy summaries, paired differences, researcher-hours saved, service standards,
  * per class/direction, hourly and per-checkpoint tables, busiest lanes. Deterministic.
  */
-export function renderMarkdown(input: Report): string {
+export function renderMarkdown(input: Report, options: RenderOptions = {}): string {
   const report = canonicalReport(input);
   const out: string[] = [];
   const title = report.scenario.title ?? report.scenario.name;
@@ -219,8 +233,9 @@ export function renderMarkdown(input: Report): string {
     out.push("## Verdict", "", ...report.points.map((p) => `- ${p.overrides.length > 0 ? describeOverrides(p.overrides) : `design point ${p.index}`}: ${verdict(report, p)[0] ?? ""}`), "");
   } else if (report.points[0] !== undefined) {
     out.push("## Verdict", "", verdict(report, report.points[0]).join(" "), "", atAGlance(report, report.points[0]), "");
+    out.push(...verdictDetailSection(report, report.points[0], "##"));
   }
-  out.push("## Method", "", methodParagraph(report), "", "Reproduce (the scenario file must have the digest above):", "", "```sh", reproduceCommand(report), "```", "");
+  out.push("## Method", "", methodParagraph(report), "", "Reproduce (the scenario file must have the digest above):", "", "```sh", reproduceCommand(report, options), "```", "");
   const sweep = sweepTables(report);
   if (sweep !== "") out.push("## Sweep", "", sweep, "");
   const multi = report.points.length > 1 || report.points.some((p) => p.overrides.length > 0);
@@ -229,6 +244,7 @@ export function renderMarkdown(input: Report): string {
     if (multi) {
       out.push(`## Design point ${point.index}`, "", point.overrides.length > 0 ? `Overrides: ${describeOverrides(point.overrides)}.` : "The scenario as written.", "");
       out.push(verdict(report, point).join(" "), "", atAGlance(report, point), "");
+      out.push(...verdictDetailSection(report, point, "###"));
     }
     for (const id of report.experiment.policies) {
       const policy = point.policies[id];

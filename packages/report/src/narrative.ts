@@ -171,7 +171,7 @@ export function economicsSentence(e: EconomicsReport, name: (id: string) => stri
 export const ECONOMICS_FORMULA =
   "Researcher-hours saved per day = (sum of door-to-door crossing times under the baseline − sum under the policy) / 3600, per simulated day on the same travellers, " +
   "averaged over replications with a paired 95% Student-t interval (equivalently, the difference in mean crossing time × counted travellers per day / 3600). " +
-  "Per year = per day × working days per year; value = hours × value of time (hetao-sim run --working-days N --value-of-time X:CUR).";
+  "Per year = per day × working days per year; value = hours × value of time (`node services/cli/dist/main.js run FILE --working-days N --value-of-time X:CUR`).";
 
 /** Quotes a shell word when needed (single quotes). */
 function shellWord(text: string): string {
@@ -182,10 +182,21 @@ function valueText(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);
 }
 
-/** The command that reproduces the run (the scenario file is named after the scenario; its digest identifies it). */
-export function reproduceCommand(report: Report): string {
+/** How the README and docs/ call the CLI after the setup commands (`hetao-sim` itself is not on the PATH). */
+export const CLI_COMMAND = "node services/cli/dist/main.js";
+
+/** What a renderer knows beyond the report: the scenario file as the user gave it (the CLI knows; the fleet's HTTP API does not). */
+export interface RenderOptions {
+  scenarioPath?: string;
+}
+
+/**
+ * The command that reproduces the run, in the README's form: the scenario file as the user gave it when
+ * known, else named after the scenario (its digest identifies it).
+ */
+export function reproduceCommand(report: Report, options: RenderOptions = {}): string {
   const e = report.experiment;
-  const words = ["hetao-sim", "run", `${report.scenario.name}.yaml`, "--replications", String(e.replications), "--seed", String(e.seed), "--policies", e.policies.join(",")];
+  const words = ["run", options.scenarioPath ?? `${report.scenario.name}.yaml`, "--replications", String(e.replications), "--seed", String(e.seed), "--policies", e.policies.join(",")];
   const parameters = report.sweep?.parameters ?? sweepParametersOf(report);
   for (const p of parameters ?? []) words.push("--vary", `${p.path}=${p.values.map(valueText).join(",")}`);
   const econ = report.points[0]?.economics?.[0];
@@ -193,7 +204,7 @@ export function reproduceCommand(report: Report): string {
     if (econ.workingDaysPerYear !== 250) words.push("--working-days", String(econ.workingDaysPerYear));
     if (econ.valueOfTimePerHour !== null) words.push("--value-of-time", `${econ.valueOfTimePerHour}${econ.currency !== null ? `:${econ.currency}` : ""}`);
   }
-  return words.map(shellWord).join(" ");
+  return `${CLI_COMMAND} ${words.map(shellWord).join(" ")}`;
 }
 
 /** Varied paths and values recovered from the design points (every point overriding the same paths), else undefined. */

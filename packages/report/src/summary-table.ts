@@ -1,5 +1,5 @@
 import type { Difference, Interval, Report } from "@hetao/experiment";
-import { NA, SHORT_LABEL, describeOverrides, differenceOr, formatDifference, formatSpread, formatValue, levelOr, noneCleared, orderedSummary, textTable } from "./format.js";
+import { NA, SHORT_LABEL, describeOverrides, differenceOr, formatDifference, formatMeanWithSpread, levelOr, noneCleared, orderedSummary, textTable } from "./format.js";
 
 /**
  * A plain-text summary for the terminal: per design point, one row per summary metric with every
@@ -10,7 +10,7 @@ export function renderSummaryTable(report: Report): string {
   const blocks: string[] = [];
   const e = report.experiment;
   blocks.push(
-    `${report.scenario.name}: ${e.replications} replications, seed ${e.seed}, common random numbers; means ± 95% half-width` +
+    `${report.scenario.name}: ${e.replications} replications, seed ${e.seed}, common random numbers; means ± 95% half-width (a clock time: mean [95% CI] as clock times)` +
       (e.compare.length > 0 ? "; differences are policy - baseline, * = 95% interval excludes 0" : ""),
   );
   const multi = report.points.length > 1 || report.points.some((p) => p.overrides.length > 0);
@@ -24,7 +24,7 @@ export function renderSummaryTable(report: Report): string {
         const summary = point.policies[id]?.summary as Record<string, Interval> | undefined;
         const ci = summary?.[metric];
         if (ci === undefined) row.push(NA);
-        else row.push(levelOr(point.policies[id], metric, () => (ci.halfWidth === null ? formatValue(metric, ci.mean) : `${formatValue(metric, ci.mean)} ± ${formatSpread(metric, ci.halfWidth)}`)));
+        else row.push(levelOr(point.policies[id], metric, () => formatMeanWithSpread(metric, ci)));
       }
       for (const c of point.comparisons) {
         const d = (c.metrics as Record<string, Difference>)[metric];

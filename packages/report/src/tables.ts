@@ -1,6 +1,6 @@
 /** Tables shared by the Markdown and HTML reports (plain-text cells), so both carry the same numbers. */
 import type { GroupReport, Interval, PointReport, PolicyReport, Report } from "@hetao/experiment";
-import { NA, NONE_CLEARED, NOT_APPLICABLE, formatClock, formatDuration, formatNumber, formatPercent, noneCleared } from "./format.js";
+import { NA, NONE_CLEARED, NOT_APPLICABLE, formatDuration, formatMeanWithSpread, formatNumber, formatPercent, noneCleared } from "./format.js";
 import { withBrackets } from "./narrative.js";
 
 export interface TextTable {
@@ -221,12 +221,12 @@ export function staffingRows(report: Report, point: PointReport): TextTable {
       hours(p.summary.gateHours),
       reserves.length > 0 ? reserves.join("; ") : NA,
       formatNumber(p.summary.censored.mean, 1),
-      noneCleared(p) ? NONE_CLEARED : formatClock(p.summary.emptiedAt.mean),
+      noneCleared(p) ? NONE_CLEARED : formatMeanWithSpread("emptiedAt", p.summary.emptiedAt),
       bound.length > 0 ? bound.join("; ") : "none",
     ]);
   }
   return {
-    header: ["policy", "officer-hours/day [95% CI]", "gate-hours/day", "reserve officer-hours", "censored/day", "crossing empty at (mean)", "capacity-bound hours (queue grows through the hour)"],
+    header: ["policy", "officer-hours/day [95% CI]", "gate-hours/day", "reserve officer-hours", "censored/day", "crossing empty at: clock time, mean over days [95% CI]", "capacity-bound hours (queue grows through the hour)"],
     rows,
     caption:
       "Officer-hours are the open server-hours of officer-operated lanes (reserve officers included while open); gate-hours those of automated lanes. " +

@@ -74,6 +74,10 @@ interface PageCheck {
   glyphs: { checked: number; cjk: number };
   charts: ChartCheck[];
   text: { count: number; problems: TextProblem[] };
+  /** Tables, cards and prose: clipped boxes and text drawn over text (see `layoutProblems`). */
+  layout: { count: number; problems: string[] };
+  /** The headline cards on the first row of the first screen (data-headline ids), and whether each shows paired differences. */
+  firstRow: { id: string; differences: number }[];
   consoleErrors: string[];
   requests: string[];
 }
@@ -146,6 +150,12 @@ async function inspect(browser: Browser, html: string, screenshot: string): Prom
     }
     return { count, problems };
   });
+  const layout = await page.evaluate(layoutProblems);
+  const firstRow = await page.evaluate(() => {
+    const cards = [...document.querySelectorAll(".headline .hl-card")].map((c) => ({ id: c.getAttribute("data-headline") ?? "", top: Math.round(c.getBoundingClientRect().top), differences: c.querySelectorAll(".hl-row.diff").length }));
+    const top = Math.min(...cards.map((c) => c.top));
+    return cards.filter((c) => c.top === top).map(({ id, differences }) => ({ id, differences }));
+  });
   // Every distinct character of the page's text, drawn on a canvas in the page's own font stack, against
   // the box drawn for a code point no font has: a character drawn exactly like that box has no glyph.
   const glyphCheck = await page.evaluate(async () => {
@@ -175,12 +185,64 @@ async function inspect(browser: Browser, html: string, screenshot: string): Prom
   mkdirSync(OUT_DIR, { recursive: true });
   await page.screenshot({ path: `${OUT_DIR}${screenshot}`, fullPage: true });
   await context.close();
-  return { charts, text, missingGlyphs: glyphCheck.missing, glyphs: { checked: glyphCheck.checked, cjk: glyphCheck.cjk }, consoleErrors, requests };
+  return { charts, text, layout, firstRow, missingGlyphs: glyphCheck.missing, glyphs: { checked: glyphCheck.checked, cjk: glyphCheck.cjk }, consoleErrors, requests };
+}
+
+/**
+ * Clipping and overlap outside the charts (run in the page): an element whose content is wider than its
+ * box (scrollWidth > clientWidth) counts as clipped unless it or an ancestor is a scroll container, and
+ * on the first screen (the verdict and headline cards) even a scroll container counts: the columns it
+ * hides are not on the first screen. The page itself must not be wider than the viewport, and no two
+ * lines of text (each text node's line boxes) of the HTML may overlap.
+ */
+function layoutProblems(): { count: number; problems: string[] } {
+  const problems: string[] = [];
+  const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.className && typeof el.className === "string" ? `.${el.className.split(" ").join(".")}` : ""} "${(el.textContent ?? "").trim().slice(0, 50)}"`;
+  const scrolls = (el: Element) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push(`the page is ${document.documentElement.scrollWidth} px wide in a ${window.innerWidth} px viewport`);
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.closest("svg") !== null || el.clientWidth === 0) continue;
+    if (el.scrollWidth <= el.clientWidth + 1) continue;
+    const firstScreen = el.closest(".headline") !== null;
+    let scroller: Element | null = el;
+    while (scroller !== null && !scrolls(scroller)) scroller = scroller.parentElement;
+    if (scroller === null) problems.push(`${describe(el)}: content ${el.scrollWidth} px wide in a ${el.clientWidth} px box, clipped`);
+    else if (firstScreen && scroller === el) problems.push(`${describe(el)}: scrolls on the first screen (${el.scrollWidth} px of content in ${el.clientWidth} px), hiding columns`);
+  }
+  // Line boxes of every text node outside the charts, all compared with each other (sorted by top, so
+  // each is compared only with the lines that start above its bottom).
+  let count = 0;
+  const rects: { text: string; r: DOMRect; node: Node }[] = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) {
+    if ((n.textContent ?? "").trim() === "" || n.parentElement?.closest("svg, style") != null) continue;
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    const lines = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+    if (lines.length === 0) continue;
+    count++;
+    for (const r of lines) rects.push({ text: (n.textContent ?? "").trim().slice(0, 40), r, node: n });
+  }
+  rects.sort((x, y) => x.r.top - y.r.top);
+  for (let i = 0; i < rects.length; i++) {
+    const a = rects[i]!.r;
+    for (let j = i + 1; j < rects.length && rects[j]!.r.top < a.bottom - 2; j++) {
+      if (rects[i]!.node === rects[j]!.node) continue;
+      const b = rects[j]!.r;
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      // Line boxes include line spacing: overlapping by more than 1 px across and 2 px down is text over text.
+      if (w > 1 && h > 2) problems.push(`"${rects[i]!.text}" overlaps "${rects[j]!.text}"`);
+    }
+  }
+  return { count, problems: [...new Set(problems)] };
 }
 
 function checkCharts(check: PageCheck, expected: readonly string[]): void {
   expect(check.text.count, "text elements measured").toBeGreaterThan(20);
   expect(check.text.problems).toEqual([]);
+  expect(check.layout.count, "text nodes of tables, cards and prose measured").toBeGreaterThan(200);
+  expect(check.layout.problems).toEqual([]);
   expect(check.glyphs.checked, "characters checked for a glyph").toBeGreaterThan(60);
   expect(check.glyphs.cjk, "the presets' titles carry CJK characters").toBeGreaterThanOrEqual(4);
   expect(check.missingGlyphs, "characters drawn as the missing-glyph box").toEqual([]);
@@ -221,6 +283,9 @@ describe("HTML report in headless Chromium", () => {
     // One lane-utilisation panel per policy.
     expect(check.charts.filter((c) => c.kind === "lane-utilisation")[0]!.svgs.length).toBe(r.experiment.policies.length);
     expect(r.experiment.policies.length).toBe(4);
+    // The first row of cards at 1000 px: crossing, queueing and officer-hours, each with every paired difference.
+    expect(check.firstRow.map((c) => c.id)).toEqual(["crossing", "queueing", "officer-hours"]);
+    for (const c of check.firstRow) expect(c.differences, c.id).toBe(r.points[0]!.comparisons.length);
     expect(existsSync(`${OUT_DIR}report-default.png`)).toBe(true);
   });
 

@@ -94,7 +94,7 @@ describe("renderHtml", () => {
     expect(html).toContain(report.scenario.digest);
     expect(html).toContain(report.experiment.id);
     expect(html).toContain("hetao-sim 9.9.9");
-    expect(html).toContain("hetao-sim run two-counters.yaml --replications 3 --seed 9 --policies two,three --value-of-time 400:HKD");
+    expect(html).toContain("node services/cli/dist/main.js run two-counters.yaml --replications 3 --seed 9 --policies two,three --value-of-time 400:HKD");
   });
 
   it("is deterministic: the same bytes for the same report, whatever was rendered before, in memory or read back from report.json", () => {
@@ -134,6 +134,12 @@ describe("renderSweepSection", () => {
     const html = renderHtml(report);
     expect(html.indexOf('id="sweep"')).toBeLessThan(html.indexOf('id="point-0"'));
     expect(reproduceCommand(report)).toContain("--vary travellers.whitelist.coverage=0,0.5,1");
+    // In the README's form, with the scenario file as given when the renderer knows it; report.json never changes.
+    expect(reproduceCommand(report)).toMatch(/^node services\/cli\/dist\/main\.js run two-counters\.yaml /);
+    const files = renderReportFiles(report, { scenarioPath: "../my dir/x.yaml" });
+    expect(String(files.find((f) => f.name === "report.md")!.content)).toContain("\nnode services/cli/dist/main.js run '../my dir/x.yaml' --replications");
+    expect(String(files.find((f) => f.name === "report.html")!.content)).toContain("<code>node services/cli/dist/main.js run '../my dir/x.yaml' --replications");
+    expect(files[0]!.content).toBe(renderReportFiles(report)[0]!.content);
   });
 });
 
@@ -234,13 +240,13 @@ describe("the first screen answers the question", () => {
   it("opens with a verdict generated from the numbers, before the contents, in HTML and Markdown", () => {
     const v = verdict(report, point);
     expect(v.length).toBeGreaterThanOrEqual(2);
-    expect(v.length).toBeLessThanOrEqual(4);
+    expect(v.length).toBeLessThanOrEqual(3);
     const d = point.comparisons[0]!.metrics.meanCrossing;
     const two = point.policies["two"]!.summary.meanCrossing.mean!;
     const three = point.policies["three"]!.summary.meanCrossing.mean!;
     if (d.significant) {
       const winner = d.mean! < 0 ? "three" : "two";
-      expect(v[0]).toContain(`\`${winner}\` is faster than`);
+      expect(v[0]).toContain(`\`${winner}\` gives the shortest crossing`);
       expect(v[0]).toContain(formatDuration(Math.min(two, three)));
       expect(v[0]).toContain(formatDuration(Math.abs(d.mean!)));
     } else {
@@ -266,8 +272,8 @@ describe("the first screen answers the question", () => {
     const b = verdict(report, swapped)[0]!;
     expect(b).not.toBe(a);
     if (point.comparisons[0]!.metrics.meanCrossing.significant) {
-      expect(a.startsWith("`three` is faster") || a.startsWith("`two` is faster")).toBe(true);
-      expect(b.startsWith(a.startsWith("`three`") ? "`two` is faster" : "`three` is faster")).toBe(true);
+      expect(a.startsWith("`three` gives the shortest") || a.startsWith("`two` gives the shortest")).toBe(true);
+      expect(b.startsWith(a.startsWith("`three`") ? "`two` gives the shortest" : "`three` gives the shortest")).toBe(true);
     }
   });
 
@@ -279,6 +285,10 @@ describe("the first screen answers the question", () => {
       expect((card![0].match(/95% CI/g) ?? []).length, id).toBeGreaterThanOrEqual(3);
       expect(card![0]).toContain("<code>three</code> − <code>two</code>");
     }
+    // Crossing, queueing and officer-hours first (the first row of cards), then the controls, throughput and pledges.
+    expect([...html.matchAll(/<article class="hl-card[^"]*" data-headline="([^"]+)">/g)].map((m) => m[1])).toEqual(["crossing", "queueing", "officer-hours", "controls", "throughput", "pledges"]);
+    const glance = md.slice(md.indexOf("## Verdict"), md.indexOf("## Method"));
+    expect(glance.indexOf("| Officer-hours per day")).toBeLessThan(glance.indexOf("| Time at "));
     const bound = demandBound(point, report.experiment.policies);
     expect(html.includes("Throughput per day is bound by demand")).toBe(bound);
     expect(md.includes("Throughput per day is bound by demand")).toBe(bound);

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "@hetao/scenario";
 import { buildReport, createExperiment, planReplications, runReplication } from "@hetao/experiment";
-import { formatDifference, formatDuration, formatPercent, renderMarkdown, renderSummaryTable } from "../src/index.js";
+import { formatDifference, formatDuration, formatPercent, renderHtml, renderMarkdown, renderSummaryTable } from "../src/index.js";
 import { complianceCells } from "../src/narrative.js";
 
 // The shared preset seeds/scenarios/two-counters.yaml, run with 4 replications and seed 5.
@@ -76,6 +76,28 @@ describe("renderSummaryTable", () => {
     expect(body.some((l) => /^officer-hours/.test(l))).toBe(true);
     expect(text).not.toMatch(/NaN|undefined|null/);
     expect(renderSummaryTable(makeReport())).toBe(text);
+  });
+});
+
+describe("the clock time the crossing empties at reads as clock times, never a clock ± a duration", () => {
+  const report = makeReport();
+  const ci = report.points[0]!.policies["two"]!.summary.emptiedAt;
+  const clock = (x: number) => `${String(Math.floor(Math.round(x / 60) / 60)).padStart(2, "0")}:${String(Math.round(x / 60) % 60).padStart(2, "0")}`;
+  const expected = `${clock(ci.mean!)} [${clock(ci.lower!)}, ${clock(ci.upper!)}]`;
+
+  it("in the CLI summary, the Markdown and the HTML: the mean with its 95% interval as a range of clock times", () => {
+    expect(ci.halfWidth).toBeGreaterThan(0);
+    const cli = renderSummaryTable(report).split("\n").find((l) => l.startsWith("empty at"))!;
+    expect(cli).toMatch(/^empty at \(clock\) \[95% CI\]/);
+    expect(cli).toContain(expected);
+    expect(cli).not.toContain("±");
+    const md = renderMarkdown(report).split("\n").filter((l) => l.startsWith("| Crossing empty at |"));
+    expect(md.length).toBe(2);
+    expect(md[0]).toContain(`| ${expected} |`);
+    expect(md.join("\n")).not.toContain("±");
+    const html = renderHtml(report);
+    expect(html).toContain("crossing empty at: clock time, mean over days [95% CI]");
+    expect(html).toContain(expected);
   });
 });
 

@@ -72,19 +72,24 @@ export function expandOverlay(data: unknown, source: string, read: (path: string
     throw new ScenarioError([{ path: "set", message: "must be a list of edits", value: edits, expected: "[{ path, value }, …]" }], source);
   }
   let out: unknown = merged;
+  // Every bad edit is reported in one pass (each with its path, value and what was expected); the good ones still apply, so later checks see them.
+  const issues: ConstructorParameters<typeof ScenarioError>[0] = [];
   edits.forEach((edit, i) => {
     if (!isRecord(edit) || typeof edit.path !== "string" || !Object.hasOwn(edit, "value") || Object.keys(edit).some((k) => k !== "path" && k !== "value")) {
-      throw new ScenarioError([{ path: `set[${i}]`, message: "an edit is { path, value }", value: edit, expected: '{ path: "<scenario path>", value: <new value> }' }], source);
+      issues.push({ path: `set[${i}]`, message: "an edit is { path, value }", value: edit, expected: '{ path: "<scenario path>", value: <new value> }' });
+      return;
     }
     try {
       out = setPath(out, edit.path, edit.value);
     } catch (err) {
       if (err instanceof PathError) {
-        throw new ScenarioError([{ path: `set[${i}].path`, message: err.message, value: edit.path, expected: "a path into the parent scenario (docs/scenarios.md, Overlays)" }], source);
+        issues.push({ path: `set[${i}].path`, message: err.message, value: edit.path, expected: "a path into the parent scenario (docs/scenarios.md, Overlays)" });
+        return;
       }
       throw err;
     }
   });
+  if (issues.length > 0) throw new ScenarioError(issues, source);
   return out;
 }
 

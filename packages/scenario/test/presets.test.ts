@@ -198,7 +198,7 @@ describe("presets in seeds/scenarios", () => {
     const layout = await load("hetao-layout.yaml");
     const weekday = await load("hetao-weekday.yaml");
     const text = readFileSync(`${dir}hetao-weekday.yaml`, "utf8");
-    expect(text).toMatch(/^# Made with: hetao-sim roster seeds\/scenarios\/hetao-layout\.yaml --all/m);
+    expect(text).toMatch(/^# Made with: node services\/cli\/dist\/main\.js roster seeds\/scenarios\/hetao-layout\.yaml --all/m);
     expect(Object.keys(weekday.scenario.rosters)).toEqual(["baseline", "current", "seamless", "line-management"]);
     const strip = (r: ResolvedScenario) => ({ ...r, name: "", title: "", policies: r.policies.map((p) => ({ ...p, lanes: p.lanes.map((l) => ({ ...l, schedule: [] })) })) });
     expect(strip(weekday.resolved)).toEqual(strip(layout.resolved));

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,6 +56,22 @@ describe("hetao-sim run", () => {
     const written = readdirSync(join(dir, "t1"));
     expect(written).toEqual(expect.arrayContaining(["report.json", "report.md", "replications.csv", "replications.parquet", "hourly.csv", "hourly.parquet"]));
     expect(written.filter((f) => f.startsWith(".") || f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("quotes the command as run, with the scenario path as given, in the README's form: on stdout and in report.md/.html", () => {
+    mkdirSync(join(dir, "nested"), { recursive: true });
+    write("nested/my counters.yaml", TINY);
+    const r = cli(["run", "./nested/my counters.yaml", "-r", "3", "-s", "4", "-o", "quoted"]);
+    expect(r.code, r.stderr).toBe(0);
+    const command = "node services/cli/dist/main.js run './nested/my counters.yaml' --replications 3 --seed 4 --policies two,three";
+    expect(r.stdout).toContain(`\nreproduce: ${command}\n`);
+    expect(readFileSync(join(dir, "quoted/report.md"), "utf8")).toContain(`\n${command}\n`);
+    expect(readFileSync(join(dir, "quoted/report.html"), "utf8")).toContain(`<code>${command}</code>`);
+    // report.json does not depend on the path: the same run from the other file name gives the same bytes.
+    const again = cli(["run", "two-counters.yaml", "-r", "3", "-s", "4", "-o", "plain", "-q"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(join(dir, "plain/report.json"), "utf8")).toBe(readFileSync(join(dir, "quoted/report.json"), "utf8"));
+    expect(readFileSync(join(dir, "plain/report.md"), "utf8")).toContain("\nnode services/cli/dist/main.js run two-counters.yaml --replications 3 --seed 4 --policies two,three\n");
   });
 
   it("--json prints report.json to stdout; plain progress lines go to stderr when it is not a terminal", () => {
@@ -220,6 +236,28 @@ describe("hetao-sim validate", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("policies[0].routes[0].steps[0].lanes");
     expect(r.stdout).toBe("");
+  });
+
+  it("reports every bad overlay edit (set[i]) in one pass, one line each naming the path, the value and what was expected", () => {
+    write(
+      "bad-set.yaml",
+      [
+        'extends: "./two-counters.yaml"',
+        "set:",
+        '  - { path: "experiment.nosuch.deeper", value: 3 }',
+        '  - { path: "policies[7].lanes", value: [] }',
+        '  - { path: "experiment.seed" }',
+        '  - { path: "experiment.seed", value: 5 }',
+        "",
+      ].join("\n"),
+    );
+    const r = cli(["validate", "bad-set.yaml"]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trimEnd().split("\n").filter((l) => /set\[\d\]/.test(l));
+    expect(lines, r.stderr).toHaveLength(3);
+    expect(lines[0]).toMatch(/set\[0\]\.path: .*no key "nosuch".*experiment\.nosuch.*expected a path into the parent scenario/);
+    expect(lines[1]).toMatch(/set\[1\]\.path: .*no index 7.*expected a path into the parent scenario/);
+    expect(lines[2]).toMatch(/set\[2\]: an edit is \{ path, value \}.*expected \{ path: "<scenario path>", value: <new value> \}/);
   });
 
   it("refuses sizes beyond SCENARIO_LIMITS exactly as run does, naming the field, the value and the limit", () => {

@@ -74,6 +74,7 @@ footer{margin-top:3em;color:var(--muted);font-size:.85em;border-top:1px solid va
 /** The first screen: verdict and headline cards. */
 export const HEADLINE_CSS = `
 .verdict-text{font-size:1.08em;line-height:1.55;background:var(--soft);border-left:5px solid #1f4e79;padding:10px 14px;margin:.8em 0}
+.verdict-detail{margin:-.4em 0 .8em;font-size:.92em}.verdict-detail summary{cursor:pointer;color:#1f4e79}.verdict-detail li{margin:.25em 0}
 .hl-cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:12px;margin:.6em 0 1em}
 .hl-card{border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:#fff}
 .hl-card.wide{grid-column:1/-1}
@@ -88,8 +89,11 @@ export const HEADLINE_CSS = `
 .hl-row.better .verdict,.hl-controls td.better strong{color:var(--ok)}
 .hl-row.worse .verdict,.hl-controls td.worse strong{color:var(--bad)}
 .hl-row.same .verdict{color:var(--muted)}
-.hl-row.diff{background:var(--soft)}
+.hl-row.diff{background:var(--soft);grid-template-columns:1fr}
+.hl-row.diff dd .ci,.hl-row.diff dd .rel,.hl-row.diff dd .verdict{display:inline;margin-left:6px}
 .hl-controls{margin:.2em 0}
+.hl-tables{display:flex;flex-wrap:wrap;gap:4px 24px}.hl-tables .table-wrap{flex:1 1 auto}
+.hl-controls caption{text-align:left;font-size:.85em;color:var(--muted);font-weight:600}
 .hl-card .note{margin:.4em 0 0}
 details.point-detail>summary{list-style:none}
 details.point-detail>summary h2{display:inline-block}

@@ -6,7 +6,7 @@
 import { type PointReport, type Report } from "@hetao/experiment";
 import { HtmlContext, escapeHtml, prose, table } from "../html-parts.js";
 import { NA, describeOverrides, formatNumber, formatPercent } from "../format.js";
-import { methodSentences, canonicalReport, reproduceCommand } from "../narrative.js";
+import { type RenderOptions, methodSentences, canonicalReport, reproduceCommand } from "../narrative.js";
 import { renderSweepSection } from "../sweep-section.js";
 import { atLeast, checkpointRows, controlRows, groupRows, hourlyRows, segmentRows, shuttleRows, staffingRows } from "../tables.js";
 import { min, tableFrom } from "./axes.js";
@@ -100,7 +100,7 @@ function pointSection(ctx: HtmlContext, point: PointReport, multi: boolean, char
   return out.join("\n");
 }
 
-function methodSection(report: Report): string {
+function methodSection(report: Report, options: RenderOptions): string {
   const e = report.experiment;
   const items: [string, string][] = [
     ["Replications", `${e.replications} simulated operating days per design point and policy`],
@@ -122,7 +122,7 @@ function methodSection(report: Report): string {
     `<p>${prose(methodSentences(report).join(" "))}</p>`,
     `<dl class="facts">${items.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join("")}</dl>`,
     `<p>To reproduce (the scenario file must have the digest above; the presets are in <code>seeds/scenarios/</code>):</p>`,
-    `<pre class="command"><code>${escapeHtml(reproduceCommand(report))}</code></pre>`,
+    `<pre class="command"><code>${escapeHtml(reproduceCommand(report, options))}</code></pre>`,
     `</section>`,
   ].join("\n");
 }
@@ -141,7 +141,7 @@ const HOW_TO_READ = [
  * standards, charts (static inline SVG), sweep charts when the design points form a sweep, tables and
  * the method with the command that reproduces the run. No script, no external resource, deterministic.
  */
-export function renderHtml(input: Report): string {
+export function renderHtml(input: Report, options: RenderOptions = {}): string {
   const report = canonicalReport(input);
   const ctx = new HtmlContext(report);
   const e = report.experiment;
@@ -173,7 +173,7 @@ export function renderHtml(input: Report): string {
     `<nav aria-label="Contents"><ol>${toc.join("")}</ol></nav>`,
     sweep,
     ...report.points.map((p, i) => pointSection(ctx, p, multi, sweep === "" && i < MAX_CHARTED_POINTS)),
-    methodSection(report),
+    methodSection(report, options),
     `<section id="reading"><h2>How to read this report</h2><ul>${HOW_TO_READ.map((t) => `<li>${prose(t).replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")}</li>`).join("")}</ul></section>`,
     `<footer>${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)} · scenario digest <code>${escapeHtml(report.scenario.digest.slice(0, 16))}</code> · experiment <code>${escapeHtml(e.id)}</code>. Self-contained: no scripts, no external resources.</footer>`,
   ].join("\n");

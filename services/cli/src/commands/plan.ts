@@ -139,7 +139,7 @@ export async function planCommand(scenarioPath: string, options: PlanCommandOpti
   const written = await replaceFolderAtomically(outDir, [
     { name: "plan.json", content: planJsonText },
     // The recommended configuration's report: the same bundle as `run` (report.json/.md/.html, exports).
-    ...renderReportFiles(report),
+    ...renderReportFiles(report, { scenarioPath }),
   ]);
   if (written.replaced) log(`replaced the existing folder ${outDir} (its old files are gone)`);
   const paths = written.paths;

@@ -76,8 +76,8 @@ export function rosterOverlay(
   const lines = [
     `# Rosters planned by hetao-sim roster: ${result.policies.map((p) => `${p.policy} ${p.officerHours} officer-hours`).join(", ")}.`,
     `# Targets: ${result.targets.map((t) => t.text).join(", ")}; ${result.replications} replications, seed ${result.seed}; ${result.periodHours === 1 ? "hourly" : `${result.periodHours}-hour`} periods.`,
-    `# Made with: hetao-sim ${process.argv.slice(2).map((a) => (/^[\w./:=@,-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}`,
-    `# Run it as it is: hetao-sim run <this file>`,
+    `# Made with: node services/cli/dist/main.js ${process.argv.slice(2).map((a) => (/^[\w./:=@,-]+$/.test(a) ? a : JSON.stringify(a))).join(" ")}`,
+    `# Run it as it is: node services/cli/dist/main.js run <this file>`,
     `extends: ${JSON.stringify(parent)}`,
     `name: ${JSON.stringify(name ?? `${result.scenario}-roster`)}`,
     ...(title !== undefined ? [`title: ${JSON.stringify(title)}`] : []),
@@ -263,7 +263,7 @@ export async function rosterCommand(scenarioPath: string, options: RosterCommand
     log(`wrote ${paths.join(", ")}`);
   } else {
     process.stdout.write(await renderRoster(roster));
-    process.stdout.write(`\nroster: ${paths.join(", ")}\nrun the roster: hetao-sim run ${options.overlay ?? join(dirname(paths[1]!), "roster-overlay.yaml")}\n`);
+    process.stdout.write(`\nroster: ${paths.join(", ")}\nrun the roster: node services/cli/dist/main.js run ${options.overlay ?? join(dirname(paths[1]!), "roster-overlay.yaml")}\n`);
   }
   return { roster, rosterJsonText, overlayText, markdown, paths };
 }

@@ -12,7 +12,7 @@ import {
   skewedUnderfewReplications,
   worstCheck,
 } from "@hetao/experiment";
-import { renderReportFiles, renderSummaryTable } from "@hetao/report";
+import { renderReportFiles, renderSummaryTable, reproduceCommand } from "@hetao/report";
 import { ScenarioError, formatScenarioError, loadScenarioFile } from "@hetao/scenario";
 import { type SweepTraceOptions, checkTraceOptions, renderSweepTable, sweepPoints, writeTrace } from "../exports-step.js";
 import { EmbeddedRunner, defaultThreads } from "../embedded-runner.js";
@@ -183,7 +183,8 @@ export async function runCommand(scenarioPath: string, options: RunOptions, runn
   }
   // report.json, report.md, report.html: the same bundle the fleet's metrics service writes. Its
   // report.json is the printed text too (serialised once: it grows with the replication table).
-  const files = renderReportFiles(report);
+  // The reproduce line of report.md/.html quotes the scenario file as the user gave it.
+  const files = renderReportFiles(report, { scenarioPath });
   const jsonText = String(files.find((f) => f.name === "report.json")?.content ?? reportJson(report));
   const written = await replaceFolderAtomically(outDir, files);
   if (written.replaced) log(`replaced the existing folder ${outDir} (its old files are gone)`);
@@ -194,10 +195,11 @@ export async function runCommand(scenarioPath: string, options: RunOptions, runn
   if (options.json) {
     process.stdout.write(jsonText);
     log(`wrote ${paths.join(" and ")}`);
+    log(`reproduce: ${reproduceCommand(report, { scenarioPath })}`);
   } else {
     process.stdout.write(renderSummaryTable(report));
     process.stdout.write(renderSweepTable(report));
-    process.stdout.write(`\nreport: ${paths.join("\n        ")}\n`);
+    process.stdout.write(`\nreport: ${paths.join("\n        ")}\nreproduce: ${reproduceCommand(report, { scenarioPath })}\n`);
   }
   return { spec, reportJsonText: jsonText, paths };
 }
