@@ -20,7 +20,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EmbeddedRunner } from "../services/cli/dist/index.js";
-import { buildReport, createExperiment, experimentId, reportJson } from "../packages/experiment/dist/index.js";
+import { buildReport, createExperiment, experimentId, replicationsPerJob, reportJson } from "../packages/experiment/dist/index.js";
 import {
   ExperimentStore,
   FleetRunner,
@@ -157,7 +157,8 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
   async function timeFleet(replications, onMerged = () => {}) {
     const s = spec(replications);
     const t0 = Date.now();
-    const { id } = await submitExperiment({ store, simulate }, s, TOOL_VERSION);
+    // Jobs in blocks, as the orchestrator and `run --redis` submit them.
+    const { id } = await submitExperiment({ store, simulate, replicationsPerJob: replicationsPerJob(s) }, s, TOOL_VERSION);
     let t;
     for (;;) {
       await new Promise((r) => setTimeout(r, 100));

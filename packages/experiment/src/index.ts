@@ -19,6 +19,7 @@ export {
   type PlannedReplication,
 } from "./spec.js";
 export { runReplication, resolvePoint } from "./run-replication.js";
+export { CROSSINGS_PER_SECOND, JOB_SECONDS, replicationsPerJob } from "./replications-per-job.js";
 export { ResultCollector } from "./collector.js";
 export { buildReport, CONFIDENCE_LEVEL, type ReportMeta } from "./build-report.js";
 export { ReportAccumulator } from "./report-accumulator.js";

@@ -1,5 +1,5 @@
 import type { ReplicationResult } from "@hetao/crossing-model";
-import { type ExperimentSpec, planReplications } from "@hetao/experiment";
+import { type ExperimentSpec, planReplications, replicationsPerJob } from "@hetao/experiment";
 import type { Redis } from "ioredis";
 import { type FleetConfig, redactRedisUrl } from "./config.js";
 import type { Logger } from "./logger.js";
@@ -26,6 +26,8 @@ export interface FleetRunnerOptions {
   pollMs?: number;
   /** Warn when no simulator/metrics worker is connected for this long (default 5000 ms). */
   noWorkerWarnMs?: number;
+  /** Replications per `simulate` job of a new experiment (default: replicationsPerJob(spec), as the orchestrator). */
+  replicationsPerJob?: number;
 }
 
 /** A replication failed for good, or the fleet is unusable. */
@@ -107,7 +109,17 @@ export class FleetRunner {
 
     const reports = reportsQueue(config, "producer");
     reports.on("error", () => {});
-    const submission = await submitExperiment({ store, simulate, reports, ...(options.log ? { log: options.log } : {}) }, spec, options.toolVersion ?? TOOL_VERSION).catch(async (err: unknown) => {
+    const submission = await submitExperiment(
+      {
+        store,
+        simulate,
+        reports,
+        ...(options.log ? { log: options.log } : {}),
+        replicationsPerJob: options.replicationsPerJob ?? replicationsPerJob(spec),
+      },
+      spec,
+      options.toolVersion ?? TOOL_VERSION,
+    ).catch(async (err: unknown) => {
       await reports.close().catch(() => {});
       throw err;
     });

@@ -12,7 +12,7 @@ export {
   type RedisEndpoint,
   type Role,
 } from "./config.js";
-export { QUEUES, keys, parseReplicationJobId, replicationJobId, reportJobId, resultField, type Keys, type QueueName } from "./keys.js";
+export { QUEUES, keys, parseReplicationJobId, replicationJobId, reportJobId, resultField, simulateJobId, type Keys, type QueueName } from "./keys.js";
 export { createLogger, silentLogger, type Logger } from "./logger.js";
 export { API_COMMAND_TIMEOUT_MS, RedisNotReadyError, checkRedis, createRedis, isRedisUnavailable, redisOptions, type ConnectionKind } from "./redis.js";
 export {

@@ -3,7 +3,11 @@
  * Redis Cluster hash tag), so BullMQ's keys and ours live in one slot and one namespace.
  */
 export const QUEUES = {
-  /** One job per (experiment, design point, replication); payload {experimentId, point, replication}. */
+  /**
+   * One job per block of consecutive replications of an experiment's design point; payload
+   * {experimentId, point, replication, count?}: replications `replication` … `replication + count − 1`
+   * (count defaults to 1).
+   */
   simulate: "simulate",
   /**
    * One job per experiment whose results are all in, from the simulator that delivered the last one to
@@ -64,7 +68,15 @@ export function resultField(point: number, replication: number): string {
   return `${point}:${replication}`;
 }
 
-/** Parses a replication job id back; undefined for anything else. */
+/**
+ * Deterministic BullMQ job id of a block of `count` replications from `first`: the replication's own
+ * id for a block of one, else `exp-0123456789abcdef.0.16-31` (first and last, inclusive).
+ */
+export function simulateJobId(experimentId: string, point: number, first: number, count = 1): string {
+  return count === 1 ? replicationJobId(experimentId, point, first) : `${experimentId}.${point}.${first}-${first + count - 1}`;
+}
+
+/** Parses a replication job id back; undefined for anything else (a block's id included). */
 export function parseReplicationJobId(jobId: string): { experimentId: string; point: number; replication: number } | undefined {
   const m = /^(exp-[0-9a-f]{16})\.(\d+)\.(\d+)$/.exec(jobId);
   if (!m) return undefined;

@@ -5,11 +5,15 @@ export const ExperimentIdSchema = z.string().regex(/^exp-[0-9a-f]{16}$/, 'experi
 
 const index = (what: string) => z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).min(0, `${what} must be >= 0`);
 
-/** Payload of a `simulate` job: only coordinates; the spec is stored once in Redis. */
+/**
+ * Payload of a `simulate` job: only coordinates (the spec is stored once in Redis): a block of `count`
+ * consecutive replications of a design point from `replication` (count defaults to 1).
+ */
 export const SimulateJobSchema = z.strictObject({
   experimentId: ExperimentIdSchema,
   point: index("point"),
   replication: index("replication"),
+  count: z.number({ error: "count must be a number" }).int("count must be an integer").min(1, "count must be >= 1").optional(),
 });
 export type SimulateJob = z.infer<typeof SimulateJobSchema>;
 

@@ -1,5 +1,5 @@
 import { type ExperimentSpec, isPlanned, planReplications } from "@hetao/experiment";
-import { parseReplicationJobId, replicationJobId, resultField } from "./keys.js";
+import { parseReplicationJobId, resultField, simulateJobId } from "./keys.js";
 import type { Logger } from "./logger.js";
 import { MAX_PRIORITY, type ReportsQueue, type SimulateQueue } from "./queues.js";
 import { requestReport } from "./report-request.js";
@@ -15,7 +15,16 @@ export interface SubmitContext {
    */
   reports?: ReportsQueue;
   log?: Logger;
+  /**
+   * Replications per `simulate` job for a new experiment (default 1; the orchestrator and the CLI
+   * pass replicationsPerJob(spec) from @hetao/experiment). Stored with the experiment on its first
+   * submission, so a resubmission lays out the very same jobs (same ids) whatever it passes.
+   */
+  replicationsPerJob?: number;
 }
+
+/** The meta field that holds an experiment's replications per job. */
+const PER_JOB_FIELD = "replicationsPerJob";
 
 export interface SubmitResult {
   id: string;
@@ -42,8 +51,10 @@ export async function fairPriorityBase(queue: SimulateQueue): Promise<number> {
 
 /**
  * The orchestrator path, shared by the HTTP API and `hetao-sim run --redis`: stores the spec once,
- * then adds one `simulate` job per planned replication that has no merged result yet. Job ids are
- * deterministic, so submitting the same experiment again adds nothing that is queued or done.
+ * then adds one `simulate` job per block of replications (`replicationsPerJob` consecutive
+ * replications of a design point, blocks aligned on multiples of it) that has a replication without a
+ * merged result yet. Job ids are deterministic, so submitting the same experiment again adds nothing
+ * that is queued or done.
  */
 export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec, toolVersion = TOOL_VERSION): Promise<SubmitResult> {
   const plan = planReplications(spec);
@@ -76,21 +87,61 @@ export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec,
     }
     await ctx.store.clearFailures(id);
   }
+  const perJob = await storedReplicationsPerJob(ctx, id);
   const have = await ctx.store.haveResults(id, plan);
   const base = await fairPriorityBase(ctx.simulate);
   const jobs = [];
-  for (let i = 0; i < plan.length; i++) {
-    if (have[i]) continue;
+  let block = 0;
+  // The plan lists each point's replications 0 … R−1 in turn: cut each point's run into blocks.
+  for (let i = 0; i < plan.length; block++) {
     const { point, replication } = plan[i]!;
+    let count = 1;
+    while (count < perJob && i + count < plan.length && plan[i + count]!.point === point) count++;
+    const missing = have.slice(i, i + count).some((h) => !h);
+    i += count;
+    if (!missing) continue;
     jobs.push({
       name: "simulate",
-      data: { experimentId: id, point, replication },
-      opts: { jobId: replicationJobId(id, point, replication), priority: Math.min(MAX_PRIORITY, base + i + 1) },
+      data: count === 1 ? { experimentId: id, point, replication } : { experimentId: id, point, replication, count },
+      opts: { jobId: simulateJobId(id, point, replication, count), priority: Math.min(MAX_PRIORITY, base + block + 1) },
     });
   }
+  if (meta?.state === "failed") {
+    // A block with a replication missing may have finished before (a result of it was found invalid
+    // and removed) or failed for good: remove or retry it, or the job added below would be taken for a duplicate.
+    const kept = [];
+    for (const job of jobs) {
+      const existing = await ctx.simulate.getJob(job.opts.jobId);
+      const state = existing ? await existing.getState() : undefined;
+      if (state === "completed") await existing!.remove();
+      else if (state === "failed") {
+        await existing!.retry("failed");
+        continue;
+      }
+      kept.push(job);
+    }
+    jobs.splice(0, jobs.length, ...kept);
+  }
   for (let i = 0; i < jobs.length; i += 500) await ctx.simulate.addBulk(jobs.slice(i, i + 500));
-  if (jobs.length === 0 && ctx.reports) await requestReport(ctx.reports, id);
+  const pending = have.filter((h) => !h).length;
+  if (pending === 0 && ctx.reports) await requestReport(ctx.reports, id);
   if (created) await ctx.store.publish({ type: "submitted", experimentId: id, total: plan.length });
-  log?.info({ created, total: plan.length, pending: jobs.length, priorityBase: base }, created ? "experiment submitted" : "experiment resubmitted");
-  return { id, created, total: plan.length, pending: jobs.length, state: "running" };
+  log?.info({ created, total: plan.length, pending, jobs: jobs.length, replicationsPerJob: perJob, priorityBase: base }, created ? "experiment submitted" : "experiment resubmitted");
+  return { id, created, total: plan.length, pending, state: "running" };
+}
+
+/** The experiment's replications per job: the stored value, else ctx.replicationsPerJob (default 1), stored now. */
+async function storedReplicationsPerJob(ctx: SubmitContext, id: string): Promise<number> {
+  const key = ctx.store.keys.meta(id);
+  const read = async (): Promise<number | undefined> => {
+    const v = Number(await ctx.store.redis.hget(key, PER_JOB_FIELD));
+    return Number.isInteger(v) && v >= 1 ? v : undefined;
+  };
+  const stored = await read();
+  if (stored !== undefined) return stored;
+  const wanted = ctx.replicationsPerJob ?? 1;
+  if (!Number.isInteger(wanted) || wanted < 1) throw new RangeError(`replicationsPerJob must be a positive integer, got ${wanted}`);
+  // First writer wins: two submissions at once lay out the same jobs.
+  await ctx.store.redis.hsetnx(key, PER_JOB_FIELD, String(wanted));
+  return (await read()) ?? 1;
 }

@@ -2,7 +2,7 @@ import { createExperiment, runReplication } from "@hetao/experiment";
 import { loadScenarioFile } from "@hetao/scenario";
 import { Unpackr, pack } from "msgpackr";
 import { describe, expect, it } from "vitest";
-import { ResultDecodeError, decodeResult, encodeResult } from "../src/result-codec.js";
+import { ResultDecodeError, decodeOwnResult, decodeResult, encodeResult } from "../src/result-codec.js";
 
 const scenario = (await loadScenarioFile(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url).pathname)).scenario;
 const spec = createExperiment(scenario, { replications: 3, seed: 17 });
@@ -56,5 +56,12 @@ describe("the result codec", () => {
     expect(() => decodeResult(encodeResult(results[0]!), 0, 2)).toThrow(
       "the result of point 0, replication 2 is invalid: the result is for point 0, replication 0, not point 0, replication 2",
     );
+  });
+
+  it("decodes a result of this process's own threads without checking it again (checks are for what crosses a process boundary)", () => {
+    const tampered = pack({ ...results[0]!, tampered: true });
+    expect(() => decodeResult(tampered, 0, 0)).toThrow(ResultDecodeError);
+    expect(decodeOwnResult(tampered)).toMatchObject({ tampered: true, replication: 0 });
+    expect(JSON.stringify(decodeOwnResult(encodeResult(results[1]!)))).toBe(JSON.stringify(results[1]));
   });
 });

@@ -123,7 +123,7 @@ export {
 } from "./scenario.js";
 export { PathError, getPath, parsePath, setPath, type PathStep } from "./set-path.js";
 export { SECONDS_PER_DAY, TimeSchema, formatTimeOfDay, parseTimeOfDay } from "./time-of-day.js";
-export { travellerCombinations, validateScenario } from "./validate.js";
+export { expectedTrips, travellerCombinations, validateScenario } from "./validate.js";
 export type { PathSegment, SemanticIssue } from "./semantic-issue.js";
 export { MAX_OVERLAY_DEPTH, OVERLAY_KEYS, expandOverlay, isOverlay } from "./overlay.js";
 export { scenarioWarnings } from "./lint.js";

@@ -28,6 +28,15 @@ const seconds = parseTimeOfDay;
 const hhmm = formatTimeOfDay;
 const round = (x: number) => Number(x.toPrecision(12));
 
+/** The day's expected trips: walk-ins (the profile, times the multiplier) and shuttle passengers. */
+export function expectedTrips(scenario: Scenario): { walkIns: number; shuttlePassengers: number } {
+  const demand = scenario.demand;
+  const hours = (e: { from: string; to: string }) => Math.max(0, seconds(e.to) - seconds(e.from)) / 3600;
+  const shares = demand.profile.every((e) => e.share !== undefined);
+  const perDay = shares ? (demand.tripsPerDay ?? 0) : sum(demand.profile.map((e) => (e.ratePerHour ?? 0) * hours(e)));
+  return { walkIns: perDay * demand.multiplier, shuttlePassengers: sum(demand.shuttles.map((b) => Math.round(b.seats * b.load))) };
+}
+
 /**
  * Limits on sums the schema cannot see field by field (SCENARIO_LIMITS): the day's expected trips,
  * staff over all institution groups, lanes and routes of a policy with what it inherits, checkpoints.
@@ -35,13 +44,8 @@ const round = (x: number) => Number(x.toPrecision(12));
 function checkSizes(scenario: Scenario, flat: readonly (FlatPolicy | null)[], issues: SemanticIssue[]): void {
   const L = SCENARIO_LIMITS;
   const demand = scenario.demand;
-  const hours = (e: { from: string; to: string }) => Math.max(0, seconds(e.to) - seconds(e.from)) / 3600;
   const shares = demand.profile.every((e) => e.share !== undefined);
-  const perDay = shares
-    ? (demand.tripsPerDay ?? 0)
-    : sum(demand.profile.map((e) => (e.ratePerHour ?? 0) * hours(e)));
-  const walkIns = perDay * demand.multiplier;
-  const shuttlePassengers = sum(demand.shuttles.map((b) => Math.round(b.seats * b.load)));
+  const { walkIns, shuttlePassengers } = expectedTrips(scenario);
   if (walkIns + shuttlePassengers > L.tripsPerDay) {
     const path: PathSegment[] = shuttlePassengers > L.tripsPerDay ? ["demand", "shuttles"] : demand.multiplier !== 1 ? ["demand", "multiplier"] : shares ? ["demand", "tripsPerDay"] : ["demand", "profile"];
     issues.push(

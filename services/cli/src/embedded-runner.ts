@@ -1,10 +1,10 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import type { ReplicationResult } from "@hetao/crossing-model";
-import { type ExperimentSpec, type PlannedReplication, ResultCollector, planReplications } from "@hetao/experiment";
-import { decodeResult } from "@hetao/messaging/result-codec";
+import { type ExperimentSpec, ResultCollector, experimentId, planReplications } from "@hetao/experiment";
+import { decodeOwnResult } from "@hetao/messaging/result-codec";
+import { canonicalJson } from "@hetao/scenario";
+import { ReplicationFailure, ReplicationPool } from "@hetao/simulator";
 import { type ExperimentRunner, type ProgressListener, RunnerError } from "./runner.js";
-import type { FromWorker, ToWorker, WorkerInit } from "./worker-protocol.js";
 
 export interface EmbeddedRunnerOptions {
   /** Worker threads (default os.availableParallelism()); never more than the number of jobs. */
@@ -13,18 +13,25 @@ export interface EmbeddedRunnerOptions {
   prefetch?: number;
 }
 
-const WORKER_URL = new URL("./worker.js", import.meta.url);
-
-function jobLabel(point: number | null, replication: number | null): string {
+function jobLabel(point: number, replication: number | null): string {
   if (replication === null) return "a worker thread";
   return point === 0 ? `replication ${replication}` : `replication ${replication} of design point ${point}`;
 }
 
+/** The RunnerError the user sees for a failed pool task. */
+function runnerError(err: unknown, point: number): RunnerError {
+  if (!(err instanceof ReplicationFailure)) return new RunnerError(`a worker thread failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  if (err.kind === "thread-crashed") return new RunnerError(`a worker thread crashed: ${err.message}`, { cause: err });
+  const label = err.kind === "invalid-spec" ? jobLabel(point, null) : jobLabel(point, err.replication);
+  return new RunnerError(`${label} failed: ${err.message}`, { cause: err });
+}
+
 /**
- * Runs the replications in worker threads of this process (the embedded transport). Jobs are handed
- * out on demand; results arrive encoded as on the BullMQ path, are decoded and validated
- * (decodeResult) and deduplicated by a ResultCollector, which sorts them (or hands each to `onResult`
- * as it arrives, keeping none), so the outcome does not depend on the number of threads.
+ * Runs the replications in worker threads of this process (the embedded transport), in the same
+ * ReplicationPool the simulator service uses. Results arrive encoded as on the BullMQ path; they come
+ * from this process's own threads, so they are decoded without a second check (decodeOwnResult) and
+ * deduplicated by a ResultCollector, which sorts them (or hands each to `onResult` as it arrives,
+ * keeping none), so the outcome does not depend on the number of threads.
  */
 export class EmbeddedRunner implements ExperimentRunner {
   readonly threads: number;
@@ -41,82 +48,50 @@ export class EmbeddedRunner implements ExperimentRunner {
     return `embedded, ${this.threads} worker thread${this.threads === 1 ? "" : "s"}`;
   }
 
-  run(spec: ExperimentSpec, onProgress: ProgressListener, onResult?: (result: ReplicationResult) => void): Promise<ReplicationResult[]> {
+  async run(spec: ExperimentSpec, onProgress: ProgressListener, onResult?: (result: ReplicationResult) => void): Promise<ReplicationResult[]> {
     const plan = planReplications(spec);
     const collector = new ResultCollector(spec, onResult);
     const total = collector.expected;
-    const threads = Math.min(this.threads, plan.length);
-    const init: WorkerInit = { spec: JSON.stringify(spec) };
-    const workers: Worker[] = [];
-    let next = 0;
-    let settled = false;
-
-    return new Promise<ReplicationResult[]>((resolve, reject) => {
-      const finish = (err?: Error): void => {
-        if (settled) return;
-        settled = true;
-        const stopping = workers.map((w) => w.terminate().catch(() => 0));
-        void Promise.all(stopping).then(() => {
-          if (err) reject(err);
-          else resolve(collector.results());
-        });
-      };
-
-      const feed = (worker: Worker, inFlight: { n: number }): void => {
-        while (!settled && inFlight.n < this.prefetch && next < plan.length) {
-          const job = plan[next++] as PlannedReplication;
-          const message: ToWorker = { type: "job", point: job.point, replication: job.replication };
-          inFlight.n++;
-          worker.postMessage(message);
-        }
-      };
-
-      onProgress({ done: 0, total });
-      if (total === 0) {
-        finish();
-        return;
-      }
-
-      for (let i = 0; i < threads; i++) {
-        const worker = new Worker(WORKER_URL, { workerData: init });
-        const inFlight = { n: 0 };
-        workers.push(worker);
-        worker.on("message", (msg: FromWorker) => {
-          if (settled) return;
-          switch (msg.type) {
-            case "ready":
-              feed(worker, inFlight);
-              return;
-            case "error":
-              finish(new RunnerError(`${jobLabel(msg.point, msg.replication)} failed: ${msg.message}`));
-              return;
-            case "result": {
-              inFlight.n--;
-              let added: boolean;
+    onProgress({ done: 0, total });
+    if (total === 0) return collector.results();
+    const pool = new ReplicationPool(Math.min(this.threads, plan.length), undefined, this.prefetch);
+    const id = experimentId(spec);
+    const specJson = canonicalJson(spec);
+    let failure: RunnerError | undefined;
+    try {
+      // Every job is handed to the pool at once; it keeps `prefetch` posted per thread.
+      const jobs = plan.map(({ point, replication }) =>
+        pool
+          .runBlock({
+            experimentId: id,
+            specJson,
+            point,
+            first: replication,
+            count: 1,
+            onResult: (r, bytes) => {
+              if (failure !== undefined) return;
               try {
-                added = collector.addValidated(decodeResult(msg.result, msg.point, msg.replication));
+                if (collector.addValidated(decodeOwnResult(bytes))) onProgress({ done: collector.size, total });
               } catch (err) {
-                finish(
-                  new RunnerError(`invalid result for ${jobLabel(msg.point, msg.replication)}: ${err instanceof Error ? err.message : String(err)}`, {
-                    cause: err,
-                  }),
-                );
-                return;
+                failure = new RunnerError(`result of ${jobLabel(point, r)} rejected: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+                void pool.close();
               }
-              if (added) onProgress({ done: collector.size, total });
-              if (collector.isComplete()) finish();
-              else feed(worker, inFlight);
-              return;
+            },
+          })
+          .catch((err: unknown) => {
+            // The first failure ends the run: closing the pool rejects the rest with "closed".
+            if (failure === undefined) {
+              failure = runnerError(err, point);
+              void pool.close();
             }
-          }
-        });
-        worker.on("error", (err) => finish(new RunnerError(`a worker thread crashed: ${err.message}`, { cause: err })));
-        worker.on("messageerror", (err) => finish(new RunnerError(`a worker message could not be read: ${err.message}`, { cause: err })));
-        worker.on("exit", (code) => {
-          if (!settled) finish(new RunnerError(`a worker thread exited unexpectedly (code ${code})`));
-        });
-      }
-    });
+          }),
+      );
+      await Promise.all(jobs);
+    } finally {
+      await pool.close();
+    }
+    if (failure !== undefined) throw failure;
+    return collector.results();
   }
 }
 

@@ -15,9 +15,9 @@ export type ProgressListener = (progress: RunProgress) => void;
  * Runs every replication of an experiment and returns the results sorted by (point, replication),
  * each exactly once. Implementations move work and results only: the simulation itself is
  * `runReplication` from @hetao/experiment, and results cross the transport encoded by encodeResult
- * (@hetao/messaging/result-codec) and are checked by decodeResult where they arrive.
+ * (@hetao/messaging/result-codec); those read from Redis are checked by decodeResult where they arrive.
  *
- * - {@link EmbeddedRunner} (./embedded-runner.js): worker threads in this process (the default).
+ * - {@link EmbeddedRunner} (./embedded-runner.js): the simulator's ReplicationPool in this process (the default).
  * - A Redis/BullMQ runner (fleet) plugs in here: `hetao-sim run --redis <url>` or REDIS_URL selects it
  *   in ./commands/run.ts (`selectRunner`).
  */

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Report } from "@hetao/experiment";
+import { type Report, replicationsPerJob } from "@hetao/experiment";
 import {
   ExperimentIdSchema,
   ExperimentStore,
@@ -208,7 +208,7 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
       if (method === "POST") {
         const text = await readBody(req, config.maxBodyBytes);
         const spec = specFromBody(text, bodyFormat(req.headers["content-type"]), queryOptions(url.searchParams), config.maxReplications);
-        const outcome = await submitExperiment({ store, simulate, reports, log }, spec, TOOL_VERSION);
+        const outcome = await submitExperiment({ store, simulate, reports, log, replicationsPerJob: replicationsPerJob(spec) }, spec, TOOL_VERSION);
         submitted.inc({ created: String(outcome.created) });
         const status = outcome.state === "completed" ? 200 : 202;
         return sendJson(

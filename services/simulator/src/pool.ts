@@ -5,11 +5,14 @@ import type { FailureKind, ThreadReply, ThreadRequest } from "./protocol.js";
 
 export type PoolFailureKind = Exclude<FailureKind, "need-spec"> | "thread-crashed" | "aborted" | "closed";
 
+/** The one way a pool task fails: the model or spec (permanent), a thread that died, an abort, a closed pool. */
 export class ReplicationFailure extends Error {
   override readonly name = "ReplicationFailure";
   constructor(
     readonly kind: PoolFailureKind,
     message: string,
+    /** The replication the task stopped at, when known (results of the block before it were handed out). */
+    readonly replication: number | null = null,
   ) {
     super(message);
   }
@@ -19,15 +22,27 @@ export class ReplicationFailure extends Error {
   }
 }
 
-interface Task {
-  taskId: number;
+/** A block of consecutive replications of one design point, run in order in one thread. */
+export interface ReplicationBlock {
   experimentId: string;
+  /** The ExperimentSpec as JSON (parsed and validated once per thread and experiment). */
   specJson: string;
   point: number;
-  replication: number;
-  resolve(result: Uint8Array): void;
+  first: number;
+  count: number;
+  /** Abort: a task still queued is dropped; a running one has its thread stopped and replaced. */
+  signal?: AbortSignal;
+  /** Each result as soon as its replication is done, in order (encodeResult bytes; ms: wall time in the thread). */
+  onResult(replication: number, result: Uint8Array, ms: number): void;
+}
+
+interface Task {
+  taskId: number;
+  block: ReplicationBlock;
+  /** The replication the thread is on (for a crash's report). */
+  next: number;
+  resolve(): void;
   reject(err: Error): void;
-  signal: AbortSignal | undefined;
   onAbort?: () => void;
 }
 
@@ -52,8 +67,9 @@ export function defaultThreadFile(): URL {
 }
 
 /**
- * A fixed set of worker threads running replications, one at a time each. The main thread only moves
- * messages, so its event loop stays free for BullMQ lock renewal and health checks.
+ * A fixed set of worker threads running replications, one task (a block of replications) at a time
+ * each: the one pool of the simulator service and of the CLI's embedded runner. The main thread only
+ * moves messages, so its event loop stays free for BullMQ lock renewal and health checks.
  */
 export class ReplicationPool {
   readonly size: number;
@@ -119,7 +135,7 @@ export class ReplicationPool {
     if (running) {
       this.#crashes++;
       this.#finish(running);
-      running.reject(new ReplicationFailure(this.#closed ? "closed" : "thread-crashed", message));
+      running.reject(new ReplicationFailure(this.#closed ? "closed" : "thread-crashed", message, running.next));
     }
     // Tasks that were only waiting in the dead thread's queue never started: run them elsewhere.
     this.#waiting.unshift(...queued);
@@ -131,28 +147,34 @@ export class ReplicationPool {
     const index = slot.tasks.findIndex((t) => t.taskId === reply.taskId);
     if (index === -1) return; // an aborted task's late answer
     const task = slot.tasks[index]!;
-    if (!reply.ok && reply.kind === "need-spec") {
+    if (reply.type === "result") {
+      task.next = reply.replication + 1;
+      task.block.onResult(reply.replication, reply.result, reply.ms);
+      return;
+    }
+    if (reply.type === "failed" && reply.kind === "need-spec") {
       slot.tasks.splice(index, 1);
-      slot.specs.delete(task.experimentId);
+      slot.specs.delete(task.block.experimentId);
       this.#send(slot, task);
       return;
     }
     slot.tasks.splice(index, 1);
     this.#finish(task);
-    if (reply.ok) task.resolve(reply.result);
-    else task.reject(new ReplicationFailure(reply.kind as PoolFailureKind, reply.error));
+    if (reply.type === "done") task.resolve();
+    else task.reject(new ReplicationFailure(reply.kind as PoolFailureKind, reply.error, reply.replication));
     this.#dispatch();
   }
 
   #finish(task: Task): void {
-    if (task.onAbort) task.signal?.removeEventListener("abort", task.onAbort);
+    if (task.onAbort) task.block.signal?.removeEventListener("abort", task.onAbort);
   }
 
   #send(slot: Slot, task: Task): void {
-    const msg: ThreadRequest = { taskId: task.taskId, experimentId: task.experimentId, point: task.point, replication: task.replication };
-    if (!slot.specs.has(task.experimentId)) {
-      msg.specJson = task.specJson;
-      slot.specs.add(task.experimentId);
+    const { experimentId, specJson, point, first, count } = task.block;
+    const msg: ThreadRequest = { taskId: task.taskId, experimentId, point, first: task.next, count: first + count - task.next };
+    if (!slot.specs.has(experimentId)) {
+      msg.specJson = specJson;
+      slot.specs.add(experimentId);
     }
     slot.tasks.push(task);
     slot.worker.postMessage(msg);
@@ -169,14 +191,29 @@ export class ReplicationPool {
   }
 
   /**
-   * Runs one replication in a thread; resolves with the encoded result (encodeResult). Rejects with ReplicationFailure: `permanent` ones are the
-   * model's or the spec's fault; `thread-crashed` is worth a retry; `aborted` when the signal fired.
+   * Runs one replication in a thread; resolves with the encoded result (encodeResult). Rejects as
+   * runBlock does.
    */
   run(experimentId: string, specJson: string, point: number, replication: number, signal?: AbortSignal): Promise<Uint8Array> {
+    let result: Uint8Array | undefined;
+    const block: ReplicationBlock = { experimentId, specJson, point, first: replication, count: 1, onResult: (_r, bytes) => (result = bytes) };
+    if (signal) block.signal = signal;
+    return this.runBlock(block).then(() => result!);
+  }
+
+  /**
+   * Runs a block of replications in one thread, handing each result to `block.onResult` as it is
+   * done; resolves once all are. Rejects with ReplicationFailure (results handed out before stand):
+   * `permanent` ones are the model's or the spec's fault; `thread-crashed` is worth a retry; `aborted`
+   * when the signal fired; `closed` when the pool closed.
+   */
+  runBlock(block: ReplicationBlock): Promise<void> {
     if (this.#closed) return Promise.reject(new ReplicationFailure("closed", "the replication pool is closed"));
+    const { signal } = block;
     if (signal?.aborted) return Promise.reject(new ReplicationFailure("aborted", `aborted: ${String(signal.reason)}`));
-    return new Promise<Uint8Array>((resolve, reject) => {
-      const task: Task = { taskId: this.#nextTaskId++, experimentId, specJson, point, replication, resolve, reject, signal };
+    if (!Number.isInteger(block.count) || block.count < 1) return Promise.reject(new RangeError(`a block holds at least one replication, got ${block.count}`));
+    return new Promise<void>((resolve, reject) => {
+      const task: Task = { taskId: this.#nextTaskId++, block, next: block.first, resolve, reject };
       if (signal) {
         task.onAbort = () => this.#abort(task, String(signal.reason ?? "aborted"));
         signal.addEventListener("abort", task.onAbort, { once: true });
@@ -197,7 +234,7 @@ export class ReplicationPool {
     if (!slot) return;
     const index = slot.tasks.indexOf(task);
     slot.tasks.splice(index, 1);
-    task.reject(new ReplicationFailure("aborted", `aborted: ${reason}`));
+    task.reject(new ReplicationFailure("aborted", `aborted: ${reason}`, task.next));
     if (index > 0) return; // it had not started; the thread's answer to it will be ignored
     // A replication cannot be interrupted cooperatively: stop its thread and start a fresh one; the
     // tasks waiting in that thread's queue go back to the pool's.

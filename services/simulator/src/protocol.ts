@@ -1,10 +1,19 @@
-/** Main thread → replication thread. `specJson` is sent the first time a thread sees an experiment. */
+/**
+ * The one message protocol between a ReplicationPool (main thread) and its replication threads, used
+ * by the simulator service and the CLI's embedded runner alike.
+ */
+
+/**
+ * Main thread → thread: run `count` consecutive replications of a design point, from `first`, in
+ * order. `specJson` is sent the first time a thread sees an experiment.
+ */
 export interface ThreadRequest {
   taskId: number;
   experimentId: string;
   specJson?: string;
   point: number;
-  replication: number;
+  first: number;
+  count: number;
 }
 
 export type FailureKind =
@@ -18,6 +27,13 @@ export type FailureKind =
   | "simulation";
 
 export type ThreadReply =
-  /** `result`: the ReplicationResult encoded by encodeResult (@hetao/messaging/result-codec). */
-  | { taskId: number; ok: true; result: Uint8Array }
-  | { taskId: number; ok: false; kind: FailureKind; error: string };
+  /**
+   * One replication of the task done, posted as soon as it is (a block streams its results):
+   * `result` is the ReplicationResult encoded by encodeResult (@hetao/messaging/result-codec), `ms`
+   * the wall time the replication took in the thread.
+   */
+  | { taskId: number; type: "result"; replication: number; result: Uint8Array; ms: number }
+  /** Every replication of the task done. */
+  | { taskId: number; type: "done" }
+  /** The task stopped at `replication` (null: before any, e.g. the spec): results posted before stand. */
+  | { taskId: number; type: "failed"; replication: number | null; kind: FailureKind; error: string };

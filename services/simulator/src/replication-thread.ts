@@ -1,6 +1,7 @@
 /**
- * Worker-thread entry: runs one replication at a time, off the main event loop, so the main thread
- * keeps renewing BullMQ job locks however long a replication takes.
+ * Worker-thread entry of a ReplicationPool: runs one task (a block of consecutive replications) at a
+ * time, off the main event loop, so the main thread keeps renewing BullMQ job locks however long a
+ * block takes, and posts each result as soon as it is done.
  */
 import { parentPort } from "node:worker_threads";
 import { type ExperimentSpec, parseExperimentSpec, runReplication } from "@hetao/experiment";
@@ -9,11 +10,16 @@ import type { ThreadReply, ThreadRequest } from "./protocol.js";
 
 const MAX_SPECS = 8;
 const specs = new Map<string, ExperimentSpec>();
+const port = parentPort!;
 
 function remember(id: string, spec: ExperimentSpec): void {
   specs.delete(id);
   specs.set(id, spec);
   while (specs.size > MAX_SPECS) specs.delete(specs.keys().next().value!);
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function handle(msg: ThreadRequest): ThreadReply {
@@ -22,24 +28,27 @@ function handle(msg: ThreadRequest): ThreadReply {
     try {
       spec = parseExperimentSpec(JSON.parse(msg.specJson));
     } catch (err) {
-      return { taskId: msg.taskId, ok: false, kind: "invalid-spec", error: err instanceof Error ? err.message : String(err) };
+      return { taskId: msg.taskId, type: "failed", replication: null, kind: "invalid-spec", error: message(err) };
     }
-    remember(msg.experimentId, spec);
   }
-  if (spec === undefined) return { taskId: msg.taskId, ok: false, kind: "need-spec", error: "spec not loaded" };
+  if (spec === undefined) return { taskId: msg.taskId, type: "failed", replication: null, kind: "need-spec", error: "spec not loaded" };
   remember(msg.experimentId, spec);
-  try {
-    // Encoded here, off the main thread. Results are validated once, where they are consumed: whoever
-    // builds a report decodes and checks every one against ReplicationResultSchema (decodeResult).
-    return { taskId: msg.taskId, ok: true, result: encodeResult(runReplication(spec, msg.point, msg.replication)) };
-  } catch (err) {
-    const kind = err instanceof RangeError ? "bad-coordinates" : "simulation";
-    return { taskId: msg.taskId, ok: false, kind, error: err instanceof Error ? err.message : String(err) };
+  for (let replication = msg.first; replication < msg.first + msg.count; replication++) {
+    const started = performance.now();
+    let result: Uint8Array;
+    try {
+      // Encoded here, off the main thread, in the form Redis stores. Not checked against the schema:
+      // this is the process's own model; results are checked where they cross a process boundary.
+      result = encodeResult(runReplication(spec, msg.point, replication));
+    } catch (err) {
+      const kind = err instanceof RangeError ? "bad-coordinates" : "simulation";
+      return { taskId: msg.taskId, type: "failed", replication, kind, error: message(err) };
+    }
+    const reply: ThreadReply = { taskId: msg.taskId, type: "result", replication, result, ms: performance.now() - started };
+    // The encoded result's buffer is its own: hand it over instead of copying it.
+    port.postMessage(reply, [result.buffer as ArrayBuffer]);
   }
+  return { taskId: msg.taskId, type: "done" };
 }
 
-parentPort!.on("message", (msg: ThreadRequest) => {
-  const reply = handle(msg);
-  // The encoded result's buffer is its own: hand it over instead of copying it.
-  parentPort!.postMessage(reply, reply.ok ? [reply.result.buffer as ArrayBuffer] : []);
-});
+port.on("message", (msg: ThreadRequest) => port.postMessage(handle(msg)));

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { type ExperimentSpec, isPlanned, parseExperimentSpec } from "@hetao/experiment";
 import {
+  type Delivery,
   ExperimentStore,
   type FleetConfig,
   type HttpServer,
@@ -17,6 +18,7 @@ import {
   requestReport as queueReport,
   serviceRegistry,
   silentLogger,
+  simulateJobId,
   startOpsServer,
 } from "@hetao/messaging";
 import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
@@ -42,8 +44,11 @@ export interface SimulatorService {
 }
 
 export interface SimulateReturn {
-  /** added: this job delivered the result; duplicate: another run of the replication delivered it first. */
+  /** added: this job delivered a result (of a block: at least one); duplicate: other runs delivered them first. */
   delivered?: "added" | "duplicate";
+  /** Of a block (more than one replication): results this job added, and found delivered by another run. */
+  added?: number;
+  duplicates?: number;
   /** Results in after this job, of total. */
   done?: number;
   total?: number;
@@ -53,6 +58,13 @@ export interface SimulateReturn {
 }
 
 const SPEC_CACHE = 32;
+
+/** The replication a failed job stopped at, for the failure record. */
+const failedReplication = new WeakMap<object, number>();
+function failingAt(err: unknown, replication: number): unknown {
+  if (typeof err === "object" && err !== null) failedReplication.set(err, replication);
+  return err;
+}
 
 /**
  * A job that is not one of an experiment's planned replications: its experiment is unknown (or was
@@ -66,13 +78,14 @@ class NotPlannedJob extends UnrecoverableError {
 }
 
 /**
- * Starts a simulator: a BullMQ worker on the `simulate` queue whose jobs run in a pool of worker
- * threads (concurrency = SIMULATOR_CONCURRENCY, default the number of cores; SIMULATOR_PREFETCH more
- * jobs, default 1, wait in the pool so no thread idles between jobs). Each result is
- * encoded in its thread (MessagePack, see result-codec) and delivered into the experiment's results hash by one atomic script
- * (first delivery wins); the job that completes the set queues the experiment's `reports` job.
- * Per replication that is one round trip to Redis besides BullMQ's own (the job's completion, which
- * also fetches the next job), and no work for the metrics workers, whose load is one job per
+ * Starts a simulator: a BullMQ worker on the `simulate` queue whose jobs (blocks of consecutive
+ * replications) run in a pool of worker threads (concurrency = SIMULATOR_CONCURRENCY, default the
+ * number of cores; SIMULATOR_PREFETCH more jobs, default 1, wait in the pool so no thread idles
+ * between jobs). Each result is encoded in its thread (MessagePack, see result-codec) and, as soon as
+ * the thread hands it over, delivered into the experiment's results hash by one atomic script (first
+ * delivery wins); the job that completes the set queues the experiment's `reports` job.
+ * Per replication that is one round trip to Redis, plus BullMQ's own per block (the job's completion,
+ * which also fetches the next job), and no work for the metrics workers, whose load is one job per
  * experiment however many simulators run.
  */
 export async function startSimulator(config: FleetConfig, options: SimulatorOptions = {}): Promise<SimulatorService> {
@@ -135,54 +148,97 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
     if (!parsed.success) {
       throw new UnrecoverableError(`malformed simulate job: ${describeZodError(parsed.error)}`);
     }
-    const { experimentId, point, replication } = parsed.data;
+    const { experimentId, point, replication: first } = parsed.data;
+    const count = parsed.data.count ?? 1;
+    const last = first + count - 1;
     const jlog = log.child({ experimentId, jobId: job.id });
     const stored = await loadSpec(experimentId);
     if (stored === undefined) throw new NotPlannedJob(`unknown experiment ${experimentId}: no spec stored at ${store.keys.spec(experimentId)}`);
-    if (!isPlanned(stored.spec, point, replication)) {
+    if (!isPlanned(stored.spec, point, first) || !isPlanned(stored.spec, point, last)) {
       const points = stored.spec.points.map((p) => p.index).join(", ");
-      throw new NotPlannedJob(`experiment ${experimentId} plans points ${points} with replications 0-${stored.spec.replications - 1}, not point ${point}, replication ${replication}`);
+      const asked = count === 1 ? `replication ${first}` : `replications ${first}-${last}`;
+      throw new NotPlannedJob(`experiment ${experimentId} plans points ${points} with replications 0-${stored.spec.replications - 1}, not point ${point}, ${asked}`);
     }
     const spec = stored.text;
+    // The replications of the block still to deliver: all of them on a first run (its deliveries are
+    // idempotent anyway, and looking first would cost a round trip to Redis per job).
+    let from = first;
+    let to = last;
+    const delivered = new Set<number>();
     // A job run before (it stalled when its worker died, failed, or was handed back) may have delivered
-    // its result already: look first. A first run goes straight to work, since its delivery is
-    // idempotent anyway; that saves a round trip to Redis per replication.
+    // some or all of its results already: look first, and run only from the first missing one to the last.
     if (job.attemptsStarted > 1 || job.attemptsMade > 0 || job.stalledCounter > 0) {
-      const before = await store.replicationState(experimentId, point, replication);
+      const before = await store.replicationState(experimentId, point, first);
       if (before.state === undefined) throw new NotPlannedJob(`unknown experiment ${experimentId}: no metadata stored`);
-      if (before.state === "completed" || before.delivered) {
+      const pairs = Array.from({ length: count }, (_, i) => ({ point, replication: first + i }));
+      const have = count === 1 ? [before.delivered] : await store.haveResults(experimentId, pairs);
+      have.forEach((h, i) => h && delivered.add(first + i));
+      if (before.state === "completed" || delivered.size === count) {
         // If the crash came between delivering the last result and queueing the report job, queue it now.
-        jlog.info({ state: before.state, delivered: before.delivered }, "result already delivered; skipping");
-        replications.inc({ outcome: "skipped" });
+        jlog.info({ state: before.state, delivered: delivered.size, count }, "results already delivered; skipping");
+        replications.inc({ outcome: "skipped" }, count);
         const report = before.state === "running" && before.done >= before.total ? await requestReport(experimentId) : undefined;
         return { skipped: before.state === "completed" ? "experiment-completed" : "already-delivered", ...(report && { reportJobId: report }) };
       }
+      while (delivered.has(from)) from++;
+      while (delivered.has(to)) to--;
+      if (from > first) jlog.info({ from, to }, "resuming a block after the results it delivered before");
     }
     const started = performance.now();
-    let result: Uint8Array;
+    // One atomic, idempotent step per result, sent as soon as the thread hands it over: a re-run after
+    // a crash delivers the same bytes and changes nothing.
+    const deliveries: Promise<Delivery>[] = [];
+    let failedAt = from;
     try {
-      result = await pool.run(experimentId, spec, point, replication, signal);
+      await pool.runBlock({
+        experimentId,
+        specJson: spec,
+        point,
+        first: from,
+        count: to - from + 1,
+        ...(signal && { signal }),
+        onResult: (r, bytes, ms) => {
+          failedAt = r + 1;
+          duration.observe(ms / 1000);
+          if (delivered.has(r)) return;
+          const delivery = store.deliverResult(experimentId, point, r, bytes);
+          // Awaited below; marked handled now so that a failed delivery cannot end the process before.
+          delivery.catch(() => {});
+          deliveries.push(delivery);
+        },
+      });
     } catch (err) {
+      // What the block delivered before it stopped stands (the results are deterministic).
+      await Promise.allSettled(deliveries);
       if (err instanceof ReplicationFailure) {
         if (err.kind === "aborted" || err.kind === "closed") {
           // Shutdown ran out of time: give the job back without spending an attempt.
-          jlog.warn({ point, replication }, "handing the job back to the queue");
+          jlog.warn({ point, replication: err.replication ?? failedAt }, "handing the job back to the queue");
           replications.inc({ outcome: "handed_back" });
           if (token) await job.moveToWait(token).catch((e: unknown) => jlog.warn({ err: String(e) }, "could not hand the job back; it will be recovered as stalled"));
           throw new WaitingError();
         }
-        if (err.permanent) throw new UnrecoverableError(`${err.kind}: ${err.message}`);
+        if (err.permanent) throw failingAt(new UnrecoverableError(`${err.kind}: ${err.message}`), err.replication ?? failedAt);
       }
+      throw failingAt(err, failedAt);
+    }
+    let outcomes: Delivery[];
+    try {
+      outcomes = await Promise.all(deliveries);
+    } catch (err) {
+      await Promise.allSettled(deliveries);
       throw err;
     }
-    duration.observe((performance.now() - started) / 1000);
-    // One atomic, idempotent step: a re-run after a crash delivers the same bytes and changes nothing.
-    const delivery = await store.deliverResult(experimentId, point, replication, result);
-    if (delivery.outcome === "unknown-experiment") throw new NotPlannedJob(`experiment ${experimentId} was removed while replication ${replication} of point ${point} ran`);
-    replications.inc({ outcome: delivery.outcome === "added" ? "completed" : "duplicate" });
-    jlog.debug({ point, replication, delivered: delivery.outcome, done: delivery.done, total: delivery.total, ms: Math.round(performance.now() - started) }, "replication done");
-    const report = delivery.state === "running" && delivery.done >= delivery.total ? await requestReport(experimentId) : undefined;
-    return { delivered: delivery.outcome, done: delivery.done, total: delivery.total, ...(report && { reportJobId: report }) };
+    if (outcomes.some((d) => d.outcome === "unknown-experiment")) throw new NotPlannedJob(`experiment ${experimentId} was removed while replications ${from}-${to} of point ${point} ran`);
+    const added = outcomes.filter((d) => d.outcome === "added").length;
+    if (added > 0) replications.inc({ outcome: "completed" }, added);
+    if (outcomes.length > added) replications.inc({ outcome: "duplicate" }, outcomes.length - added);
+    // The delivery that saw the most results in (the last to land) tells whether the set is complete.
+    const latest = outcomes.reduce((a, b) => (b.done > a.done ? b : a));
+    jlog.debug({ point, from, to, added, done: latest.done, total: latest.total, ms: Math.round(performance.now() - started) }, "block done");
+    const report = outcomes.some((d) => d.state === "running" && d.done >= d.total) ? await requestReport(experimentId) : undefined;
+    const counts = count === 1 ? {} : { added, duplicates: outcomes.length - added };
+    return { delivered: added > 0 ? "added" : "duplicate", ...counts, done: latest.done, total: latest.total, ...(report && { reportJobId: report }) };
   }
 
   async function requestReport(experimentId: string): Promise<string> {
@@ -221,12 +277,14 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
     const data = SimulateJobSchema.safeParse(job.data);
     // Only an experiment's own planned job (its deterministic id, coordinates in the plan) may fail
     // it; any other job fails alone, logged with its reason.
-    if (err instanceof NotPlannedJob || !data.success || job.id !== replicationJobId(data.data.experimentId, data.data.point, data.data.replication)) {
+    if (err instanceof NotPlannedJob || !data.success || job.id !== simulateJobId(data.data.experimentId, data.data.point, data.data.replication, data.data.count)) {
       jlog.error({ err: err.message }, "job failed alone; it is not a planned replication of an experiment, so no experiment's state changes");
       return;
     }
-    jlog.error({ err: err.message }, "replication failed for good");
-    void store.recordFailure(data.data.experimentId, job.id, err.message).then(
+    // Recorded against the replication the job failed at (a block's own id names no one replication).
+    const at = failedReplication.get(err) ?? data.data.replication;
+    jlog.error({ err: err.message, replication: at }, "replication failed for good");
+    void store.recordFailure(data.data.experimentId, replicationJobId(data.data.experimentId, data.data.point, at), err.message).then(
       (outcome) => {
         if (outcome !== "recorded") jlog.warn({ outcome }, "failure not recorded against the experiment");
       },

@@ -70,3 +70,48 @@ describe("the replication thread pool with tasks queued in the threads (depth 2)
     expect(await decoded(behind, 3)).toBe(expected(3));
   });
 });
+
+describe("blocks of replications", () => {
+  const pool = new ReplicationPool(1);
+  afterAll(() => pool.close());
+
+  it("a block runs its replications in order in one thread, each result handed out as it is done", async () => {
+    const seen: number[] = [];
+    const bytes: Uint8Array[] = [];
+    await pool.runBlock({ experimentId: id, specJson, point: 0, first: 1, count: 3, onResult: (r, b) => (seen.push(r), bytes.push(b)) });
+    expect(seen).toEqual([1, 2, 3]);
+    bytes.forEach((b, i) => expect(JSON.stringify(decodeResult(b, 0, i + 1))).toBe(JSON.stringify(runReplication(spec, 0, i + 1))));
+  });
+
+  it("a block that runs past the experiment hands out the replications before and fails at the first outside", async () => {
+    const seen: number[] = [];
+    const err = await pool.runBlock({ experimentId: id, specJson, point: 0, first: 2, count: 5, onResult: (r) => seen.push(r) }).catch((e: unknown) => e);
+    expect(seen).toEqual([2, 3]);
+    expect(err).toMatchObject({ kind: "bad-coordinates", replication: 4, permanent: true });
+  });
+
+  it("aborting a running block replaces its thread; results already handed out stand", async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const running = pool.runBlock({ experimentId: id, specJson, point: 0, first: 0, count: 4, signal: controller.signal, onResult: (r) => (seen.push(r), r === 0 && controller.abort("shutdown")) });
+    expect(await running.catch((e: unknown) => e)).toMatchObject({ kind: "aborted", replication: 1 });
+    expect(seen).toEqual([0]);
+    expect(JSON.stringify(decodeResult(await pool.run(id, specJson, 0, 2), 0, 2))).toBe(JSON.stringify(runReplication(spec, 0, 2)));
+  });
+});
+
+describe("a thread that dies mid-block", () => {
+  const pool = new ReplicationPool(1, new URL("./fixtures/crashing-thread.mjs", import.meta.url));
+  afterAll(() => pool.close());
+
+  it("rejects its task as thread-crashed at the replication it was on, and is replaced", async () => {
+    const seen: number[] = [];
+    const err = await pool.runBlock({ experimentId: id, specJson, point: 0, first: 5, count: 3, onResult: (r) => seen.push(r) }).catch((e: unknown) => e);
+    expect(seen).toEqual([5]);
+    expect(err).toMatchObject({ kind: "thread-crashed", replication: 6, permanent: false });
+    expect(pool.crashes).toBe(1);
+    // The replacement thread takes the next task.
+    await pool.runBlock({ experimentId: id, specJson, point: 0, first: 0, count: 1, onResult: (r) => seen.push(r) }).catch(() => undefined);
+    expect(seen).toEqual([5, 0]);
+  });
+});
