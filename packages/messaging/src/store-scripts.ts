@@ -17,8 +17,6 @@ export const STORE_SCRIPTS = {
   hetaoDeliverResult: { file: "deliver-result.lua", numberOfKeys: 3 },
   hetaoCompleteExperiment: { file: "complete-experiment.lua", numberOfKeys: 3 },
   hetaoRecordFailure: { file: "record-failure.lua", numberOfKeys: 4 },
-  hetaoRenewLock: { file: "renew-lock.lua", numberOfKeys: 1 },
-  hetaoUnlock: { file: "unlock.lua", numberOfKeys: 1 },
 } as const;
 
 type Arg = string | Buffer;
@@ -28,8 +26,6 @@ export interface StoreScripts {
   hetaoDeliverResult(meta: string, results: string, events: string, field: string, encoded: Buffer, idJson: string): Promise<[number, number, number, string]>;
   hetaoCompleteExperiment(meta: string, report: string, events: string, reportJson: string, completedAt: string, reportDir: string, eventJson: string): Promise<number>;
   hetaoRecordFailure(meta: string, errors: string, events: string, results: string, jobId: string, reason: string, eventJson: string, field: string): Promise<number>;
-  hetaoRenewLock(lock: string, token: string, ttlMs: string): Promise<number>;
-  hetaoUnlock(lock: string, token: string): Promise<number>;
 }
 
 const sources = new Map<string, string>();

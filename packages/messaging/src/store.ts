@@ -224,22 +224,6 @@ export class ExperimentStore {
     return (await this.redis.get(this.keys.report(id))) ?? undefined;
   }
 
-  /** Takes the finalize lock for `ttlMs`; returns the token, or undefined when someone holds it. */
-  async lockFinalize(id: string, ttlMs: number): Promise<string | undefined> {
-    const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-    const ok = await this.redis.set(this.keys.finalizeLock(id), token, "PX", ttlMs, "NX");
-    return ok === "OK" ? token : undefined;
-  }
-
-  /** Extends the finalize lock to `ttlMs` from now; false when it expired or someone else holds it. */
-  async renewFinalize(id: string, token: string, ttlMs: number): Promise<boolean> {
-    return (await this.#scripts.hetaoRenewLock(this.keys.finalizeLock(id), token, String(ttlMs))) === 1;
-  }
-
-  async unlockFinalize(id: string, token: string): Promise<void> {
-    await this.#scripts.hetaoUnlock(this.keys.finalizeLock(id), token);
-  }
-
   async publish(event: ExperimentEvent): Promise<void> {
     await this.redis.publish(this.keys.events, JSON.stringify(event));
   }
@@ -286,6 +270,6 @@ export class ExperimentStore {
   /** Deletes everything stored for an experiment (not its queued jobs). */
   async forget(id: string): Promise<void> {
     const k = this.keys;
-    await this.redis.multi().del(k.spec(id), k.meta(id), k.results(id), k.errors(id), k.report(id), k.finalizeLock(id)).zrem(k.experiments, id).exec();
+    await this.redis.multi().del(k.spec(id), k.meta(id), k.results(id), k.errors(id), k.report(id)).zrem(k.experiments, id).exec();
   }
 }

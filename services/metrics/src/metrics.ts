@@ -14,9 +14,12 @@ import {
   ReportJobSchema,
   bullConnection,
   createRedis,
+  reportsQueue,
+  requestReport,
   ResultDecodeError,
   decodeResult,
   replicationJobId,
+  reportJobId,
   describeZodError,
   serviceRegistry,
   silentLogger,
@@ -39,19 +42,16 @@ export interface MetricsService {
   worker: Worker<ReportJob>;
   registry: Registry;
   port: number | undefined;
-  /** Builds and writes the report if every result is in and it is not written yet; says what it did. */
-  finalize(experimentId: string): Promise<FinalizeOutcome>;
   close(): Promise<void>;
 }
 
 /**
- * What a report job (or the sweep) found: `written` when this call wrote and announced the report;
- * `already-completed` when it was done before; `locked` (the sweep only) when another metrics worker
- * is writing it; `invalid-result` when delivered results fail ReplicationResultSchema (they are
+ * What a report job found: `written` when this call wrote and announced the report;
+ * `already-completed` when it was done before; `invalid-result` when delivered results fail ReplicationResultSchema (they are
  * removed and the experiment fails; resubmitting it runs those replications again);
  * `experiment-failed` when the experiment had failed already (nothing to report).
  */
-export type FinalizeOutcome = "written" | "already-completed" | "locked" | "invalid-result" | "experiment-failed";
+export type FinalizeOutcome = "written" | "already-completed" | "invalid-result" | "experiment-failed";
 
 export interface ReportReturn {
   outcome: FinalizeOutcome;
@@ -63,15 +63,13 @@ const SPEC_CACHE = 32;
 class NotReady extends Error {
   override readonly name = "NotReady";
 }
-/** How often a report job waiting for another worker's finalize lock looks again. */
-const LOCK_POLL_MS = 200;
-/** Results decoded between two yields to the event loop (so lock renewals keep running). */
+/** Results decoded between two yields to the event loop (so BullMQ's lock renewal keeps running). */
 const DECODE_BATCH = 64;
 
 /**
  * Writes files into dir: each to a temporary name, then renamed into place (readers never see half a
  * file). Temporary files of these names older than `staleMs` were left by a writer that died (a live
- * one renames within seconds, and holds the finalize lock, which expires after `staleMs`): removed.
+ * one renames within seconds, and holds its report job's lock, which expires after `staleMs`): removed.
  */
 async function writeAtomically(dir: string, files: { name: string; content: string | Uint8Array }[], staleMs: number): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -114,7 +112,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
   const registry = serviceRegistry("metrics");
   const jobs = new Counter({
     name: "hetao_metrics_report_jobs_total",
-    help: "Report jobs by outcome (written, already_completed, locked, invalid_result, rejected).",
+    help: "Report jobs by outcome (written, already_completed, invalid_result, experiment_failed, rejected).",
     labelNames: ["outcome"],
     registers: [registry],
   });
@@ -138,92 +136,71 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
   }
 
   /**
-   * Builds, writes and announces the report. The finalize lock (expiring after LOCK_DURATION_MS, renewed
-   * while held) keeps two workers from doing the same work; it is not needed for correctness, since
-   * the files are the same bytes written atomically and completion is announced once. With `wait`, a
-   * report job waits for a lock someone else holds (if they die, it expires and this one takes over);
-   * without, the sweep leaves it to them. Throws NotReady when the experiment is unknown or some
-   * results are missing.
+   * Builds, writes and announces the report; run only by a report job. BullMQ's job lock is the only
+   * lock: the job id is fixed per experiment, so one worker at a time holds it, and should a lock be
+   * lost (a worker that blocked past LOCK_DURATION_MS) and the job run twice, both write the same bytes
+   * atomically and completion is announced once. Throws NotReady when the experiment is unknown or
+   * some results are missing.
    */
-  async function finalize(id: string, wait = false): Promise<FinalizeOutcome> {
+  async function finalize(id: string): Promise<FinalizeOutcome> {
     const flog = log.child({ experimentId: id });
     const meta = await store.getMeta(id);
     if (!meta) throw new NotReady(`unknown experiment ${id}: no metadata stored`);
     if (meta.state === "completed") return "already-completed";
     if (meta.state === "failed") return "experiment-failed";
-    const ttl = config.lockDurationMs;
-    let token = await store.lockFinalize(id, ttl);
-    if (!token && wait) flog.info("another metrics worker is writing the report; waiting for it, or for its lock to expire");
-    while (!token && wait) {
-      await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
-      const state = (await store.getMeta(id))?.state;
-      if (state === "completed") return "already-completed";
-      if (state === "failed") return "experiment-failed";
-      token = await store.lockFinalize(id, ttl);
-    }
-    if (!token) return "locked";
-    const held = token;
-    const renewal = setInterval(() => {
-      void store.renewFinalize(id, held, ttl).catch((err: unknown) => flog.warn({ err: String(err) }, "could not renew the finalize lock"));
-    }, Math.max(100, Math.floor(ttl / 3)));
-    try {
-      const s = await spec(id);
-      if (!s) throw new Error(`experiment ${id} has metadata but no spec`);
-      const started = performance.now();
-      const plan = planReplications(s);
-      // Loaded from Redis, decoded, validated and merged a batch at a time in plan order (point,
-      // replication), then dropped: nothing holds every result, so memory does not grow with the count.
-      const accumulator = new ReportAccumulator(s);
-      const invalid: { point: number; replication: number; problem: string }[] = [];
-      let missing = 0;
-      for (let i = 0; i < plan.length; i += DECODE_BATCH) {
-        // Yield between batches: a large experiment takes seconds, and the lock renewal (and BullMQ's
-        // own) must keep running meanwhile.
-        if (i > 0) await new Promise((r) => setImmediate(r));
-        const batch = plan.slice(i, i + DECODE_BATCH);
-        const encoded = await store.loadResults(id, batch);
-        for (let k = 0; k < batch.length; k++) {
-          const text = encoded[k];
-          if (text === undefined) missing++;
-          if (text === undefined || missing > 0) continue; // once one is missing, only count
-          const { point, replication } = batch[k]!;
-          try {
-            const result = decodeResult(text, point, replication);
-            if (invalid.length === 0) accumulator.add(result);
-          } catch (err) {
-            if (!(err instanceof ResultDecodeError)) throw err;
-            invalid.push({ point, replication, problem: err.message });
-          }
+    const s = await spec(id);
+    if (!s) throw new Error(`experiment ${id} has metadata but no spec`);
+    const started = performance.now();
+    const plan = planReplications(s);
+    // Loaded from Redis, decoded, validated and merged a batch at a time in plan order (point,
+    // replication), then dropped: nothing holds every result, so memory does not grow with the count.
+    const accumulator = new ReportAccumulator(s);
+    const invalid: { point: number; replication: number; problem: string }[] = [];
+    let missing = 0;
+    for (let i = 0; i < plan.length; i += DECODE_BATCH) {
+      // Yield between batches: a large experiment takes seconds, and BullMQ's lock renewal must keep
+      // running meanwhile.
+      if (i > 0) await new Promise((r) => setImmediate(r));
+      const batch = plan.slice(i, i + DECODE_BATCH);
+      const encoded = await store.loadResults(id, batch);
+      for (let k = 0; k < batch.length; k++) {
+        const text = encoded[k];
+        if (text === undefined) missing++;
+        if (text === undefined || missing > 0) continue; // once one is missing, only count
+        const { point, replication } = batch[k]!;
+        try {
+          const result = decodeResult(text, point, replication);
+          if (invalid.length === 0) accumulator.add(result);
+        } catch (err) {
+          if (!(err instanceof ResultDecodeError)) throw err;
+          invalid.push({ point, replication, problem: err.message });
         }
       }
-      if (missing > 0) throw new NotReady(`experiment ${id} has ${plan.length - missing} of ${plan.length} results; nothing to report yet`);
-      if (invalid.length > 0) {
-        // Remove the bad results (a resubmission then runs those replications again) and fail the
-        // experiment, naming each one.
-        for (const bad of invalid) {
-          flog.error(bad, "a delivered result is invalid; it is removed and the experiment fails");
-          await store.discardResult(id, bad.point, bad.replication);
-          await store.recordFailure(id, replicationJobId(id, bad.point, bad.replication), bad.problem);
-        }
-        return "invalid-result";
-      }
-      const report = accumulator.finish({ scenarioDigest: scenarioDigest(s.scenario), toolVersion: meta.toolVersion });
-      const json = reportJson(report);
-      const dir = join(config.reportsDir, id);
-      // The same bundle the CLI writes (JSON, Markdown, HTML, CSV, Parquet): one function, both transports.
-      const files = renderReportFiles(report);
-      if (files.find((f) => f.name === "report.json")?.content !== json) throw new Error("report bundle disagrees with report.json");
-      await writeAtomically(dir, files, config.lockDurationMs);
-      const first = await store.complete(id, json, dir);
-      reportSeconds.observe((performance.now() - started) / 1000);
-      if (!first) return "already-completed";
-      reports.inc();
-      flog.info({ reportDir: dir, replications: plan.length }, "report written; experiment completed");
-      return "written";
-    } finally {
-      clearInterval(renewal);
-      await store.unlockFinalize(id, held).catch(() => {});
     }
+    if (missing > 0) throw new NotReady(`experiment ${id} has ${plan.length - missing} of ${plan.length} results; nothing to report yet`);
+    if (invalid.length > 0) {
+      // Remove the bad results (a resubmission then runs those replications again) and fail the
+      // experiment, naming each one.
+      for (const bad of invalid) {
+        flog.error(bad, "a delivered result is invalid; it is removed and the experiment fails");
+        await store.discardResult(id, bad.point, bad.replication);
+        await store.recordFailure(id, replicationJobId(id, bad.point, bad.replication), bad.problem);
+      }
+      return "invalid-result";
+    }
+    const report = accumulator.finish({ scenarioDigest: scenarioDigest(s.scenario), toolVersion: meta.toolVersion });
+    const json = reportJson(report);
+    const dir = join(config.reportsDir, id);
+    // The same bundle the CLI writes (JSON, Markdown, HTML, CSV, Parquet): one function, both transports.
+    const files = renderReportFiles(report);
+    if (files.find((f) => f.name === "report.json")?.content !== json) throw new Error("report bundle disagrees with report.json");
+    await writeAtomically(dir, files, config.lockDurationMs);
+    const first = await store.complete(id, json, dir);
+    reportSeconds.observe((performance.now() - started) / 1000);
+    if (!first) return "already-completed";
+    reports.inc();
+    flog.info({ reportDir: dir, replications: plan.length }, "report written; experiment completed");
+    return "written";
   }
 
   async function process(job: Job<ReportJob>): Promise<ReportReturn> {
@@ -233,7 +210,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
       throw new UnrecoverableError(`malformed report job: ${describeZodError(parsed.error)}`);
     }
     try {
-      const outcome = await finalize(parsed.data.experimentId, true);
+      const outcome = await finalize(parsed.data.experimentId);
       jobs.inc({ outcome: outcome.replace("-", "_") });
       return { outcome };
     } catch (err) {
@@ -263,8 +240,18 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
     log[final ? "error" : "warn"]({ jobId: job?.id, err: err.message }, final ? "report job failed for good" : "report job failed; will retry");
   });
 
-  // Finishes experiments whose report job was lost: a simulator died between delivering the last result
-  // and queueing the job (its re-run queues it too), or the finalize lock's holder died.
+  // Queues the report job of experiments whose results are all in but whose job was lost (a simulator
+  // died between delivering the last result and queueing it; its re-run queues it too). It only queues:
+  // the job (one per experiment, a fixed id) builds the report, so BullMQ's lock is the only lock.
+  const reportJobs = reportsQueue(config, "worker");
+  async function requeueLostReport(id: string): Promise<void> {
+    const job = await reportJobs.getJob(reportJobId(id));
+    const state = job === undefined ? "missing" : await job.getState();
+    if (state !== "missing" && state !== "completed" && state !== "failed" && state !== "unknown") return; // queued or running
+    // Read after the job's state: a job that finished the report completed the experiment first.
+    if ((await store.getMeta(id))?.state !== "running") return;
+    await requestReport(reportJobs, id);
+  }
   let sweeping = false;
   async function sweep(): Promise<void> {
     if (sweeping) return;
@@ -272,7 +259,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
     try {
       for (const meta of await store.unfinished()) {
         if (meta.state !== "running" || (await store.resultCount(meta.id)) < meta.total) continue;
-        await finalize(meta.id).catch((err: unknown) => log.warn({ experimentId: meta.id, err: String(err) }, "sweep could not finish the report"));
+        await requeueLostReport(meta.id).catch((err: unknown) => log.warn({ experimentId: meta.id, err: String(err) }, "sweep could not queue the report job"));
       }
     } catch (err) {
       log.warn({ err: String(err) }, "sweep failed");
@@ -303,7 +290,6 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
     worker,
     registry,
     port: http?.port,
-    finalize,
     close() {
       closed ??= (async () => {
         closing = true;
@@ -317,6 +303,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
           log.warn("shutdown timeout: closing without waiting; an unfinished report job will be taken over by another worker");
           await worker.close(true);
         }
+        await reportJobs.close().catch(() => undefined);
         await redis.quit().catch(() => redis.disconnect());
         await http?.close();
       })();
