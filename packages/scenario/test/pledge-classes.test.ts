@@ -1,6 +1,6 @@
 /**
- * Pledges are scenario data naming the classes they cover: renaming a class where it is defined but
- * not in the pledge is an error naming the pledge's class, never a pledge that quietly stops applying;
+ * Pledges are scenario data naming the classes they cover: renaming a class everywhere but in the
+ * pledge is an error naming the pledge's class, never a pledge that quietly stops applying;
  * renaming it everywhere keeps the pledge applying.
  */
 import { describe, expect, it } from "vitest";
@@ -12,15 +12,18 @@ const pledges = scenario.pledges as { id: string; classes?: string[] }[];
 const pledge = pledges.find((p) => (p.classes?.length ?? 0) > 0)!;
 const covered = pledge.classes![0]!;
 
+/** The scenario with the class id replaced wherever it appears (a key or a value). */
+const renameEverywhere = () => JSON.parse(JSON.stringify(scenario).replaceAll(`"${covered}"`, '"renamed-class"')) as typeof scenario;
+
 describe("a pledge's classes", () => {
-  it("renaming a covered class only where it is defined is an error naming the class", () => {
-    const renamed = setPath(scenario, `travellers.classes[id=${covered}].id`, "renamed-class");
-    expect(() => parseScenario(renamed, "renamed.yaml")).toThrow(new RegExp(`unknown traveller class "${covered}"`));
+  it("renaming a covered class everywhere but in the pledge is an error naming the class", () => {
+    // Renamed everywhere but in the pledge.
+    const renamed = setPath(renameEverywhere(), `pledges[${pledges.indexOf(pledge)}].classes`, pledge.classes);
+    expect(() => parseScenario(renamed, "renamed.yaml")).toThrow(new RegExp(`pledges\\[${pledges.indexOf(pledge)}\\]\\.classes.*unknown traveller class "${covered}"`));
   });
 
   it("renaming it everywhere (definition, population, pledge) keeps the pledge applying to it", () => {
-    const renamed = JSON.parse(JSON.stringify(scenario).replaceAll(`"${covered}"`, '"renamed-class"')) as typeof scenario;
-    const resolved = resolveScenario(parseScenario(renamed, "renamed.yaml"));
+    const resolved = resolveScenario(parseScenario(renameEverywhere(), "renamed.yaml"));
     expect(resolved.pledges.find((p) => p.id === pledge.id)!.classes).toContain("renamed-class");
   });
 });
