@@ -131,12 +131,12 @@ describe("fleet crash recovery", () => {
     sub.on("message", (_channel: string, message: string) => events.push(JSON.parse(message) as { type: string; experimentId: string }));
     const spec = await experiment("hetao-weekday", { replications: 16, seed: 12 });
     const { id } = await f.client.submit(spec);
-    // Kill it once it holds the finalize lock, i.e. while it loads, checks and renders the report.
-    const lock = f.client.store.keys.finalizeLock(id);
+    // Kill it once it holds the report job (BullMQ's lock), i.e. while it loads, checks and renders the report.
+    const building = async () => (await f.client.reports.getActive()).some((j) => j.id === reportJobId(id) && j.processedBy?.endsWith(`:${first.pid}`) === true);
     const deadline = Date.now() + 60_000;
-    while ((await f.client.redis.exists(lock)) === 0 && Date.now() < deadline) await sleep(2);
+    while (!(await building()) && Date.now() < deadline) await sleep(2);
     first.kill("SIGKILL");
-    expect(await f.client.redis.exists(lock), "the worker held the finalize lock when it was killed").toBe(1);
+    expect(await building(), "the worker held the report job when it was killed").toBe(true);
     await first.exited;
     expect(await f.client.store.getMeta(id)).toMatchObject({ state: "running" });
     expect(first.logs.filter((l) => l.msg === "report written; experiment completed")).toEqual([]);
@@ -155,7 +155,7 @@ describe("fleet crash recovery", () => {
     utimesSync(dead, hourAgo, hourAgo);
     utimesSync(live, hourAhead, hourAhead);
 
-    // The new worker takes the stalled report job over once the dead one's locks expire.
+    // The new worker takes the stalled report job over once the dead one's job lock expires.
     const second = await startService("metrics", serviceEnv(f));
     await f.client.waitCompleted(id, 90_000);
     await sleep(200); // let the completion event arrive

@@ -30,8 +30,6 @@ export interface Keys {
   errors(id: string): string;
   /** STRING: the report's canonical JSON once complete. */
   report(id: string): string;
-  /** STRING with expiry: held by the metrics worker building the report. */
-  finalizeLock(id: string): string;
   /** Pub/sub channel for progress and completion events (JSON, see ExperimentEventSchema). */
   events: string;
 }
@@ -44,7 +42,6 @@ export function keys(prefix: string): Keys {
     results: (id) => `${prefix}:experiment:${id}:results`,
     errors: (id) => `${prefix}:experiment:${id}:errors`,
     report: (id) => `${prefix}:experiment:${id}:report`,
-    finalizeLock: (id) => `${prefix}:experiment:${id}:finalize-lock`,
     events: `${prefix}:events`,
   };
 }

@@ -2,6 +2,7 @@ import { type ExperimentSpec, experimentId, parseExperimentSpec } from "@hetao/e
 import { canonicalJson } from "@hetao/scenario";
 import type { Redis } from "ioredis";
 import { type Keys, keys, parseReplicationJobId, resultField } from "./keys.js";
+import { type StoreScripts, defineStoreScripts } from "./store-scripts.js";
 import {
   type ExperimentEvent,
   type ExperimentState,
@@ -21,25 +22,7 @@ export interface ExperimentMeta {
   reportDir: string | null;
 }
 
-/**
- * Delivers one replication result into the experiment's results hash (HSETNX: the first delivery
- * wins, a duplicate changes nothing) and, when it was new, publishes the progress event. Returns
- * [added (1|0), results now in, total, state]; [-1, 0, 0, ''] when the experiment is unknown (nothing
- * written). KEYS: meta, results, events. ARGV: field, encoded result (encodeResult), experiment id as
- * a JSON string.
- */
-const DELIVER_LUA = `
-local meta = redis.call('HMGET', KEYS[1], 'total', 'state')
-if not meta[1] then return { -1, 0, 0, '' } end
-local added = redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
-local n = redis.call('HLEN', KEYS[2])
-if added == 1 then
-  redis.call('PUBLISH', KEYS[3], '{"type":"progress","experimentId":' .. ARGV[3] .. ',"done":' .. n .. ',"total":' .. meta[1] .. '}')
-end
-return { added, n, tonumber(meta[1]), meta[2] or 'running' }
-`;
-
-/** What a delivery did: see DELIVER_LUA. */
+/** What a delivery did: see lua/deliver-result.lua. */
 export interface Delivery {
   outcome: "added" | "duplicate" | "unknown-experiment";
   /** Results in the hash after this delivery. */
@@ -50,50 +33,8 @@ export interface Delivery {
   state: ExperimentState | undefined;
 }
 
-/**
- * Marks an experiment completed once: stores the report, sets state and completedAt and publishes the
- * completion event, only if it was not completed already. Returns 1 the first time, 0 after.
- */
-const COMPLETE_LUA = `
-if redis.call('HGET', KEYS[1], 'state') == 'completed' then return 0 end
-redis.call('SET', KEYS[2], ARGV[1])
-redis.call('HSET', KEYS[1], 'state', 'completed', 'completedAt', ARGV[2], 'reportDir', ARGV[3])
-redis.call('PUBLISH', KEYS[3], ARGV[4])
-return 1
-`;
-
-/**
- * Records a replication's permanent failure; the state becomes failed unless the experiment completed
- * meanwhile. Writes nothing for an unknown experiment (-1: a stray job must not create keys), nor when
- * the replication's result is in (-2: the replication succeeded; what failed came after, and the
- * metrics sweep finishes the report). KEYS: meta, errors, events, results. ARGV: job id, reason,
- * event JSON, result field ('' when the job id names no replication).
- */
-const FAIL_LUA = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if ARGV[4] ~= '' and redis.call('HEXISTS', KEYS[4], ARGV[4]) == 1 then return -2 end
-local added = redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-if redis.call('HGET', KEYS[1], 'state') == 'running' then
-  redis.call('HSET', KEYS[1], 'state', 'failed')
-end
-redis.call('PUBLISH', KEYS[3], ARGV[3])
-return added
-`;
-
-/** What recordFailure did: see FAIL_LUA. */
+/** What recordFailure did: see lua/record-failure.lua. */
 export type FailureRecord = "recorded" | "unknown-experiment" | "result-delivered";
-
-/** Extends a lock's expiry only if we still hold it. */
-const RENEW_LUA = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
-`;
-
-/** Releases a lock only if we still hold it. */
-const UNLOCK_LUA = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
 
 function toMeta(id: string, h: Record<string, string>): ExperimentMeta | undefined {
   if (h.state === undefined) return undefined;
@@ -115,12 +56,15 @@ function toMeta(id: string, h: Record<string, string>): ExperimentMeta | undefin
  */
 export class ExperimentStore {
   readonly keys: Keys;
+  /** The same connection, with the store's scripts defined on it (store-scripts.ts). */
+  readonly #scripts: Redis & StoreScripts;
 
   constructor(
     readonly redis: Redis,
     readonly prefix: string,
   ) {
     this.keys = keys(prefix);
+    this.#scripts = defineStoreScripts(redis);
   }
 
   /**
@@ -162,17 +106,14 @@ export class ExperimentStore {
 
   /**
    * Delivers a replication result (the simulator side), encoded by encodeResult: idempotent and atomic,
-   * see DELIVER_LUA. The bytes are stored as they are; whoever reads them decodes and validates them
+   * see lua/deliver-result.lua. The bytes are stored as they are; whoever reads them decodes and validates them
    * (decodeResult).
    */
   async deliverResult(id: string, point: number, replication: number, encoded: Uint8Array): Promise<Delivery> {
     const k = this.keys;
-    // EVALSHA of a script defined once per connection (falls back to EVAL when Redis lost its cache).
-    const redis = this.redis as Redis & { hetaoDeliverResult?: (...args: (string | Buffer)[]) => Promise<[number, number, number, string]> };
-    if (redis.hetaoDeliverResult === undefined) redis.defineCommand("hetaoDeliverResult", { numberOfKeys: 3, lua: DELIVER_LUA });
     // A Buffer view (no copy): ioredis sends Buffers as binary-safe bulk strings.
     const bytes = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
-    const [added, done, total, state] = await redis.hetaoDeliverResult!(k.meta(id), k.results(id), k.events, resultField(point, replication), bytes, JSON.stringify(id));
+    const [added, done, total, state] = await this.#scripts.hetaoDeliverResult(k.meta(id), k.results(id), k.events, resultField(point, replication), bytes, JSON.stringify(id));
     if (added === -1) return { outcome: "unknown-experiment", done, total, state: undefined };
     return { outcome: added === 1 ? "added" : "duplicate", done, total, state: ExperimentStateSchema.catch("running").parse(state) };
   }
@@ -243,15 +184,15 @@ export class ExperimentStore {
   }
 
   /**
-   * Records a replication that failed for good and marks the experiment failed (see FAIL_LUA for
-   * when it does nothing). Callers pass only the experiment's planned jobs: its state is theirs alone.
+   * Records a replication that failed for good and marks the experiment failed (see lua/record-failure.lua
+   * for when it does nothing). Callers pass only the experiment's planned jobs: its state is theirs alone.
    */
   async recordFailure(id: string, jobId: string, reason: string): Promise<FailureRecord> {
     const event: ExperimentEvent = { type: "failed", experimentId: id, jobId, error: reason };
     const coordinates = parseReplicationJobId(jobId);
     const field = coordinates?.experimentId === id ? resultField(coordinates.point, coordinates.replication) : "";
     const k = this.keys;
-    const outcome = await this.redis.eval(FAIL_LUA, 4, k.meta(id), k.errors(id), k.events, k.results(id), jobId, reason, JSON.stringify(event), field);
+    const outcome = await this.#scripts.hetaoRecordFailure(k.meta(id), k.errors(id), k.events, k.results(id), jobId, reason, JSON.stringify(event), field);
     return outcome === -1 ? "unknown-experiment" : outcome === -2 ? "result-delivered" : "recorded";
   }
 
@@ -275,28 +216,12 @@ export class ExperimentStore {
   async complete(id: string, reportJson: string, reportDir: string): Promise<boolean> {
     const event: ExperimentEvent = { type: "completed", experimentId: id, reportDir };
     const k = this.keys;
-    const done = await this.redis.eval(COMPLETE_LUA, 3, k.meta(id), k.report(id), k.events, reportJson, new Date().toISOString(), reportDir, JSON.stringify(event));
+    const done = await this.#scripts.hetaoCompleteExperiment(k.meta(id), k.report(id), k.events, reportJson, new Date().toISOString(), reportDir, JSON.stringify(event));
     return done === 1;
   }
 
   async report(id: string): Promise<string | undefined> {
     return (await this.redis.get(this.keys.report(id))) ?? undefined;
-  }
-
-  /** Takes the finalize lock for `ttlMs`; returns the token, or undefined when someone holds it. */
-  async lockFinalize(id: string, ttlMs: number): Promise<string | undefined> {
-    const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-    const ok = await this.redis.set(this.keys.finalizeLock(id), token, "PX", ttlMs, "NX");
-    return ok === "OK" ? token : undefined;
-  }
-
-  /** Extends the finalize lock to `ttlMs` from now; false when it expired or someone else holds it. */
-  async renewFinalize(id: string, token: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.eval(RENEW_LUA, 1, this.keys.finalizeLock(id), token, String(ttlMs))) === 1;
-  }
-
-  async unlockFinalize(id: string, token: string): Promise<void> {
-    await this.redis.eval(UNLOCK_LUA, 1, this.keys.finalizeLock(id), token);
   }
 
   async publish(event: ExperimentEvent): Promise<void> {
@@ -345,6 +270,6 @@ export class ExperimentStore {
   /** Deletes everything stored for an experiment (not its queued jobs). */
   async forget(id: string): Promise<void> {
     const k = this.keys;
-    await this.redis.multi().del(k.spec(id), k.meta(id), k.results(id), k.errors(id), k.report(id), k.finalizeLock(id)).zrem(k.experiments, id).exec();
+    await this.redis.multi().del(k.spec(id), k.meta(id), k.results(id), k.errors(id), k.report(id)).zrem(k.experiments, id).exec();
   }
 }

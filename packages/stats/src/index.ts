@@ -2,13 +2,7 @@ export { Welford } from "./welford.js";
 export { PairedMoments } from "./paired-moments.js";
 export { LogHistogram } from "./log-histogram.js";
 export type { LogHistogramOptions, LogHistogramState } from "./log-histogram.js";
-export {
-  regularizedIncompleteBeta,
-  studentTCdf,
-  studentTQuantile,
-  normalCdf,
-  normalQuantile,
-} from "./student-t.js";
+export { studentTCdf, studentTQuantile } from "./student-t.js";
 export {
   confidenceInterval,
   pairedDifference,

@@ -1,1 +1,1 @@
-export { startMetrics, type MetricsOptions, type MetricsService, type ReportReturn, type FinalizeOutcome } from "./metrics.js";
+export { startMetrics, type MetricsOptions, type MetricsService, type ReportReturn, type FinalizeOutcome } from "./report-worker.js";

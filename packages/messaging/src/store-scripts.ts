@@ -1,0 +1,45 @@
+/**
+ * The store's Lua scripts: one `.lua` file each under `src/lua/`, defined on a connection with ioredis
+ * `defineCommand` (EVALSHA, falling back to EVAL when Redis lost its script cache), as BullMQ keeps its
+ * own. The files are read relative to the package root, so the built code (dist/) and the sources
+ * (src/) find the same ones and no build step has to copy them.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Redis } from "ioredis";
+
+/** `src/lua/` from `src/store-scripts.ts` and from `dist/store-scripts.js` alike. */
+export const LUA_DIR = fileURLToPath(new URL("../src/lua/", import.meta.url));
+
+/** Each script: its file (under LUA_DIR) and how many of its arguments are keys. */
+export const STORE_SCRIPTS = {
+  hetaoDeliverResult: { file: "deliver-result.lua", numberOfKeys: 3 },
+  hetaoCompleteExperiment: { file: "complete-experiment.lua", numberOfKeys: 3 },
+  hetaoRecordFailure: { file: "record-failure.lua", numberOfKeys: 4 },
+} as const;
+
+type Arg = string | Buffer;
+
+/** The commands a connection has once defineStoreScripts ran (arguments: keys, then ARGV). */
+export interface StoreScripts {
+  hetaoDeliverResult(meta: string, results: string, events: string, field: string, encoded: Buffer, idJson: string): Promise<[number, number, number, string]>;
+  hetaoCompleteExperiment(meta: string, report: string, events: string, reportJson: string, completedAt: string, reportDir: string, eventJson: string): Promise<number>;
+  hetaoRecordFailure(meta: string, errors: string, events: string, results: string, jobId: string, reason: string, eventJson: string, field: string): Promise<number>;
+}
+
+const sources = new Map<string, string>();
+function lua(file: string): string {
+  let text = sources.get(file);
+  if (text === undefined) sources.set(file, (text = readFileSync(join(LUA_DIR, file), "utf8")));
+  return text;
+}
+
+/** Defines the store's scripts on `redis` (once per connection) and returns it typed with them. */
+export function defineStoreScripts(redis: Redis): Redis & StoreScripts {
+  const r = redis as Redis & Partial<Record<keyof StoreScripts, (...args: Arg[]) => Promise<unknown>>>;
+  for (const [name, { file, numberOfKeys }] of Object.entries(STORE_SCRIPTS)) {
+    if (r[name as keyof StoreScripts] === undefined) redis.defineCommand(name, { numberOfKeys, lua: lua(file) });
+  }
+  return redis as Redis & StoreScripts;
+}
