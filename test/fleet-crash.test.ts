@@ -163,7 +163,10 @@ describe("fleet crash recovery", () => {
     expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
     expect(second.logs.filter((l) => l.msg === "report written; experiment completed" && l.experimentId === id)).toHaveLength(1);
     expect(events.filter((e) => e.experimentId === id && e.type === "completed")).toHaveLength(1);
-    expect(await (await f.client.reports.getJob(reportJobId(id)))?.returnvalue).toEqual({ outcome: "written" });
+    // Delivery is at least once: on a loaded machine the new worker's own job lock can lapse mid-build
+    // and BullMQ runs the job once more, which finds the report done. Written once and announced once
+    // (above) is the invariant; the job's last run says either.
+    expect(["written", "already-completed"]).toContain(((await (await f.client.reports.getJob(reportJobId(id)))?.returnvalue) as { outcome: string }).outcome);
     expect(existsSync(dead)).toBe(false);
     expect(readdirSync(dir).filter((name) => name.endsWith(".tmp"))).toEqual([".report.md.4343.00c0ffee.tmp"]);
   });
