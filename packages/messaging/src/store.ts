@@ -24,13 +24,15 @@ export interface ExperimentMeta {
 /**
  * Delivers one replication result into the experiment's results hash (HSETNX: the first delivery
  * wins, a duplicate changes nothing) and, when it was new, publishes the progress event. Returns
- * [added (1|0), results now in, total, state]; [-1, 0, 0, ''] when the experiment is unknown (nothing
- * written). KEYS: meta, results, events. ARGV: field, encoded result (encodeResult), experiment id as
+ * [added (1|0), results now in, total, state]; [-1, 0, 0, ''] when the experiment is unknown and
+ * [-2, results in, total, 'cancelled'] when it was cancelled (nothing written: a late result of a
+ * cancelled experiment is dropped). KEYS: meta, results, events. ARGV: field, encoded result (encodeResult), experiment id as
  * a JSON string.
  */
 const DELIVER_LUA = `
 local meta = redis.call('HMGET', KEYS[1], 'total', 'state')
 if not meta[1] then return { -1, 0, 0, '' } end
+if meta[2] == 'cancelled' then return { -2, redis.call('HLEN', KEYS[2]), tonumber(meta[1]), 'cancelled' } end
 local added = redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
 local n = redis.call('HLEN', KEYS[2])
 if added == 1 then
@@ -41,7 +43,7 @@ return { added, n, tonumber(meta[1]), meta[2] or 'running' }
 
 /** What a delivery did: see DELIVER_LUA. */
 export interface Delivery {
-  outcome: "added" | "duplicate" | "unknown-experiment";
+  outcome: "added" | "duplicate" | "unknown-experiment" | "cancelled";
   /** Results in the hash after this delivery. */
   done: number;
   /** Results the experiment expects. */
@@ -52,10 +54,13 @@ export interface Delivery {
 
 /**
  * Marks an experiment completed once: stores the report, sets state and completedAt and publishes the
- * completion event, only if it was not completed already. Returns 1 the first time, 0 after.
+ * completion event, only if it was not completed already. Returns 1 the first time, 0 after, -1 when
+ * the experiment was cancelled (a cancel that came while the report was built wins: nothing stored).
  */
 const COMPLETE_LUA = `
-if redis.call('HGET', KEYS[1], 'state') == 'completed' then return 0 end
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'completed' then return 0 end
+if state == 'cancelled' then return -1 end
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[1], 'state', 'completed', 'completedAt', ARGV[2], 'reportDir', ARGV[3])
 redis.call('PUBLISH', KEYS[3], ARGV[4])
@@ -78,6 +83,33 @@ if redis.call('HGET', KEYS[1], 'state') == 'running' then
 end
 redis.call('PUBLISH', KEYS[3], ARGV[3])
 return added
+`;
+
+/**
+ * Cancels an experiment unless it completed: state cancelled, cancelledAt, and the cancel event, in one
+ * step, so a report being finished meanwhile either completed first (then this refuses) or finds the
+ * experiment cancelled (COMPLETE_LUA refuses). KEYS: meta, events. ARGV: time (ISO), event JSON.
+ */
+const CANCEL_LUA = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return 'unknown-experiment' end
+if state == 'completed' then return 'completed' end
+if state == 'cancelled' then return 'already-cancelled' end
+redis.call('HSET', KEYS[1], 'state', 'cancelled', 'cancelledAt', ARGV[1])
+redis.call('PUBLISH', KEYS[2], ARGV[2])
+return 'cancelled'
+`;
+
+/** What cancel did: see CANCEL_LUA. */
+export type CancelOutcome = "cancelled" | "already-cancelled" | "completed" | "unknown-experiment";
+
+/** Puts a cancelled experiment back to running (a resubmission); 1 if it was cancelled. KEYS: meta, events. ARGV: event JSON. */
+const RESUME_LUA = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'cancelled' then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'running')
+redis.call('HDEL', KEYS[1], 'cancelledAt')
+redis.call('PUBLISH', KEYS[2], ARGV[1])
+return 1
 `;
 
 /** What recordFailure did: see FAIL_LUA. */
@@ -174,6 +206,7 @@ export class ExperimentStore {
     const bytes = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
     const [added, done, total, state] = await redis.hetaoDeliverResult!(k.meta(id), k.results(id), k.events, resultField(point, replication), bytes, JSON.stringify(id));
     if (added === -1) return { outcome: "unknown-experiment", done, total, state: undefined };
+    if (added === -2) return { outcome: "cancelled", done, total, state: "cancelled" };
     return { outcome: added === 1 ? "added" : "duplicate", done, total, state: ExperimentStateSchema.catch("running").parse(state) };
   }
 
@@ -271,12 +304,28 @@ export class ExperimentStore {
     await this.redis.multi().del(this.keys.errors(id)).hset(this.keys.meta(id), "state", "running").exec();
   }
 
-  /** Stores the report and announces completion, exactly once. True if this call did it. */
-  async complete(id: string, reportJson: string, reportDir: string): Promise<boolean> {
+  /**
+   * Stores the report and announces completion, exactly once: "completed" when this call did it,
+   * "already-completed" after, "cancelled" when the experiment was cancelled (nothing stored).
+   */
+  async complete(id: string, reportJson: string, reportDir: string): Promise<"completed" | "already-completed" | "cancelled"> {
     const event: ExperimentEvent = { type: "completed", experimentId: id, reportDir };
     const k = this.keys;
     const done = await this.redis.eval(COMPLETE_LUA, 3, k.meta(id), k.report(id), k.events, reportJson, new Date().toISOString(), reportDir, JSON.stringify(event));
-    return done === 1;
+    return done === 1 ? "completed" : done === -1 ? "cancelled" : "already-completed";
+  }
+
+  /** Marks the experiment cancelled unless it completed (atomic, idempotent): see CANCEL_LUA. Queued jobs are the caller's (cancelExperiment). */
+  async cancel(id: string): Promise<CancelOutcome> {
+    const event: ExperimentEvent = { type: "cancelled", experimentId: id };
+    const outcome = await this.redis.eval(CANCEL_LUA, 2, this.keys.meta(id), this.keys.events, new Date().toISOString(), JSON.stringify(event));
+    return outcome as CancelOutcome;
+  }
+
+  /** A cancelled experiment runs again (its delivered results are kept); true if it was cancelled. */
+  async resume(id: string): Promise<boolean> {
+    const event: ExperimentEvent = { type: "resumed", experimentId: id };
+    return (await this.redis.eval(RESUME_LUA, 2, this.keys.meta(id), this.keys.events, JSON.stringify(event))) === 1;
   }
 
   async report(id: string): Promise<string | undefined> {

@@ -49,9 +49,10 @@ export interface MetricsService {
  * `already-completed` when it was done before; `locked` (the sweep only) when another metrics worker
  * is writing it; `invalid-result` when delivered results fail ReplicationResultSchema (they are
  * removed and the experiment fails; resubmitting it runs those replications again);
- * `experiment-failed` when the experiment had failed already (nothing to report).
+ * `experiment-failed` when the experiment had failed already (nothing to report);
+ * `experiment-cancelled` when it was cancelled (never reported, even if every result is in).
  */
-export type FinalizeOutcome = "written" | "already-completed" | "locked" | "invalid-result" | "experiment-failed";
+export type FinalizeOutcome = "written" | "already-completed" | "locked" | "invalid-result" | "experiment-failed" | "experiment-cancelled";
 
 export interface ReportReturn {
   outcome: FinalizeOutcome;
@@ -114,7 +115,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
   const registry = serviceRegistry("metrics");
   const jobs = new Counter({
     name: "hetao_metrics_report_jobs_total",
-    help: "Report jobs by outcome (written, already_completed, locked, invalid_result, rejected).",
+    help: "Report jobs by outcome (written, already_completed, locked, invalid_result, experiment_failed, experiment_cancelled, rejected).",
     labelNames: ["outcome"],
     registers: [registry],
   });
@@ -151,6 +152,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
     if (!meta) throw new NotReady(`unknown experiment ${id}: no metadata stored`);
     if (meta.state === "completed") return "already-completed";
     if (meta.state === "failed") return "experiment-failed";
+    if (meta.state === "cancelled") return cancelled(flog);
     const ttl = config.lockDurationMs;
     let token = await store.lockFinalize(id, ttl);
     if (!token && wait) flog.info("another metrics worker is writing the report; waiting for it, or for its lock to expire");
@@ -159,6 +161,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
       const state = (await store.getMeta(id))?.state;
       if (state === "completed") return "already-completed";
       if (state === "failed") return "experiment-failed";
+      if (state === "cancelled") return cancelled(flog);
       token = await store.lockFinalize(id, ttl);
     }
     if (!token) return "locked";
@@ -214,9 +217,15 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
       const files = renderReportFiles(report);
       if (files.find((f) => f.name === "report.json")?.content !== json) throw new Error("report bundle disagrees with report.json");
       await writeAtomically(dir, files, config.lockDurationMs);
-      const first = await store.complete(id, json, dir);
+      const done = await store.complete(id, json, dir);
       reportSeconds.observe((performance.now() - started) / 1000);
-      if (!first) return "already-completed";
+      if (done === "cancelled") {
+        // Cancelled while the report was built: the files just written go, so no report exists for it.
+        await Promise.all(files.map((f) => rm(join(dir, f.name), { force: true })));
+        await rm(dir, { recursive: false }).catch(() => {});
+        return cancelled(flog);
+      }
+      if (done === "already-completed") return "already-completed";
       reports.inc();
       flog.info({ reportDir: dir, replications: plan.length }, "report written; experiment completed");
       return "written";
@@ -224,6 +233,11 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
       clearInterval(renewal);
       await store.unlockFinalize(id, held).catch(() => {});
     }
+  }
+
+  function cancelled(flog: Logger): FinalizeOutcome {
+    flog.info("experiment cancelled; no report is built");
+    return "experiment-cancelled";
   }
 
   async function process(job: Job<ReportJob>): Promise<ReportReturn> {

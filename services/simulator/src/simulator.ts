@@ -49,7 +49,9 @@ export interface SimulateReturn {
   total?: number;
   /** Set when this job found the experiment's results complete and queued its report job. */
   reportJobId?: string;
-  skipped?: "experiment-completed" | "already-delivered";
+  skipped?: "experiment-completed" | "already-delivered" | "experiment-cancelled";
+  /** Set when the experiment was cancelled while this replication ran: its result was dropped. */
+  dropped?: "experiment-cancelled";
 }
 
 const SPEC_CACHE = 32;
@@ -90,7 +92,7 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
   const registry = serviceRegistry("simulator");
   const replications = new Counter({
     name: "hetao_simulator_replications_total",
-    help: "Replication jobs by outcome (completed, duplicate, failed, retried, handed_back, skipped).",
+    help: "Replication jobs by outcome (completed, duplicate, failed, retried, handed_back, skipped, dropped).",
     labelNames: ["outcome"],
     registers: [registry],
   });
@@ -150,6 +152,11 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
     if (job.attemptsStarted > 1 || job.attemptsMade > 0 || job.stalledCounter > 0) {
       const before = await store.replicationState(experimentId, point, replication);
       if (before.state === undefined) throw new NotPlannedJob(`unknown experiment ${experimentId}: no metadata stored`);
+      if (before.state === "cancelled") {
+        jlog.info("experiment cancelled; skipping the replication");
+        replications.inc({ outcome: "skipped" });
+        return { skipped: "experiment-cancelled" };
+      }
       if (before.state === "completed" || before.delivered) {
         // If the crash came between delivering the last result and queueing the report job, queue it now.
         jlog.info({ state: before.state, delivered: before.delivered }, "result already delivered; skipping");
@@ -179,6 +186,12 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
     // One atomic, idempotent step: a re-run after a crash delivers the same bytes and changes nothing.
     const delivery = await store.deliverResult(experimentId, point, replication, result);
     if (delivery.outcome === "unknown-experiment") throw new NotPlannedJob(`experiment ${experimentId} was removed while replication ${replication} of point ${point} ran`);
+    if (delivery.outcome === "cancelled") {
+      // A job taken before the cancel removed the queued ones: it ran, and its result is not kept.
+      jlog.info({ point, replication }, "experiment cancelled while the replication ran; result dropped");
+      replications.inc({ outcome: "dropped" });
+      return { dropped: "experiment-cancelled" };
+    }
     replications.inc({ outcome: delivery.outcome === "added" ? "completed" : "duplicate" });
     jlog.debug({ point, replication, delivered: delivery.outcome, done: delivery.done, total: delivery.total, ms: Math.round(performance.now() - started) }, "replication done");
     const report = delivery.state === "running" && delivery.done >= delivery.total ? await requestReport(experimentId) : undefined;
