@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ENV_VARS, configFromEnv } from "../packages/messaging/dist/index.js";
+import { DEFAULT_PORTS, ENV_VARS, configFromEnv } from "../packages/messaging/dist/index.js";
 import { ROOT } from "./helpers/fleet.js";
 
 /** Variable names in the first column of the markdown table that starts with `| variable |`. */
@@ -22,6 +22,20 @@ describe("operations documentation", () => {
   for (const file of ["README.md", "docs/operations.md"]) {
     it(`${file} lists exactly the variables the services read`, () => {
       expect(documentedVariables(file)).toEqual(ENV_VARS);
+    });
+  }
+
+  for (const file of ["README.md", "docs/operations.md"]) {
+    it(`${file} starts each service on its port, stated explicitly`, () => {
+      // The addresses the docs name (3000 the live page and API, 3001 the dashboard, …) hold whatever HTTP_PORT is exported.
+      const starts = readFileSync(join(ROOT, file), "utf8")
+        .split("\n")
+        .filter((l) => /^node services\/cli\/dist\/main\.js worker --role /.test(l));
+      expect(starts.map((l) => /--role (\w+)/.exec(l)![1]).sort()).toEqual(["dashboard", "metrics", "orchestrator", "simulator"]);
+      for (const line of starts) {
+        const role = /--role (\w+)/.exec(line)![1] as keyof typeof DEFAULT_PORTS;
+        expect(line, line).toMatch(new RegExp(`--port ${DEFAULT_PORTS[role]}\\b`));
+      }
     });
   }
 

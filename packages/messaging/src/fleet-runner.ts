@@ -175,6 +175,9 @@ export class FleetRunner {
       if (status.state === "completed") this.reportDir = status.reportDir ?? undefined;
       // Failed before anything else, even with every result in: the fleet has no report for a failed
       // experiment, so neither does the CLI (a resubmission retries it and recovers it).
+      if (status.state === "cancelled") {
+        throw new FleetError(`experiment ${submission.id} was cancelled (${status.done} of ${status.total} results in); submit it again to resume it`);
+      }
       if (status.state === "failed") {
         const shown = status.errors.slice(0, 3).map((e) => `${e.jobId}: ${e.error}`);
         throw new FleetError(

@@ -32,7 +32,8 @@ export {
   type ReportJob,
   type SimulateJob,
 } from "./schemas.js";
-export { ExperimentStore, type Delivery, type ExperimentMeta, type FailureRecord } from "./store.js";
+export { ExperimentStore, type CancelOutcome, type Delivery, type ExperimentMeta, type FailureRecord } from "./store.js";
+export { cancelExperiment, type CancelContext, type CancelResult } from "./cancel.js";
 export {
   MAX_PRIORITY,
   REPORTS_RETENTION,

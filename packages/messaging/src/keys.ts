@@ -22,7 +22,7 @@ export interface Keys {
   experiments: string;
   /** STRING: the experiment spec, canonical JSON, written once. */
   spec(id: string): string;
-  /** HASH: state, total, submittedAt, completedAt, toolVersion, scenario, reportDir. */
+  /** HASH: state, total, submittedAt, completedAt, cancelledAt, toolVersion, scenario, reportDir. */
   meta(id: string): string;
   /** HASH: "<point>:<replication>" → ReplicationResult as MessagePack (encodeResult), delivered by the simulators (first delivery wins). */
   results(id: string): string;

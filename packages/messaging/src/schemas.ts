@@ -27,7 +27,8 @@ export const ReportJobSchema = z.strictObject({
 });
 export type ReportJob = z.infer<typeof ReportJobSchema>;
 
-export const EXPERIMENT_STATES = ["running", "completed", "failed"] as const;
+/** cancelled: its queued jobs were removed (`hetao-sim cancel`, DELETE /experiments/:id); a resubmission resumes it. */
+export const EXPERIMENT_STATES = ["running", "completed", "failed", "cancelled"] as const;
 export const ExperimentStateSchema = z.enum(EXPERIMENT_STATES);
 export type ExperimentState = z.infer<typeof ExperimentStateSchema>;
 
@@ -37,6 +38,8 @@ export const ExperimentEventSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("progress"), experimentId: ExperimentIdSchema, done: z.number().int().min(0), total: z.number().int().min(0) }),
   z.strictObject({ type: z.literal("completed"), experimentId: ExperimentIdSchema, reportDir: z.string() }),
   z.strictObject({ type: z.literal("failed"), experimentId: ExperimentIdSchema, jobId: z.string(), error: z.string() }),
+  z.strictObject({ type: z.literal("cancelled"), experimentId: ExperimentIdSchema }),
+  z.strictObject({ type: z.literal("resumed"), experimentId: ExperimentIdSchema }),
 ]);
 export type ExperimentEvent = z.infer<typeof ExperimentEventSchema>;
 

@@ -17,6 +17,8 @@ export const STORE_SCRIPTS = {
   hetaoDeliverResult: { file: "deliver-result.lua", numberOfKeys: 3 },
   hetaoCompleteExperiment: { file: "complete-experiment.lua", numberOfKeys: 3 },
   hetaoRecordFailure: { file: "record-failure.lua", numberOfKeys: 4 },
+  hetaoCancelExperiment: { file: "cancel-experiment.lua", numberOfKeys: 2 },
+  hetaoResumeExperiment: { file: "resume-experiment.lua", numberOfKeys: 2 },
 } as const;
 
 type Arg = string | Buffer;
@@ -26,6 +28,8 @@ export interface StoreScripts {
   hetaoDeliverResult(meta: string, results: string, events: string, field: string, encoded: Buffer, idJson: string): Promise<[number, number, number, string]>;
   hetaoCompleteExperiment(meta: string, report: string, events: string, reportJson: string, completedAt: string, reportDir: string, eventJson: string): Promise<number>;
   hetaoRecordFailure(meta: string, errors: string, events: string, results: string, jobId: string, reason: string, eventJson: string, field: string): Promise<number>;
+  hetaoCancelExperiment(meta: string, events: string, cancelledAt: string, eventJson: string): Promise<string>;
+  hetaoResumeExperiment(meta: string, events: string, eventJson: string): Promise<number>;
 }
 
 const sources = new Map<string, string>();

@@ -24,7 +24,7 @@ export interface ExperimentMeta {
 
 /** What a delivery did: see lua/deliver-result.lua. */
 export interface Delivery {
-  outcome: "added" | "duplicate" | "unknown-experiment";
+  outcome: "added" | "duplicate" | "unknown-experiment" | "cancelled";
   /** Results in the hash after this delivery. */
   done: number;
   /** Results the experiment expects. */
@@ -32,6 +32,9 @@ export interface Delivery {
   /** The experiment's state after this delivery (a delivery does not change it). */
   state: ExperimentState | undefined;
 }
+
+/** What cancel did: see lua/cancel-experiment.lua. */
+export type CancelOutcome = "cancelled" | "already-cancelled" | "completed" | "unknown-experiment";
 
 /** What recordFailure did: see lua/record-failure.lua. */
 export type FailureRecord = "recorded" | "unknown-experiment" | "result-delivered";
@@ -115,6 +118,7 @@ export class ExperimentStore {
     const bytes = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
     const [added, done, total, state] = await this.#scripts.hetaoDeliverResult(k.meta(id), k.results(id), k.events, resultField(point, replication), bytes, JSON.stringify(id));
     if (added === -1) return { outcome: "unknown-experiment", done, total, state: undefined };
+    if (added === -2) return { outcome: "cancelled", done, total, state: "cancelled" };
     return { outcome: added === 1 ? "added" : "duplicate", done, total, state: ExperimentStateSchema.catch("running").parse(state) };
   }
 
@@ -212,12 +216,27 @@ export class ExperimentStore {
     await this.redis.multi().del(this.keys.errors(id)).hset(this.keys.meta(id), "state", "running").exec();
   }
 
-  /** Stores the report and announces completion, exactly once. True if this call did it. */
-  async complete(id: string, reportJson: string, reportDir: string): Promise<boolean> {
+  /**
+   * Stores the report and announces completion, exactly once: "completed" when this call did it,
+   * "already-completed" after, "cancelled" when the experiment was cancelled (nothing stored).
+   */
+  async complete(id: string, reportJson: string, reportDir: string): Promise<"completed" | "already-completed" | "cancelled"> {
     const event: ExperimentEvent = { type: "completed", experimentId: id, reportDir };
     const k = this.keys;
     const done = await this.#scripts.hetaoCompleteExperiment(k.meta(id), k.report(id), k.events, reportJson, new Date().toISOString(), reportDir, JSON.stringify(event));
-    return done === 1;
+    return done === 1 ? "completed" : done === -1 ? "cancelled" : "already-completed";
+  }
+
+  /** Marks the experiment cancelled unless it completed (atomic, idempotent): see lua/cancel-experiment.lua. Queued jobs are the caller's (cancelExperiment). */
+  async cancel(id: string): Promise<CancelOutcome> {
+    const event: ExperimentEvent = { type: "cancelled", experimentId: id };
+    return (await this.#scripts.hetaoCancelExperiment(this.keys.meta(id), this.keys.events, new Date().toISOString(), JSON.stringify(event))) as CancelOutcome;
+  }
+
+  /** A cancelled experiment runs again (its delivered results are kept); true if it was cancelled. */
+  async resume(id: string): Promise<boolean> {
+    const event: ExperimentEvent = { type: "resumed", experimentId: id };
+    return (await this.#scripts.hetaoResumeExperiment(this.keys.meta(id), this.keys.events, JSON.stringify(event))) === 1;
   }
 
   async report(id: string): Promise<string | undefined> {

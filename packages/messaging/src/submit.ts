@@ -65,6 +65,9 @@ export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec,
     log?.info({ created }, "experiment already completed; nothing to enqueue");
     return { id, created, total: plan.length, pending: 0, state: "completed" };
   }
+  // A cancelled experiment submitted again resumes: the results delivered before the cancel are kept,
+  // the missing ones are queued below.
+  if (meta?.state === "cancelled" && (await ctx.store.resume(id))) log?.info("cancelled experiment resubmitted; resuming it");
   // Only planned results count: anything else in the results hash (delivered for coordinates outside
   // the plan by a version that ran any job it was given) is dropped before counting.
   const stray = await ctx.store.discardUnplanned(id, new Set(plan.map((p) => resultField(p.point, p.replication))));

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerCancel } from "./commands/cancel.js";
 import { registerCapacity } from "./commands/capacity.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerRoster } from "./commands/roster.js";
@@ -10,7 +11,7 @@ import { registerWorker } from "./commands/worker.js";
 import { TOOL_VERSION } from "./version.js";
 
 /** One registration function per file under ./commands/ (fleet: add worker and status here). */
-export const COMMANDS: readonly ((program: Command) => void)[] = [registerRun, registerValidate, registerSchema, registerWorker, registerStatus, registerPlan, registerCapacity, registerRoster];
+export const COMMANDS: readonly ((program: Command) => void)[] = [registerRun, registerValidate, registerSchema, registerWorker, registerStatus, registerCancel, registerPlan, registerCapacity, registerRoster];
 
 export function createProgram(): Command {
   const program = new Command();

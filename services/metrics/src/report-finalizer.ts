@@ -1,6 +1,7 @@
 /**
  * Finalisation: an experiment's report built from its delivered results, written and announced once.
  */
+import { rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type ExperimentSpec, ReportAccumulator, planReplications, reportJson } from "@hetao/experiment";
 import { type ExperimentStore, type FleetConfig, type Logger, ResultDecodeError, decodeResult, replicationJobId } from "@hetao/messaging";
@@ -13,9 +14,10 @@ import { writeAtomically } from "./atomic-write.js";
  * What a report job found: `written` when this call wrote and announced the report;
  * `already-completed` when it was done before; `invalid-result` when delivered results fail
  * ReplicationResultSchema (they are removed and the experiment fails; resubmitting it runs those
- * replications again); `experiment-failed` when the experiment had failed already (nothing to report).
+ * replications again); `experiment-failed` when the experiment had failed already (nothing to report);
+ * `experiment-cancelled` when it was cancelled (never reported, even if every result is in).
  */
-export type FinalizeOutcome = "written" | "already-completed" | "invalid-result" | "experiment-failed";
+export type FinalizeOutcome = "written" | "already-completed" | "invalid-result" | "experiment-failed" | "experiment-cancelled";
 
 /** The experiment is unknown or not all its results are in. */
 export class NotReady extends Error {
@@ -67,6 +69,7 @@ export function reportFinalizer({ store, config, log, registry }: FinalizerConte
     if (!meta) throw new NotReady(`unknown experiment ${id}: no metadata stored`);
     if (meta.state === "completed") return "already-completed";
     if (meta.state === "failed") return "experiment-failed";
+    if (meta.state === "cancelled") return cancelled(flog);
     const s = await spec(id);
     if (!s) throw new Error(`experiment ${id} has metadata but no spec`);
     const started = performance.now();
@@ -114,12 +117,23 @@ export function reportFinalizer({ store, config, log, registry }: FinalizerConte
     const files = renderReportFiles(report);
     if (files.find((f) => f.name === "report.json")?.content !== json) throw new Error("report bundle disagrees with report.json");
     await writeAtomically(dir, files, config.lockDurationMs);
-    const first = await store.complete(id, json, dir);
+    const done = await store.complete(id, json, dir);
     reportSeconds.observe((performance.now() - started) / 1000);
-    if (!first) return "already-completed";
+    if (done === "cancelled") {
+      // Cancelled while the report was built: the files just written go, so no report exists for it.
+      await Promise.all(files.map((f) => rm(join(dir, f.name), { force: true })));
+      await rmdir(dir).catch(() => {}); // only if empty: a live writer's temporary file stays
+      return cancelled(flog);
+    }
+    if (done === "already-completed") return "already-completed";
     reports.inc();
     flog.info({ reportDir: dir, replications: plan.length }, "report written; experiment completed");
     return "written";
+  }
+
+  function cancelled(flog: Logger): FinalizeOutcome {
+    flog.info("experiment cancelled; no report is built");
+    return "experiment-cancelled";
   }
 
   return finalize;

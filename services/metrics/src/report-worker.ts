@@ -62,7 +62,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
   const registry = serviceRegistry("metrics");
   const jobs = new Counter({
     name: "hetao_metrics_report_jobs_total",
-    help: "Report jobs by outcome (written, already_completed, invalid_result, experiment_failed, rejected).",
+    help: "Report jobs by outcome (written, already_completed, invalid_result, experiment_failed, experiment_cancelled, rejected).",
     labelNames: ["outcome"],
     registers: [registry],
   });

@@ -8,6 +8,7 @@ import {
   type HttpServer,
   type Logger,
   TOOL_VERSION,
+  cancelExperiment,
   createRedis,
   isRedisUnavailable,
   listen,
@@ -20,10 +21,14 @@ import {
   simulateQueue,
   submitExperiment,
 } from "@hetao/messaging";
-import { renderMarkdown } from "@hetao/report";
+import { renderHtml, renderMarkdown } from "@hetao/report";
 import { clip } from "@hetao/scenario";
 import { Counter, Gauge, type Registry } from "prom-client";
+import { LIVE_PAGE_CSP, livePageHtml } from "./live-page.js";
 import { HttpError, bodyFormat, boundedErrorBody, queryOptions, specFromBody } from "./submission.js";
+
+/** HTML reports rendered from the stored report.json, kept for the most recently asked ones (a report never changes once written). */
+const HTML_CACHE = 8;
 
 export interface OrchestratorOptions {
   log?: Logger;
@@ -146,6 +151,12 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
     labelNames: ["created"],
     registers: [registry],
   });
+  const cancelled = new Counter({
+    name: "hetao_experiments_cancelled_total",
+    help: "Cancellations (DELETE /experiments/:id) that found the experiment running or failed; first=false when it was cancelled already.",
+    labelNames: ["first"],
+    registers: [registry],
+  });
   new Gauge({
     name: "hetao_queue_jobs",
     help: "Jobs per queue and state (ops: add simulators when simulate waiting+prioritized grows).",
@@ -168,12 +179,32 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
     },
   });
 
-  function authorized(req: IncomingMessage): boolean {
+  /**
+   * The bearer token; for reads (GET, HEAD) also `?token=`, since a browser cannot send a header when
+   * it opens the live page or a report link. Writes (POST, DELETE) take the header only, so a link
+   * can never submit or cancel.
+   */
+  function authorized(req: IncomingMessage, url: URL): boolean {
     if (!expected) return true;
     const header = req.headers.authorization ?? "";
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) return false;
-    return timingSafeEqual(tokenDigest(m[1]!), expected);
+    const method = req.method ?? "GET";
+    const query = method === "GET" || method === "HEAD" ? url.searchParams.get("token") : null;
+    const given = m?.[1] ?? query;
+    if (given === null || given === undefined) return false;
+    return timingSafeEqual(tokenDigest(given), expected);
+  }
+
+  const htmlReports = new Map<string, string>();
+  function reportHtml(id: string, json: string): string {
+    let html = htmlReports.get(id);
+    if (html === undefined) {
+      // The same renderer as the bundle's report.html (renderReportFiles), from the same JSON: same bytes.
+      html = renderHtml(JSON.parse(json) as Report);
+      htmlReports.set(id, html);
+      while (htmlReports.size > HTML_CACHE) htmlReports.delete(htmlReports.keys().next().value!);
+    }
+    return html;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, route: { name: string }): Promise<void> {
@@ -192,9 +223,32 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
       }
       return sendJson(res, ok ? 200 : 503, { ok, role: "orchestrator", redis: redis.status });
     }
-    if (!authorized(req)) {
+    // Browsers ask for it on every page (the live page, a report): no icon, and no 401 in their console.
+    if (path === "/favicon.ico") {
+      route.name = "/favicon.ico";
+      res.writeHead(204, { "cache-control": "max-age=86400" });
+      res.end();
+      return;
+    }
+    if (!authorized(req, url)) {
       route.name = "unauthorized";
-      throw new HttpError(401, { error: "missing or wrong bearer token (Authorization: Bearer <API_TOKEN>)" });
+      throw new HttpError(401, { error: "missing or wrong bearer token (Authorization: Bearer <API_TOKEN>; reads also take ?token=<API_TOKEN>)" });
+    }
+    if (path === "/") {
+      route.name = "/";
+      if (method !== "GET" && method !== "HEAD") throw new HttpError(405, { error: "method not allowed" });
+      const html = livePageHtml();
+      res.writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "content-length": Buffer.byteLength(html),
+        "cache-control": "no-store",
+        "content-security-policy": LIVE_PAGE_CSP,
+        // The URL may carry ?token=: never send it on to another site.
+        "referrer-policy": "no-referrer",
+        "x-content-type-options": "nosniff",
+      });
+      res.end(method === "HEAD" ? undefined : html);
+      return;
     }
     // Disconnected: answer now rather than after the reconnect attempts (a POST's body is not read).
     if (redis.status !== "ready") throw redisUnavailable();
@@ -224,17 +278,38 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
       }
       throw new HttpError(405, { error: "method not allowed; use POST to submit or GET to list" });
     }
-    const m = /^\/experiments\/([^/]+)(\/report)?$/.exec(path);
+    const m = /^\/experiments\/([^/]+)(\/report|\/report\.html)?$/.exec(path);
     if (m) {
-      route.name = m[2] ? "/experiments/:id/report" : "/experiments/:id";
-      if (method !== "GET" && method !== "HEAD") throw new HttpError(405, { error: "method not allowed" });
+      route.name = m[2] === "/report" ? "/experiments/:id/report" : m[2] ? "/experiments/:id/report.html" : "/experiments/:id";
+      const cancel = method === "DELETE" && !m[2];
+      if (method !== "GET" && method !== "HEAD" && !cancel) throw new HttpError(405, { error: m[2] ? "method not allowed" : "method not allowed; use GET for the status or DELETE to cancel" });
       const id = decodePathSegment(m[1]!);
       if (!ExperimentIdSchema.safeParse(id).success) throw new HttpError(404, { error: `no experiment "${clip(id)}" (ids look like exp-0123456789abcdef)` });
+      if (cancel) {
+        const result = await cancelExperiment({ store, simulate, log }, id);
+        if (result.outcome === "unknown-experiment") throw new HttpError(404, { error: `no experiment ${id}` });
+        if (result.outcome === "completed") {
+          throw new HttpError(409, { error: `experiment ${id} is completed; a completed experiment cannot be cancelled (its report: /experiments/${id}/report)`, state: "completed" });
+        }
+        cancelled.inc({ first: String(result.outcome === "cancelled") });
+        return sendJson(res, 200, { id, state: "cancelled", alreadyCancelled: result.outcome === "already-cancelled", removed: result.removed, active: result.active });
+      }
       const status = await store.status(id);
       if (!status) throw new HttpError(404, { error: `no experiment ${id}` });
       if (!m[2]) return sendJson(res, 200, status);
+      if (m[2] === "/report.html") {
+        if (status.state !== "completed") {
+          throw new HttpError(409, { error: `experiment ${id} is ${status.state}; the report is written when every replication is in`, state: status.state, done: status.done, total: status.total });
+        }
+        const json = await store.report(id);
+        if (json === undefined) throw new HttpError(404, { error: `the report of ${id} is no longer stored` });
+        const html = reportHtml(id, json);
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(html), "referrer-policy": "no-referrer", "x-content-type-options": "nosniff" });
+        res.end(method === "HEAD" ? undefined : html);
+        return;
+      }
       const kind = negotiate(req.headers.accept);
-      if (!kind) throw new HttpError(406, { error: "the report is available as application/json or text/markdown" });
+      if (!kind) throw new HttpError(406, { error: "the report is available as application/json or text/markdown (or as HTML at /experiments/:id/report.html)" });
       if (status.state !== "completed") {
         throw new HttpError(409, { error: `experiment ${id} is ${status.state}; the report is written when every replication is in`, state: status.state, done: status.done, total: status.total });
       }
@@ -253,7 +328,7 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
     route.name = "unknown";
     throw new HttpError(404, {
       error: `no route ${clip(method, 20)} ${clip(path)}`,
-      routes: ["POST /experiments", "GET /experiments", "GET /experiments/:id", "GET /experiments/:id/report", "GET /healthz", "GET /metrics"],
+      routes: ["GET /", "POST /experiments", "GET /experiments", "GET /experiments/:id", "DELETE /experiments/:id", "GET /experiments/:id/report", "GET /experiments/:id/report.html", "GET /healthz", "GET /metrics"],
     });
   }
 

@@ -54,7 +54,9 @@ export interface SimulateReturn {
   total?: number;
   /** Set when this job found the experiment's results complete and queued its report job. */
   reportJobId?: string;
-  skipped?: "experiment-completed" | "already-delivered";
+  skipped?: "experiment-completed" | "already-delivered" | "experiment-cancelled";
+  /** Set when the experiment was cancelled while this replication ran: its result was dropped. */
+  dropped?: "experiment-cancelled";
 }
 
 const SPEC_CACHE = 32;
@@ -103,7 +105,7 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
   const registry = serviceRegistry("simulator");
   const replications = new Counter({
     name: "hetao_simulator_replications_total",
-    help: "Replication jobs by outcome (completed, duplicate, failed, retried, handed_back, skipped).",
+    help: "Replication jobs by outcome (completed, duplicate, failed, retried, handed_back, skipped, dropped).",
     labelNames: ["outcome"],
     registers: [registry],
   });
@@ -170,6 +172,11 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
     if (job.attemptsStarted > 1 || job.attemptsMade > 0 || job.stalledCounter > 0) {
       const before = await store.replicationState(experimentId, point, first);
       if (before.state === undefined) throw new NotPlannedJob(`unknown experiment ${experimentId}: no metadata stored`);
+      if (before.state === "cancelled") {
+        jlog.info("experiment cancelled; skipping the replications");
+        replications.inc({ outcome: "skipped" }, count);
+        return { skipped: "experiment-cancelled" };
+      }
       const pairs = Array.from({ length: count }, (_, i) => ({ point, replication: first + i }));
       const have = count === 1 ? [before.delivered] : await store.haveResults(experimentId, pairs);
       have.forEach((h, i) => h && delivered.add(first + i));
@@ -230,6 +237,12 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
       throw err;
     }
     if (outcomes.some((d) => d.outcome === "unknown-experiment")) throw new NotPlannedJob(`experiment ${experimentId} was removed while replications ${from}-${to} of point ${point} ran`);
+    if (outcomes.some((d) => d.outcome === "cancelled")) {
+      // A job taken before the cancel removed the queued ones: it ran, and its results are not kept.
+      jlog.info({ point, from, to }, "experiment cancelled while the replications ran; results dropped");
+      replications.inc({ outcome: "dropped" }, outcomes.filter((d) => d.outcome === "cancelled").length);
+      return { dropped: "experiment-cancelled" };
+    }
     const added = outcomes.filter((d) => d.outcome === "added").length;
     if (added > 0) replications.inc({ outcome: "completed" }, added);
     if (outcomes.length > added) replications.inc({ outcome: "duplicate" }, outcomes.length - added);

@@ -1,8 +1,11 @@
 -- Marks an experiment completed once: stores the report, sets state and completedAt and publishes the
 -- completion event, only if it was not completed already.
 -- KEYS: meta, report, events. ARGV: report JSON, completedAt, report directory, event JSON.
--- Returns 1 the first time, 0 after.
-if redis.call('HGET', KEYS[1], 'state') == 'completed' then return 0 end
+-- Returns 1 the first time, 0 after, -1 when the experiment was cancelled (a cancel that came while
+-- the report was built wins: nothing stored).
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'completed' then return 0 end
+if state == 'cancelled' then return -1 end
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[1], 'state', 'completed', 'completedAt', ARGV[2], 'reportDir', ARGV[3])
 redis.call('PUBLISH', KEYS[3], ARGV[4])

@@ -1,0 +1,12 @@
+-- Cancels an experiment unless it completed: state cancelled, cancelledAt, and the cancel event, in one
+-- step, so a report being finished meanwhile either completed first (then this refuses) or finds the
+-- experiment cancelled (complete-experiment.lua refuses).
+-- KEYS: meta, events. ARGV: time (ISO), event JSON.
+-- Returns 'cancelled', 'already-cancelled', 'completed' or 'unknown-experiment'.
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return 'unknown-experiment' end
+if state == 'completed' then return 'completed' end
+if state == 'cancelled' then return 'already-cancelled' end
+redis.call('HSET', KEYS[1], 'state', 'cancelled', 'cancelledAt', ARGV[1])
+redis.call('PUBLISH', KEYS[2], ARGV[2])
+return 'cancelled'
