@@ -5,15 +5,20 @@
  * parsed by the real command-line program with every action replaced by a no-op, so an unknown
  * command, option or bad option value fails here, and each file it names under seeds/ exists.
  * Synopses (`hetao-sim plan SCENARIO …`) live in ```text blocks, which are not commands.
+ *
+ * A command block followed by a plain ``` block shows what it prints: those commands really run (once
+ * each; the README and docs/sweeps-and-plans.md share some) and their stdout, normalised, must be the
+ * block. `node scripts/doc-outputs.mjs` regenerates the blocks with the same functions.
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createProgram } from "../services/cli/dist/program.js";
+import { blockCommands, docFiles, fencedBlocks, memoisedRunner, normaliseOutput, outputPairs, shownOutput } from "../scripts/doc-outputs.mjs";
 import { ROOT } from "./helpers/fleet.js";
 
 const CLI = ["node", "services/cli/dist/main.js"];
-const DOCS = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const DOCS = docFiles();
 
 interface DocCommand {
   file: string;
@@ -21,37 +26,11 @@ interface DocCommand {
   text: string;
 }
 
-/** The command lines of every ```sh / ```bash / ```shell block, continuations joined. */
+/** The command lines of every ```sh / ```bash / ```shell block, continuations joined (scripts/doc-outputs.mjs reads the blocks for both). */
 export function shellCommands(file: string): DocCommand[] {
-  const lines = readFileSync(join(ROOT, file), "utf8").split("\n");
-  const out: DocCommand[] = [];
-  let inShell = false;
-  let inFence = false;
-  let pending: DocCommand | undefined;
-  lines.forEach((raw, i) => {
-    const fence = /^```(\w*)/.exec(raw);
-    if (fence !== null) {
-      if (!inFence) {
-        inFence = true;
-        inShell = ["sh", "bash", "shell"].includes(fence[1]!);
-      } else {
-        inFence = false;
-        inShell = false;
-      }
-      return;
-    }
-    if (!inShell) return;
-    const text = raw.trimEnd();
-    if (pending !== undefined) pending.text += ` ${text.trim()}`;
-    else if (text.trim() !== "" && !text.trim().startsWith("#")) pending = { file, line: i + 1, text: text.trim() };
-    else return;
-    if (pending.text.endsWith("\\")) pending.text = pending.text.slice(0, -1).trimEnd();
-    else {
-      out.push(pending);
-      pending = undefined;
-    }
-  });
-  return out;
+  return fencedBlocks(readFileSync(join(ROOT, file), "utf8"))
+    .filter((b) => ["sh", "bash", "shell"].includes(b.lang))
+    .flatMap((b) => blockCommands(b).map((c) => ({ file, line: c.line, text: c.text })));
 }
 
 /** POSIX-ish word splitting: quotes, comments, and the operators ; && || | & > >> 2> < as words of their own. */
@@ -198,6 +177,46 @@ describe("commands in the README and docs/ run as written", () => {
           expect(existsSync(join(ROOT, second ?? "")) || (second ?? "").startsWith("services/") || (second ?? "").startsWith("packages/"), `${second} is a file of the repository`).toBe(true);
         }
       }
+    });
+  }
+});
+
+describe("example outputs in the README and docs/ are what their commands print", () => {
+  const pairs = DOCS.flatMap((f) => outputPairs(f));
+  const run = memoisedRunner();
+
+  it("finds the command + output pairs, and only the roster search is not regenerated", async () => {
+    expect(pairs.filter((p) => p.notRegenerated === undefined).map((p) => `${p.file}: ${p.commands[0]!.split(" ")[2]}`)).toEqual([
+      "README.md: run",
+      "README.md: plan",
+      "docs/sweeps-and-plans.md: run",
+      "docs/sweeps-and-plans.md: plan",
+      "docs/sweeps-and-plans.md: capacity",
+    ]);
+    expect(pairs.filter((p) => p.notRegenerated !== undefined).map((p) => p.commands[0]!.split(" ").slice(2, 4).join(" "))).toEqual(["roster seeds/scenarios/hetao-layout.yaml"]);
+    // The detector finds what it is for (and leaves a command followed by prose alone).
+    const fixture = outputPairs("test/fixtures/doc-outputs.md");
+    expect(fixture.map((p) => [p.line, p.outputLine, p.commands, p.excerpt, p.notRegenerated])).toEqual([
+      [1, 7, ["echo one", "echo two three"], undefined, undefined],
+      [12, 18, ["printf 'a\\nb\\n\\nc\\n'"], { from: "b", to: undefined }, undefined],
+      [22, 28, ["sleep 600"], undefined, "too slow"],
+    ]);
+    // The excerpt is the paragraph from the line the note names; the full output is compared otherwise.
+    expect(shownOutput(fixture[1]!, await run(fixture[1]!.commands))).toBe("b");
+    expect(normaliseOutput(shownOutput(fixture[0]!, await run(fixture[0]!.commands)))).toBe(normaliseOutput(fixture[0]!.output));
+  });
+
+  it("normalises what varies between runs (durations, temporary paths, the version) and nothing else", () => {
+    expect(normaliseOutput("done in 12.5 s; wrote /tmp/hetao-x1/report.json  \nhetao-sim 0.1.0\n\n")).toBe("done in <duration>; wrote <tmp>\nhetao-sim <version>");
+    expect(normaliseOutput("1     uniform  counter=4      4        1:22 ± 0:21         1:39   -1:14    fail")).toBe("1     uniform  counter=4      4        1:22 ± 0:21         1:39   -1:14    fail");
+  });
+
+  for (const p of pairs) {
+    if (p.notRegenerated !== undefined) continue;
+    it(`${p.file}:${p.outputLine}: the output of ${p.commands.join(" && ").slice(0, 80)}`, { timeout: 900_000 }, async () => {
+      const shown = normaliseOutput(shownOutput(p, await run(p.commands)));
+      // Expected: the block in the docs; received: what the command prints now.
+      expect(shown, `${p.file}:${p.outputLine}: the example output drifted from what the command prints; node scripts/doc-outputs.mjs regenerates it`).toBe(normaliseOutput(p.output));
     });
   }
 });
