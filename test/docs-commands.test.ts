@@ -191,6 +191,7 @@ describe("example outputs in the README and docs/ are what their commands print"
       "README.md: plan",
       "docs/sweeps-and-plans.md: run",
       "docs/sweeps-and-plans.md: plan",
+      "docs/sweeps-and-plans.md: plan",
       "docs/sweeps-and-plans.md: capacity",
     ]);
     expect(pairs.filter((p) => p.notRegenerated !== undefined).map((p) => p.commands[0]!.split(" ").slice(2, 4).join(" "))).toEqual(["roster seeds/scenarios/hetao-layout.yaml"]);
