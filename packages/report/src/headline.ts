@@ -125,7 +125,7 @@ export function headlineCards(report: Report, point: PointReport): HeadlineCard[
       (policies.every((p) => (point.policies[p]?.totals.arrived ?? 0) === 0)
         ? `No traveller arrived on any simulated day, so no traveller was cleared under any policy. `
         : bound
-        ? `Throughput per day is bound by demand: every policy clears everyone who arrives (${policies.map((p) => `${p} ${formatGrouped((point.policies[p]?.summary.throughput.mean ?? 0), 0)}`).join(", ")} a day), so capacity shows in the busiest hour and in \`hetao-sim capacity\`. `
+        ? `Throughput per day is bound by demand: every policy clears everyone who arrives (${policies.map((p) => `${p} ${formatGrouped((point.policies[p]?.summary.throughput.mean ?? 0), 0)}`).join(", ")} a day), so capacity shows in the busiest hour and in \`node services/cli/dist/main.js capacity\`. `
         : `Not everyone who arrives is cleared before the hard stop (${policies.map((p) => `${p} ${formatGrouped(point.policies[p]?.summary.throughput.mean ?? 0, 0)} of ${formatGrouped((point.policies[p]?.totals.arrived ?? 0) / Math.max(1, report.experiment.replications), 0)} a day`).join(", ")}): capacity binds. `) +
         `Checkpoint-hours in which the queue grows through the hour (demand above what is open): ${policies.map((p) => `${p} ${boundHours(p)}`).join(", ")}.`,
     ),
