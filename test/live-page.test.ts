@@ -6,9 +6,10 @@
  * report appears, and following it loads the report (the bytes the metrics worker wrote). A missing
  * Chromium fails the test, never skips it.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../packages/report/test/chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ROOT,
@@ -26,8 +27,6 @@ import {
 
 await requireRedis();
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const OUT_DIR = join(ROOT, "test-output");
 const TOKEN = "live-page-token-0123456789abcdef";
 
@@ -40,9 +39,6 @@ describe("the orchestrator's live page", () => {
 
   beforeAll(async () => {
     requireBuilt();
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium, which \`pnpm test\` does through scripts/test-prerequisites.sh) or set CHROMIUM_PATH`);
-    }
     mkdirSync(OUT_DIR, { recursive: true });
     const [orchestrator] = await Promise.all([
       startService("orchestrator", serviceEnv(fleet)),
@@ -51,7 +47,7 @@ describe("the orchestrator's live page", () => {
       startService("metrics", serviceEnv(fleet)),
     ]);
     api = `http://127.0.0.1:${orchestrator.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

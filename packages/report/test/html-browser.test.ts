@@ -8,27 +8,16 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { loadScenarioFile, setPath } from "@hetao/scenario";
 import { type ExperimentSpec, type Report, buildReport, createExperiment, planReplications, runReplication } from "@hetao/experiment";
 import { renderHtml } from "../src/index.js";
+import { launchChromium } from "./chromium.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const OUT_DIR = fileURLToPath(new URL("../../../test-output/", import.meta.url));
 const SCENARIO = fileURLToPath(new URL("../../../seeds/scenarios/hetao-weekday.yaml", import.meta.url));
 const BRIDGE = fileURLToPath(new URL("../../../seeds/scenarios/hetao-bridge-2026.yaml", import.meta.url));
 
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /** Per-point charts (data-chart kinds) and the sweep's. */
 const POINT_CHARTS = ["hourly-clearance", "clearance-cdf", "differences", "groups", "queue-by-checkpoint", "lane-utilisation"];
@@ -264,11 +253,8 @@ function checkCharts(check: PageCheck, expected: readonly string[]): void {
 describe("HTML report in headless Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
-    if (!HAVE_CHROMIUM) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium, which \`pnpm test\` does through scripts/test-prerequisites.sh) or set CHROMIUM_PATH`);
-    }
     mkdirSync(OUT_DIR, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
