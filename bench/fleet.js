@@ -24,7 +24,6 @@ import { buildReport, createExperiment, experimentId, replicationsPerJob, report
 import {
   ExperimentStore,
   FleetRunner,
-  Redis,
   TOOL_VERSION,
   configFromEnv,
   createRedis,
@@ -33,56 +32,12 @@ import {
   submitExperiment,
 } from "../packages/messaging/dist/index.js";
 import { loadScenarioFile } from "../packages/scenario/dist/index.js";
+import { REDIS_URL, cleanup, reachable, startService } from "./services.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SCENARIO = join(ROOT, "seeds/scenarios/hetao-weekday.yaml");
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 export const EFFICIENCY_TARGET = 85; // percent
 export const OVERHEAD_TARGET = 10; // percent
-
-async function reachable() {
-  const c = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
-  c.on("error", () => {});
-  try {
-    await c.connect();
-    await c.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    c.disconnect();
-  }
-}
-
-function startService(role, env) {
-  const main = join(ROOT, `services/${role}/dist/main.js`);
-  const proc = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  proc.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-  const exited = new Promise((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
-  const ready = new Promise((resolve, reject) => {
-    let buf = "";
-    proc.stdout.setEncoding("utf8").on("data", (chunk) => {
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf("\n")) !== -1) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.includes(`"msg":"${role} ready"`)) resolve();
-      }
-    });
-    void exited.then(({ code }) => reject(new Error(`${role} exited with ${code} before it was ready: ${stderr}`)));
-    setTimeout(() => reject(new Error(`${role} was not ready within 60 s: ${stderr}`)), 60_000).unref();
-  });
-  return {
-    ready,
-    pid: proc.pid,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
 
 /**
  * Runs `processes` plain Node processes at once, each doing `n` hetao-weekday replications in a loop
@@ -123,16 +78,6 @@ async function redisCpuSeconds(client) {
   return Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]);
 }
 
-async function cleanup(prefix) {
-  const c = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  let cursor = "0";
-  do {
-    const [next, keys] = await c.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await c.del(...keys);
-  } while (cursor !== "0");
-  c.disconnect();
-}
 
 export async function runFleetBench({ quick = false, log = (s) => process.stderr.write(`${s}\n`) } = {}) {
   if (!(await reachable())) return [{ figure: "fleet benchmarks", value: "skipped", unit: `Redis not reachable at ${REDIS_URL}` }];

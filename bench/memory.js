@@ -16,11 +16,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Redis } from "../packages/messaging/dist/index.js";
+import { REDIS_URL, cleanup, reachable, startService } from "./services.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SCENARIO = join(ROOT, "seeds/scenarios/two-counters.yaml");
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 export const RATIO_TARGET = 1.5;
 
 function runCase(transport, n, env) {
@@ -30,57 +29,6 @@ function runCase(transport, n, env) {
     proc.stdout.setEncoding("utf8").on("data", (d) => (out += d));
     proc.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop())) : reject(new Error(`memory case ${transport} ${n} exited with ${code}`))));
   });
-}
-
-/** A service process (services/<role>/dist/main.js) with the max-RSS probe; stop() resolves with its peak in KiB. */
-function startService(role, env) {
-  const proc = spawn(process.execPath, ["--import", join(ROOT, "bench/max-rss-probe.js"), join(ROOT, `services/${role}/dist/main.js`)], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  proc.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-  const exited = new Promise((resolve) => proc.once("exit", () => resolve(Number(/MAX_RSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN))));
-  const ready = new Promise((resolve, reject) => {
-    let buf = "";
-    proc.stdout.setEncoding("utf8").on("data", (chunk) => {
-      buf += chunk;
-      if (buf.includes(`"msg":"${role} ready"`)) resolve();
-    });
-    void exited.then(() => reject(new Error(`${role} exited before it was ready: ${stderr}`)));
-  });
-  return {
-    ready,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
-      return exited;
-    },
-  };
-}
-
-async function reachable() {
-  const c = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
-  c.on("error", () => {});
-  try {
-    await c.connect();
-    await c.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    c.disconnect();
-  }
-}
-
-async function cleanup(prefix) {
-  const c = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  let cursor = "0";
-  do {
-    const [next, keys] = await c.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await c.del(...keys);
-  } while (cursor !== "0");
-  c.disconnect();
 }
 
 const MiB = (kb) => kb / 1024;
@@ -114,8 +62,8 @@ export async function runMemoryBench({ quick = false, log = (s) => process.stder
     const prefix = `{bench-mem-${process.pid}-${n}}`;
     const reportsDir = mkdtempSync(join(tmpdir(), "hetao-bench-mem-"));
     const env = { REDIS_URL, QUEUE_PREFIX: prefix, REPORTS_DIR: reportsDir, HTTP_PORT: "0", LOG_LEVEL: "info", MAX_REPLICATIONS: "100000" };
-    const metrics = startService("metrics", env);
-    const sim = startService("simulator", { ...env, SIMULATOR_CONCURRENCY: "2" });
+    const metrics = startService("metrics", env, { probeRss: true });
+    const sim = startService("simulator", { ...env, SIMULATOR_CONCURRENCY: "2" }, { probeRss: true });
     try {
       await Promise.all([metrics.ready, sim.ready]);
       log(`memory: ${n} replications on the fleet (1 simulator × 2 threads, 1 metrics worker) …`);

@@ -47,6 +47,9 @@ export function isConnectionError(err: unknown): boolean {
   );
 }
 
+/** Results fetched from Redis per round trip (each is decoded, merged and dropped before the next batch). */
+const FETCH_BATCH = 64;
+
 /**
  * Runs an experiment on the BullMQ fleet: submits it through the orchestrator path
  * (submitExperiment), follows progress over pub/sub (with polling as a fallback), fetches results
@@ -133,29 +136,34 @@ export class FleetRunner {
     // Streaming (onResult): only which results are in is kept.
     const handed = onResult === undefined ? undefined : new Uint8Array(plan.length);
     let missing = plan.map((_, i) => i);
+    // Fetched in plan order, a batch at a time, up to the first result not in yet: later ones wait in
+    // Redis rather than here. Workers finish blocks out of order (one thread's block ahead of another's),
+    // and the accumulator merges each point in replication order, so anything fetched past a gap would
+    // only wait in its buffer: fetching up to the gap keeps memory flat whatever the block size.
     const fetchMerged = async () => {
-      if (missing.length === 0) return;
-      const texts = await store.loadResults(submission.id, missing.map((i) => plan[i]!));
-      const still: number[] = [];
-      texts.forEach((text, k) => {
-        const i = missing[k]!;
-        if (text === undefined) {
-          still.push(i);
-          return;
+      while (missing.length > 0) {
+        const batch = missing.slice(0, FETCH_BATCH);
+        const texts = await store.loadResults(submission.id, batch.map((i) => plan[i]!));
+        let k = 0;
+        for (; k < texts.length; k++) {
+          const text = texts[k];
+          if (text === undefined) break;
+          const i = batch[k]!;
+          // Decoded and validated where it is consumed, as the metrics worker does for its copy of the report.
+          const { point, replication } = plan[i]!;
+          try {
+            const result = decodeResult(text, point, replication);
+            if (onResult !== undefined) {
+              onResult(result);
+              handed![i] = 1;
+            } else collected[i] = result;
+          } catch (err) {
+            throw err instanceof ResultDecodeError ? new FleetError(err.message) : err;
+          }
         }
-        // Decoded and validated where it is consumed, as the metrics worker does for its copy of the report.
-        const { point, replication } = plan[i]!;
-        try {
-          const result = decodeResult(text, point, replication);
-          if (onResult !== undefined) {
-            onResult(result);
-            handed![i] = 1;
-          } else collected[i] = result;
-        } catch (err) {
-          throw err instanceof ResultDecodeError ? new FleetError(err.message) : err;
-        }
-      });
-      missing = still;
+        missing = missing.slice(k);
+        if (k < batch.length) return; // a gap: the rest waits in Redis until it is filled
+      }
     };
     let lastDone = -1;
     let lastFetch = 0;
