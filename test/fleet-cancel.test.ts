@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runReplication } from "../packages/experiment/dist/index.js";
-import { encodeResult, requestReport } from "../packages/messaging/dist/index.js";
+import { TOOL_VERSION, encodeResult, requestReport, submitExperiment } from "../packages/messaging/dist/index.js";
 import {
   FleetClient,
   MAINS,
@@ -154,6 +154,42 @@ describe("cancelling an experiment", () => {
       expect(stderr).toContain(`experiment ${id} was cancelled (0 of 30 results in); submit it again to resume it`);
     } finally {
       if (run.exitCode === null) run.kill("SIGKILL");
+    }
+  });
+
+  it("a cancel finds an experiment's jobs in blocks, as its submission laid them out", async () => {
+    const spec = await experiment("mmc-textbook", { replications: 30, seed: 6 });
+    const { id } = await submitExperiment({ store: client.store, simulate: client.simulate, replicationsPerJob: 10 }, spec, TOOL_VERSION);
+    expect(await queuedJobs(id)).toBe(3);
+    expect((await (await del(id)).json()) as object).toMatchObject({ removed: 3, active: 0 });
+    expect(await queuedJobs(id)).toBe(0);
+  });
+
+  it("a cancel that comes while the experiment is being submitted wins: nothing stays queued", async () => {
+    // Two windows: between creating the experiment and reading its state back, and between reading the
+    // state and adding the jobs. The store is wrapped so that the cancel lands exactly there.
+    for (const window of ["create", "getMeta"] as const) {
+      const spec = await experiment("mmc-textbook", { replications: 20, seed: window === "create" ? 7 : 8 });
+      let cancelledOnce = false;
+      const store = new Proxy(client.store, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver);
+          if (prop !== window || typeof value !== "function") return typeof value === "function" ? value.bind(target) : value;
+          return async (...args: unknown[]) => {
+            const out = await value.apply(target, args);
+            if (!cancelledOnce) {
+              cancelledOnce = true;
+              const id = window === "create" ? (out as { id: string }).id : (args[0] as string);
+              expect((await del(id)).status).toBe(200);
+            }
+            return out;
+          };
+        },
+      });
+      const outcome = await submitExperiment({ store, simulate: client.simulate, replicationsPerJob: 5 }, spec, TOOL_VERSION);
+      expect(outcome, window).toMatchObject({ state: "cancelled", created: true });
+      expect(await queuedJobs(outcome.id), window).toBe(0);
+      expect((await client.store.status(outcome.id))?.state, window).toBe("cancelled");
     }
   });
 

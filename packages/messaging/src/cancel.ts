@@ -1,5 +1,5 @@
 import { planReplications } from "@hetao/experiment";
-import { replicationJobId } from "./keys.js";
+import { jobLayout, readReplicationsPerJob } from "./job-layout.js";
 import type { Logger } from "./logger.js";
 import type { SimulateQueue } from "./queues.js";
 import type { CancelOutcome, ExperimentStore } from "./store.js";
@@ -38,7 +38,9 @@ export async function cancelExperiment(ctx: CancelContext, id: string): Promise<
   let removed = 0;
   let active = 0;
   if (spec !== undefined) {
-    const ids = planReplications(spec).map((p) => replicationJobId(id, p.point, p.replication));
+    // The very jobs its submission laid out (blocks of the stored replications per job).
+    const perJob = (await readReplicationsPerJob(ctx.store, id)) ?? 1;
+    const ids = jobLayout(id, planReplications(spec), perJob).map((j) => j.jobId);
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       // Sent together, so one chunk costs about one round trip.

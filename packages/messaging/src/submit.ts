@@ -1,5 +1,7 @@
 import { type ExperimentSpec, isPlanned, planReplications } from "@hetao/experiment";
-import { parseReplicationJobId, resultField, simulateJobId } from "./keys.js";
+import { cancelExperiment } from "./cancel.js";
+import { jobLayout, storeReplicationsPerJob } from "./job-layout.js";
+import { parseReplicationJobId, resultField } from "./keys.js";
 import type { Logger } from "./logger.js";
 import { MAX_PRIORITY, type ReportsQueue, type SimulateQueue } from "./queues.js";
 import { requestReport } from "./report-request.js";
@@ -23,9 +25,6 @@ export interface SubmitContext {
   replicationsPerJob?: number;
 }
 
-/** The meta field that holds an experiment's replications per job. */
-const PER_JOB_FIELD = "replicationsPerJob";
-
 export interface SubmitResult {
   id: string;
   /** False when the same experiment (same spec, same id) was submitted before. */
@@ -34,7 +33,8 @@ export interface SubmitResult {
   total: number;
   /** Replications without a merged result when submitted (jobs added unless already queued). */
   pending: number;
-  state: "running" | "completed" | "failed";
+  /** cancelled: a cancel came while this call was creating the experiment; nothing was queued. */
+  state: "running" | "completed" | "failed" | "cancelled";
 }
 
 /**
@@ -65,9 +65,17 @@ export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec,
     log?.info({ created }, "experiment already completed; nothing to enqueue");
     return { id, created, total: plan.length, pending: 0, state: "completed" };
   }
-  // A cancelled experiment submitted again resumes: the results delivered before the cancel are kept,
-  // the missing ones are queued below.
-  if (meta?.state === "cancelled" && (await ctx.store.resume(id))) log?.info("cancelled experiment resubmitted; resuming it");
+  if (meta?.state === "cancelled") {
+    // Created by this very call and cancelled already: the cancel came while it was being submitted
+    // (a user cancelling what they see appear), so the cancel wins and nothing is queued.
+    if (created) {
+      log?.info("experiment cancelled while it was being submitted; nothing enqueued");
+      return { id, created, total: plan.length, pending: plan.length, state: "cancelled" };
+    }
+    // A cancelled experiment submitted again resumes: the results delivered before the cancel are
+    // kept, the missing ones are queued below.
+    if (await ctx.store.resume(id)) log?.info("cancelled experiment resubmitted; resuming it");
+  }
   // Only planned results count: anything else in the results hash (delivered for coordinates outside
   // the plan by a version that ran any job it was given) is dropped before counting.
   const stray = await ctx.store.discardUnplanned(id, new Set(plan.map((p) => resultField(p.point, p.replication))));
@@ -90,23 +98,19 @@ export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec,
     }
     await ctx.store.clearFailures(id);
   }
-  const perJob = await storedReplicationsPerJob(ctx, id);
+  const perJob = await storeReplicationsPerJob(ctx.store, id, ctx.replicationsPerJob ?? 1);
   const have = await ctx.store.haveResults(id, plan);
   const base = await fairPriorityBase(ctx.simulate);
   const jobs = [];
   let block = 0;
-  // The plan lists each point's replications 0 … R−1 in turn: cut each point's run into blocks.
-  for (let i = 0; i < plan.length; block++) {
-    const { point, replication } = plan[i]!;
-    let count = 1;
-    while (count < perJob && i + count < plan.length && plan[i + count]!.point === point) count++;
-    const missing = have.slice(i, i + count).some((h) => !h);
-    i += count;
-    if (!missing) continue;
+  for (const job of jobLayout(id, plan, perJob)) {
+    const { jobId, point, replication, count, index } = job;
+    block++;
+    if (!have.slice(index, index + count).some((h) => !h)) continue;
     jobs.push({
       name: "simulate",
       data: count === 1 ? { experimentId: id, point, replication } : { experimentId: id, point, replication, count },
-      opts: { jobId: simulateJobId(id, point, replication, count), priority: Math.min(MAX_PRIORITY, base + block + 1) },
+      opts: { jobId, priority: Math.min(MAX_PRIORITY, base + block) },
     });
   }
   if (meta?.state === "failed") {
@@ -126,25 +130,15 @@ export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec,
     jobs.splice(0, jobs.length, ...kept);
   }
   for (let i = 0; i < jobs.length; i += 500) await ctx.simulate.addBulk(jobs.slice(i, i + 500));
+  // A cancel that came after the state was read above removed nothing of what was just added: remove it now.
+  if ((await ctx.store.getMeta(id))?.state === "cancelled") {
+    const { removed } = await cancelExperiment({ store: ctx.store, simulate: ctx.simulate, ...(log ? { log } : {}) }, id);
+    log?.info({ removed }, "experiment cancelled while it was being submitted; its queued jobs removed");
+    return { id, created, total: plan.length, pending: have.filter((h) => !h).length, state: "cancelled" };
+  }
   const pending = have.filter((h) => !h).length;
   if (pending === 0 && ctx.reports) await requestReport(ctx.reports, id);
   if (created) await ctx.store.publish({ type: "submitted", experimentId: id, total: plan.length });
   log?.info({ created, total: plan.length, pending, jobs: jobs.length, replicationsPerJob: perJob, priorityBase: base }, created ? "experiment submitted" : "experiment resubmitted");
   return { id, created, total: plan.length, pending, state: "running" };
-}
-
-/** The experiment's replications per job: the stored value, else ctx.replicationsPerJob (default 1), stored now. */
-async function storedReplicationsPerJob(ctx: SubmitContext, id: string): Promise<number> {
-  const key = ctx.store.keys.meta(id);
-  const read = async (): Promise<number | undefined> => {
-    const v = Number(await ctx.store.redis.hget(key, PER_JOB_FIELD));
-    return Number.isInteger(v) && v >= 1 ? v : undefined;
-  };
-  const stored = await read();
-  if (stored !== undefined) return stored;
-  const wanted = ctx.replicationsPerJob ?? 1;
-  if (!Number.isInteger(wanted) || wanted < 1) throw new RangeError(`replicationsPerJob must be a positive integer, got ${wanted}`);
-  // First writer wins: two submissions at once lay out the same jobs.
-  await ctx.store.redis.hsetnx(key, PER_JOB_FIELD, String(wanted));
-  return (await read()) ?? 1;
 }
