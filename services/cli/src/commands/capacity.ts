@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import type { CapacityCandidate, CapacityPolicy, CapacityResult, CapacityTarget } from "@hetao/experiment";
 import { CliError } from "../errors.js";
+import { candidateRunner, loadScenarioForCli, searchOrCliError, stderrLog } from "./scenario-commands.js";
 import { collectOption, integerOption } from "../options.js";
 
 export interface CapacityCommandOptions {
@@ -128,29 +129,15 @@ export async function renderCapacityTable(result: CapacityResult): Promise<strin
 
 /** `hetao-sim capacity`: search → capacity.json → table. */
 export async function capacityCommand(scenarioPath: string, options: CapacityCommandOptions): Promise<CapacityOutcome> {
-  const log = (line: string) => {
-    if (!options.quiet) process.stderr.write(`${line}\n`);
-  };
-  const [{ ExperimentError, searchCapacity, stableJson }, { ScenarioError, formatScenarioError, loadScenarioFile }] = await Promise.all([
-    import("@hetao/experiment"),
-    import("@hetao/scenario"),
-  ]);
-  const { selectRunner } = await import("./run-command.js");
+  const log = stderrLog(options.quiet);
+  const { searchCapacity, stableJson } = await import("@hetao/experiment");
   const { replaceFolderAtomically } = await import("../output.js");
   const { TOOL_VERSION } = await import("../version.js");
 
-  let loaded;
-  try {
-    loaded = await loadScenarioFile(scenarioPath);
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new CliError(formatScenarioError(err));
-    throw err;
-  }
+  const loaded = await loadScenarioForCli(scenarioPath);
   const { scenario, digest } = loaded;
-  const runnerOptions = options.threads !== undefined ? { threads: options.threads } : {};
-  let capacity: CapacityResult;
-  try {
-    capacity = await searchCapacity(
+  const capacity: CapacityResult = await searchOrCliError(() =>
+    searchCapacity(
       scenario,
       {
         ...(options.target !== undefined ? { targets: options.target } : {}),
@@ -167,20 +154,10 @@ export async function capacityCommand(scenarioPath: string, options: CapacityCom
               .join("; ")}`,
           ),
       },
-      async (spec) => {
-        const runner = selectRunner(runnerOptions);
-        try {
-          return await runner.run(spec, () => {});
-        } finally {
-          await runner.close?.();
-        }
-      },
+      candidateRunner(options.threads),
       { scenarioDigest: digest, toolVersion: TOOL_VERSION },
-    );
-  } catch (err) {
-    if (err instanceof ExperimentError) throw new CliError(err.message.replace(/\s*\n\s*/g, "; "));
-    throw err;
-  }
+    ),
+  );
 
   const capacityJsonText = `${stableJson(capacity)}\n`;
   const outDir = options.out ?? join("reports", `${scenario.name}-capacity`);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import type { PlanCandidate, PlanResult } from "@hetao/experiment";
 import { CliError } from "../errors.js";
+import { candidateRunner, loadScenarioForCli, searchOrCliError, stderrLog } from "./scenario-commands.js";
 import { integerOption, listOption } from "../options.js";
 
 export interface PlanCommandOptions {
@@ -80,30 +81,15 @@ export async function renderPlanTable(plan: PlanResult): Promise<string> {
 
 /** `hetao-sim plan`: search → plan.json + the recommended configuration's report files → table. */
 export async function planCommand(scenarioPath: string, options: PlanCommandOptions): Promise<PlanOutcome> {
-  const log = (line: string) => {
-    if (!options.quiet) process.stderr.write(`${line}\n`);
-  };
-  const [{ ExperimentError, planCapacity, stableJson }, { renderReportFiles }, { ScenarioError, formatScenarioError, loadScenarioFile }] = await Promise.all([
-    import("@hetao/experiment"),
-    import("@hetao/report"),
-    import("@hetao/scenario"),
-  ]);
-  const { selectRunner } = await import("./run-command.js");
+  const log = stderrLog(options.quiet);
+  const [{ planCapacity, stableJson }, { renderReportFiles }] = await Promise.all([import("@hetao/experiment"), import("@hetao/report")]);
   const { replaceFolderAtomically } = await import("../output.js");
   const { TOOL_VERSION } = await import("../version.js");
 
-  let loaded;
-  try {
-    loaded = await loadScenarioFile(scenarioPath);
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new CliError(formatScenarioError(err));
-    throw err;
-  }
+  const loaded = await loadScenarioForCli(scenarioPath);
   const { scenario, digest } = loaded;
-  const runnerOptions = options.threads !== undefined ? { threads: options.threads } : {};
-  let plan: PlanResult;
-  try {
-    plan = await planCapacity(
+  const plan: PlanResult = await searchOrCliError(() =>
+    planCapacity(
       scenario,
       {
         policy: options.policy,
@@ -118,20 +104,10 @@ export async function planCommand(scenarioPath: string, options: PlanCommandOpti
             `candidate ${c.step} (${c.phase}): ${serversText(c)} → estimate ${c.check.estimate ?? "n/a"}, bound ${c.check.bound ?? "n/a"}: ${c.check.pass ? "pass" : "fail"}`,
           ),
       },
-      async (spec) => {
-        const runner = selectRunner(runnerOptions);
-        try {
-          return await runner.run(spec, () => {});
-        } finally {
-          await runner.close?.();
-        }
-      },
+      candidateRunner(options.threads),
       { scenarioDigest: digest, toolVersion: TOOL_VERSION },
-    );
-  } catch (err) {
-    if (err instanceof ExperimentError) throw new CliError(err.message);
-    throw err;
-  }
+    ),
+  );
 
   const { report, ...rest } = plan;
   const planJsonText = `${stableJson({ ...rest, reportFile: "report.json" })}\n`;

@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import type { RosterPolicy, RosterResult } from "@hetao/experiment";
 import { CliError } from "../errors.js";
+import { candidateRunner, loadScenarioForCli, searchOrCliError, stderrLog } from "./scenario-commands.js";
 import { collectOption, integerOption } from "../options.js";
 
 export interface RosterCommandOptions {
@@ -177,33 +178,19 @@ export async function renderRoster(result: RosterResult, markdown = false): Prom
 
 /** `hetao-sim roster`: search → roster.json, roster-overlay.yaml, roster.md (with roster.svg, the chart) → table. */
 export async function rosterCommand(scenarioPath: string, options: RosterCommandOptions): Promise<RosterOutcome> {
-  const log = (line: string) => {
-    if (!options.quiet) process.stderr.write(`${line}\n`);
-  };
-  const [{ ExperimentError, searchRoster, stableJson }, { ScenarioError, formatScenarioError, loadScenarioFile }] = await Promise.all([
-    import("@hetao/experiment"),
-    import("@hetao/scenario"),
-  ]);
-  const { selectRunner } = await import("./run-command.js");
+  const log = stderrLog(options.quiet);
+  const { searchRoster, stableJson } = await import("@hetao/experiment");
   const { replaceFolderAtomically } = await import("../output.js");
 
-  let loaded;
-  try {
-    loaded = await loadScenarioFile(scenarioPath);
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new CliError(formatScenarioError(err));
-    throw err;
-  }
+  const loaded = await loadScenarioForCli(scenarioPath);
   const { scenario } = loaded;
   let policies: string[] | undefined = options.policy;
   if (options.all) policies = scenario.policies.map((p) => p.id);
   if (policies === undefined || policies.length === 0) {
     throw new CliError(`roster needs --policy <id> or --all (the scenario's policies: ${scenario.policies.map((p) => p.id).join(", ")})`);
   }
-  const runnerOptions = options.threads !== undefined ? { threads: options.threads } : {};
-  let roster: RosterResult;
-  try {
-    roster = await searchRoster(
+  const roster: RosterResult = await searchOrCliError(() =>
+    searchRoster(
       scenario,
       {
         policies,
@@ -223,19 +210,9 @@ export async function rosterCommand(scenarioPath: string, options: RosterCommand
             }`,
           ),
       },
-      async (spec) => {
-        const runner = selectRunner(runnerOptions);
-        try {
-          return await runner.run(spec, () => {});
-        } finally {
-          await runner.close?.();
-        }
-      },
-    );
-  } catch (err) {
-    if (err instanceof ExperimentError) throw new CliError(err.message.replace(/\s*\n\s*/g, "; "));
-    throw err;
-  }
+      candidateRunner(options.threads),
+    ),
+  );
   const outDir = options.out ?? join("reports", `${scenario.name}-roster`);
   const rosterJsonText = `${stableJson(roster)}\n`;
   const overlayPath = options.overlay ?? join(outDir, "roster-overlay.yaml");

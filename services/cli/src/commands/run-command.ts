@@ -13,11 +13,11 @@ import {
   worstCheck,
 } from "@hetao/experiment";
 import { renderReportFiles, renderSummaryTable, reproduceCommand } from "@hetao/report";
-import { ScenarioError, formatScenarioError, loadScenarioFile } from "@hetao/scenario";
 import { type SweepTraceOptions, checkTraceOptions, renderSweepTable, sweepPoints, writeTrace } from "../exports-step.js";
 import { EmbeddedRunner, defaultThreads } from "../embedded-runner.js";
 import { fleetRunnerFor } from "./fleet.js";
 import { CliError } from "../errors.js";
+import { loadScenarioForCli, stderrLog } from "./scenario-commands.js";
 import { replaceFolderAtomically } from "../output.js";
 import { ProgressDisplay, progressMode } from "../progress.js";
 import type { ExperimentRunner } from "../runner.js";
@@ -104,16 +104,8 @@ export interface RunOutcome {
 
 /** `hetao-sim run`: load → experiment → replications on a runner → report files → summary. */
 export async function runCommand(scenarioPath: string, options: RunOptions, runnerFactory = selectRunner): Promise<RunOutcome> {
-  const log = (line: string) => {
-    if (!options.quiet) process.stderr.write(`${line}\n`);
-  };
-  let loaded;
-  try {
-    loaded = await loadScenarioFile(scenarioPath);
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new CliError(formatScenarioError(err));
-    throw err;
-  }
+  const log = stderrLog(options.quiet);
+  const loaded = await loadScenarioForCli(scenarioPath);
   const { scenario, digest } = loaded;
   const createOptions: Parameters<typeof createExperiment>[1] = {};
   if (options.replications !== undefined) createOptions.replications = options.replications;
