@@ -3,7 +3,6 @@
  * through the orchestrator path and prints the same summary and report.json bytes as the embedded run,
  * `hetao-sim status` lists experiments and queue depths.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,8 +13,9 @@ import {
   SCENARIOS,
   type ServiceProcess,
   cleanupPrefix,
-  requireRedis,
+  fleetCli,
   requireBuilt,
+  requireRedis,
   serviceEnv,
   startService,
   stopAll,
@@ -43,15 +43,7 @@ describe("hetao-sim on the fleet", () => {
   const fleet = { prefix, reportsDir: join(dir, "fleet-reports") };
   let simulator: ServiceProcess;
 
-  function cli(args: string[], env: Record<string, string> = {}) {
-    const r = spawnSync(process.execPath, [MAINS.cli, ...args], {
-      cwd: dir,
-      encoding: "utf8",
-      timeout: 120_000,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, QUEUE_PREFIX: prefix, ...env },
-    });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  }
+  const cli = (args: string[], env: Record<string, string> = {}) => fleetCli(dir, prefix, args, env);
 
   beforeAll(async () => {
     requireBuilt();

@@ -4,28 +4,24 @@
  * writes no report for it even with every result in, a completed experiment cannot be cancelled (409),
  * the DELETE needs the token, and a resubmission resumes it.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { runReplication } from "../packages/experiment/dist/index.js";
 import { TOOL_VERSION, encodeResult, requestReport, submitExperiment } from "../packages/messaging/dist/index.js";
 import {
-  FleetClient,
   MAINS,
   REDIS_URL,
   ROOT,
   type ServiceProcess,
-  cleanupPrefix,
   experiment,
-  requireBuilt,
+  fleetCli,
   requireRedis,
   serviceEnv,
   sleep,
   startService,
-  stopAll,
-  tempDir,
-  uniquePrefix,
+  useFleet,
 } from "./helpers/fleet.js";
 
 await requireRedis();
@@ -33,26 +29,18 @@ await requireRedis();
 const TOKEN = "cancel-test-token-0123456789";
 
 describe("cancelling an experiment", () => {
-  const prefix = uniquePrefix("cancel");
-  const dir = tempDir("cancel");
-  const fleet = { prefix, reportsDir: join(dir, "reports") };
-  let client: FleetClient;
+  const fleet = useFleet("cancel");
+  const { prefix, dir, client } = fleet;
+  const cli = (args: string[]) => fleetCli(dir, prefix, args, { REDIS_URL }, 60_000);
   let orchestrator: ServiceProcess;
   let api: string;
 
   beforeAll(async () => {
-    requireBuilt();
-    client = new FleetClient(prefix, fleet.reportsDir);
     // No simulator and no metrics worker yet: every job stays queued until the test starts them.
     orchestrator = await startService("orchestrator", serviceEnv(fleet, { API_TOKEN: TOKEN }));
     api = `http://127.0.0.1:${orchestrator.port}`;
   });
 
-  afterAll(async () => {
-    await stopAll();
-    await client?.close();
-    await cleanupPrefix(prefix);
-  });
 
   /** Queued (waiting, prioritized, delayed) simulate jobs whose payload names this experiment. */
   async function queuedJobs(id: string): Promise<number> {
@@ -60,15 +48,6 @@ describe("cancelling an experiment", () => {
     return jobs.filter((j) => j?.data?.experimentId === id).length;
   }
 
-  function cli(args: string[]) {
-    const r = spawnSync(process.execPath, [MAINS.cli, ...args], {
-      cwd: dir,
-      encoding: "utf8",
-      timeout: 60_000,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, QUEUE_PREFIX: prefix, REDIS_URL },
-    });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  }
 
   /** DELETE /experiments/:id with the token, another token, or (null) none. */
   const del = (id: string, token: string | null = TOKEN) =>

@@ -5,50 +5,33 @@
  * (here through `hetao-sim run --redis`) recovers an experiment marked failed by such jobs, and the CLI
  * and the fleet agree on its state and its report.
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { planReplications, runReplication } from "../packages/experiment/dist/index.js";
 import { TOOL_VERSION, encodeResult, replicationJobId } from "../packages/messaging/dist/index.js";
 import {
-  FleetClient,
-  MAINS,
   REDIS_URL,
   SCENARIOS,
   type ServiceProcess,
-  cleanupPrefix,
   embeddedReportJson,
   experiment,
-  requireBuilt,
+  fleetCli,
   requireRedis,
   serviceEnv,
   startService,
-  stopAll,
-  tempDir,
-  uniquePrefix,
+  useFleet,
 } from "./helpers/fleet.js";
 
 await requireRedis();
 
 describe("an experiment's state is decided only by its planned jobs", () => {
-  const prefix = uniquePrefix("plan");
-  const dir = tempDir("plan");
-  const reportsDir = join(dir, "fleet-reports");
-  const fleet = { prefix, reportsDir };
-  let client: FleetClient;
+  const fleet = useFleet("plan");
+  const { prefix, dir, reportsDir, client } = fleet;
+  const cli = (args: string[]) => fleetCli(dir, prefix, args);
   let simulator: ServiceProcess;
   const mmc = join(SCENARIOS, "mmc-textbook.yaml");
 
-  function cli(args: string[]) {
-    const r = spawnSync(process.execPath, [MAINS.cli, ...args], {
-      cwd: dir,
-      encoding: "utf8",
-      timeout: 120_000,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, QUEUE_PREFIX: prefix },
-    });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  }
 
   async function keysMatching(pattern: string): Promise<string[]> {
     const found: string[] = [];
@@ -62,16 +45,9 @@ describe("an experiment's state is decided only by its planned jobs", () => {
   }
 
   beforeAll(async () => {
-    requireBuilt();
-    client = new FleetClient(prefix, reportsDir);
     [, simulator] = await Promise.all([startService("metrics", serviceEnv(fleet)), startService("simulator", serviceEnv(fleet, { SIMULATOR_CONCURRENCY: "1" }))]);
   });
 
-  afterAll(async () => {
-    await stopAll();
-    await client?.close();
-    await cleanupPrefix(prefix);
-  });
 
   it("out-of-plan and unknown-experiment jobs fail alone; the experiment completes and run --redis agrees", async () => {
     // A completed experiment that a stray job must leave as it is.

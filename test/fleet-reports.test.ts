@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ExperimentEventSchema, TOOL_VERSION, encodeResult, replicationJobId, reportJobId } from "../packages/messaging/dist/index.js";
 import { planReplications, runReplication } from "../packages/experiment/dist/index.js";
 import {
@@ -15,35 +15,24 @@ import {
   embeddedReportJson,
   experiment,
   requireRedis,
-  requireBuilt,
   serviceEnv,
   startService,
-  stopAll,
-  tempDir,
   uniquePrefix,
+  useFleet,
 } from "./helpers/fleet.js";
 
 await requireRedis();
 
 describe("fleet reports", () => {
-  const prefix = uniquePrefix("reports");
-  const reportsDir = tempDir("reports");
-  const fleet = { prefix, reportsDir };
-  let client: FleetClient;
+  const fleet = useFleet("reports");
+  const { prefix, reportsDir, client } = fleet;
   let metrics: ServiceProcess;
   let simulator: ServiceProcess;
 
   beforeAll(async () => {
-    requireBuilt();
-    client = new FleetClient(prefix, reportsDir);
     [metrics, simulator] = await Promise.all([startService("metrics", serviceEnv(fleet)), startService("simulator", serviceEnv(fleet, { SIMULATOR_CONCURRENCY: "2" }))]);
   });
 
-  afterAll(async () => {
-    await stopAll();
-    await client?.close();
-    await cleanupPrefix(prefix);
-  });
 
   it("writes the embedded run's report.json bytes (1 simulator process)", async () => {
     const spec = await experiment("hetao-weekday", { replications: 12, seed: 11 });

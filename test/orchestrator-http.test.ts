@@ -5,40 +5,31 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { renderMarkdown } from "../packages/report/dist/index.js";
 import {
-  FleetClient,
   SCENARIOS,
   type ServiceProcess,
-  cleanupPrefix,
   embeddedReportJson,
   experiment,
   requireRedis,
-  requireBuilt,
   serviceEnv,
   startService,
-  stopAll,
-  tempDir,
-  uniquePrefix,
+  useFleet,
 } from "./helpers/fleet.js";
 
 await requireRedis();
 const TOKEN = "test-token-0123456789abcdef";
 
 describe("orchestrator HTTP API", () => {
-  const prefix = uniquePrefix("http");
-  const reportsDir = tempDir("http");
-  const fleet = { prefix, reportsDir };
-  let client: FleetClient;
+  const fleet = useFleet("http");
+  const { prefix, reportsDir, client } = fleet;
   let orchestrator: ServiceProcess;
   let base: string;
   const auth = { authorization: `Bearer ${TOKEN}` };
   const weekday = readFileSync(join(SCENARIOS, "hetao-layout.yaml"), "utf8");
 
   beforeAll(async () => {
-    requireBuilt();
-    client = new FleetClient(prefix, reportsDir);
     [orchestrator] = await Promise.all([
       startService("orchestrator", serviceEnv(fleet, { API_TOKEN: TOKEN, MAX_BODY_BYTES: "65536", MAX_REPLICATIONS: "40" })),
       startService("metrics", serviceEnv(fleet)),
@@ -47,11 +38,6 @@ describe("orchestrator HTTP API", () => {
     base = `http://127.0.0.1:${orchestrator.port}`;
   });
 
-  afterAll(async () => {
-    await stopAll();
-    await client?.close();
-    await cleanupPrefix(prefix);
-  });
 
   it("binds 127.0.0.1 by default and serves /healthz without a token", async () => {
     const ready = orchestrator.logs.find((l) => l.msg === "orchestrator listening");

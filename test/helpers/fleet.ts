@@ -3,11 +3,12 @@
  * a unique queue prefix per test file, and the embedded reference report computed in-process with the
  * very functions the embedded runner uses.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
 import {
   type ExperimentSpec,
   buildReport,
@@ -283,5 +284,41 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
 export { OwnRedis, freePort } from "./own-redis.js";
+
+/** What a fleet test file works in: its queue prefix, reports folder, a client, and a working folder. */
+export interface FleetFixture extends FleetEnv {
+  /** A working folder of the file's own (the CLI's cwd); reportsDir is inside it. */
+  dir: string;
+  client: FleetClient;
+}
+
+/**
+ * The set-up every fleet test file shares, registered on the enclosing describe: a unique prefix, a
+ * reports folder, a FleetClient, the build checked before the tests, and after them every service the
+ * file started stopped, the client closed and the prefix's keys deleted.
+ */
+export function useFleet(tag: string, extra?: Record<string, string>): FleetFixture {
+  const prefix = uniquePrefix(tag);
+  const dir = tempDir(tag);
+  const reportsDir = join(dir, "reports");
+  const client = new FleetClient(prefix, reportsDir);
+  beforeAll(() => requireBuilt());
+  afterAll(async () => {
+    await stopAll();
+    await client.close();
+    await cleanupPrefix(prefix);
+  });
+  return { prefix, dir, reportsDir, client, ...(extra ? { extra } : {}) };
+}
+
+/** Runs the built CLI to completion in `cwd` against the fleet under `prefix` (only PATH and HOME of this environment pass). */
+export function fleetCli(cwd: string, prefix: string, args: string[], env: Record<string, string> = {}, timeout = 120_000) {
+  const r = spawnSync(process.execPath, [MAINS.cli, ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, QUEUE_PREFIX: prefix, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
