@@ -7,20 +7,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { ReplicationResult } from "../packages/crossing-model/dist/index.js";
 import { runReplication } from "../packages/experiment/dist/index.js";
 import { FleetRunner, configFromEnv, encodeResult } from "../packages/messaging/dist/index.js";
-import { FleetClient, REDIS_URL, cleanupPrefix, experiment, requireRedis, sleep, tempDir, uniquePrefix } from "./helpers/fleet.js";
+import { REDIS_URL, experiment, requireRedis, sleep, useFleet } from "./helpers/fleet.js";
 
 await requireRedis();
 
 describe("FleetRunner fetch order", () => {
-  const prefix = uniquePrefix("order");
-  const client = new FleetClient(prefix, tempDir("order"));
+  const { prefix, client } = useFleet("order");
   const runner = new FleetRunner(configFromEnv("client", { REDIS_URL, QUEUE_PREFIX: prefix }), { pollMs: 50, noWorkerWarnMs: 60_000, replicationsPerJob: 1 });
 
-  afterAll(async () => {
-    await runner.close();
-    await client.close();
-    await cleanupPrefix(prefix);
-  });
+  afterAll(() => runner.close());
 
   it("holds nothing past a gap: results after a missing one stay in Redis until it arrives", async () => {
     const spec = await experiment("mmc-textbook", { replications: 40, seed: 9 });
