@@ -12,7 +12,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createDistribution } from "@hetao/sim-core";
-import { loadScenarioFile, matches, parseScenario, resolveScenario, setPath, type ResolvedPolicy, type ResolvedScenario, type ResolvedStep, type TravellerAttributes } from "@hetao/scenario";
+import { loadScenarioFile, matches, parseScenario, resolveScenario, setPath, type ResolvedPolicy, type ResolvedQueueStep, type ResolvedScenario, type ResolvedStep, type TravellerAttributes } from "@hetao/scenario";
 import { confidenceInterval } from "@hetao/stats";
 import { comboAttributes, replicationPopulation, simulateReplication } from "../src/index.js";
 
@@ -68,7 +68,7 @@ function expectedRoute(s: ResolvedScenario, policy: ResolvedPolicy, routeId: str
 /** Expected crossing time of a traveller under a policy: a reroute replaces the rest of the route, so split the two cases. */
 function expectedCrossing(s: ResolvedScenario, policy: ResolvedPolicy, t: TravellerAttributes): number {
   const route = policy.routes.find((r) => matches(r.when, t))!;
-  const reroute = route.steps.find((st) => st.delay === undefined && st.fallback?.route !== undefined && matches(st.when, t));
+  const reroute = route.steps.find((st): st is ResolvedQueueStep => st.delay === undefined && st.fallback?.route !== undefined && matches(st.when, t));
   if (reroute === undefined) return expectedRoute(s, policy, route.id!, t, new Map());
   // Seamless routes: the reject (probability r) comes after the first step's service; with 1 − r the
   // route continues, with r the traveller follows the fallback route from its start, its reject draw now

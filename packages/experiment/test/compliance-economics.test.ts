@@ -40,11 +40,11 @@ function group(g: GroupSpec): GroupResult {
     arrived: g.arrived,
     cleared: clearance.length,
     censored: 0,
-    crossing: histogram(clearance),
     within15: g.within15 ?? clearance.filter((c) => c <= 900).length,
     within30: g.within30 ?? clearance.filter((c) => c <= 1800).length,
     clearance: histogram(clearance),
-    wait: histogram(g.wait ?? []),
+    crossingSum: 0,
+    waitSum: (g.wait ?? []).reduce((a, b) => a + b, 0),
   };
 }
 
@@ -82,12 +82,15 @@ function day(classes: Record<string, GroupSpec>, clearance: number[] = Object.va
     wait: empty,
     byClass,
     byDirection: {},
+    segments: {},
+    institutions: { arrived: [], censored: [], crossingSum: [] },
     checkpoints: {},
     controls: {},
     pledges: {},
     lanes: {},
     reserves: {},
     officerPools: {},
+    shuttles: [],
     hourly: { arrivals: [], cleared: [], clearance: [] },
   };
 }
