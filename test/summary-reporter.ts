@@ -1,4 +1,4 @@
-import type { Reporter, TestModule } from "vitest/node";
+import type { Reporter, SerializedError, TestModule } from "vitest/node";
 
 /**
  * Prints one plain closing line, "vitest: N passed, N failed, N skipped",
@@ -6,7 +6,7 @@ import type { Reporter, TestModule } from "vitest/node";
  * run sees the counts in a runner-neutral form.
  */
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError> = []): void {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -17,9 +17,12 @@ export default class SummaryReporter implements Reporter {
         else if (s === "failed") failed++;
         else skipped++;
       }
-      // A module that failed to load has no tests but is a failure.
-      if (m.state() === "failed" && [...m.children.allTests()].length === 0) failed++;
+      // A module that failed to load, or whose beforeAll threw (its tests then count as skipped), is a
+      // failure even with no failed test in it.
+      if (m.state() === "failed" && ![...m.children.allTests()].some((t) => t.result().state === "failed")) failed++;
     }
+    // An error thrown outside any test (an unhandled rejection, say) fails the run too.
+    failed += unhandledErrors.length;
     process.stdout.write(`\nvitest: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }

@@ -49,6 +49,12 @@ describe("which institutions gain most", async () => {
     expect(html).toContain(`<th scope="row">${top[0]}</th>`);
   });
 
+  it("is in the HTML contents, and every contents link has its section", () => {
+    const nav = /<nav aria-label="Contents">(.*?)<\/nav>/.exec(html)![1]!;
+    expect(nav).toContain('<a href="#p0-institutions">Which institutions gain most</a>');
+    for (const [, id] of nav.matchAll(/href="#([^"]+)"/g)) expect(html, id).toContain(`id="${id}"`);
+  });
+
   it("states the institutions without trips instead of giving them a row", async () => {
     const skewed = await report([{ path: "travellers.population.sizeSkew", value: 3 }]);
     const g = skewed.points[0]!.comparisons[0]!.institutions!;

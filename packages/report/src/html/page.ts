@@ -149,18 +149,18 @@ export function renderHtml(input: Report, options: RenderOptions = {}): string {
   const multi = report.points.length > 1 || report.points.some((p) => p.overrides.length > 0);
   if (report.points.length === 0) throw new RangeError("renderHtml: the report has no design point");
   const sweep = renderSweepSection(report);
+  const points = report.points.map((p, i) => pointSection(ctx, p, multi, sweep === "" && i < MAX_CHARTED_POINTS));
   const toc: string[] = [];
   if (sweep !== "") toc.push(`<li><a href="#sweep">Sweep: metrics against the varied parameter</a></li>`);
-  for (const p of report.points) {
+  report.points.forEach((p, i) => {
     const label = multi ? `Design point ${p.index}${p.overrides.length > 0 ? `: ${describeOverrides(p.overrides)}` : ""}` : "Summary";
     toc.push(`<li><a href="#point-${p.index}">${escapeHtml(label)}</a></li>`);
+    // A single point's sections, read off what was rendered: a section shown (segments, institutions,
+    // shuttles only when the scenario has them) is listed, one not shown is not.
     if (!multi) {
-      toc.push(`<li><a href="#p${p.index}-economics">Researcher-hours saved</a></li>`);
-      toc.push(`<li><a href="#p${p.index}-compliance">Service standards</a></li>`);
-      toc.push(`<li><a href="#p${p.index}-charts">Charts</a></li>`);
-      toc.push(`<li><a href="#p${p.index}-hourly-table">Hour by hour</a></li>`);
+      for (const [, id, heading] of points[i]!.matchAll(/<section id="(p\d+-(?!summary)[a-z-]+)"[^>]*><h2>([^<]*)<\/h2>/g)) toc.push(`<li><a href="#${id}">${heading}</a></li>`);
     }
-  }
+  });
   toc.push(`<li><a href="#method">Method and reproduction</a></li>`, `<li><a href="#reading">How to read this report</a></li>`);
 
   const body = [
@@ -172,7 +172,7 @@ export function renderHtml(input: Report, options: RenderOptions = {}): string {
     multi ? overview(ctx) : firstScreen(ctx, report.points[0]!, `p${report.points[0]!.index}`),
     `<nav aria-label="Contents"><ol>${toc.join("")}</ol></nav>`,
     sweep,
-    ...report.points.map((p, i) => pointSection(ctx, p, multi, sweep === "" && i < MAX_CHARTED_POINTS)),
+    ...points,
     methodSection(report, options),
     `<section id="reading"><h2>How to read this report</h2><ul>${HOW_TO_READ.map((t) => `<li>${prose(t).replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")}</li>`).join("")}</ul></section>`,
     `<footer>${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)} · scenario digest <code>${escapeHtml(report.scenario.digest.slice(0, 16))}</code> · experiment <code>${escapeHtml(e.id)}</code>. Self-contained: no scripts, no external resources.</footer>`,
