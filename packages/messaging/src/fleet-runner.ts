@@ -221,11 +221,13 @@ export class FleetRunner {
     try {
       for (;;) {
         try {
-          if (await step()) break;
+          const finished = await step();
+          // Said even when the first answer after the outage is "all done" (the fleet finished meanwhile).
           if (lostSince !== undefined) {
             options.notice?.(`reconnected to Redis at ${redactRedisUrl(config.redisUrl)} after ${((Date.now() - lostSince) / 1000).toFixed(1)} s; the experiment carries on`);
             lostSince = undefined;
           }
+          if (finished) break;
         } catch (err) {
           if (!isConnectionError(err)) throw err;
           const now = Date.now();
