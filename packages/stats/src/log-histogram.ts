@@ -134,8 +134,15 @@ export class LogHistogram {
       this.#zero++;
       return;
     }
-    if (x > this.maxTrackable) this.#overflow++;
-    const p = this.#position(x);
+    let p: number;
+    if (x > this.maxTrackable) {
+      this.#overflow++;
+      p = this.#counts.length - 1;
+    } else {
+      // #position without the range tests just made (x is trackable).
+      const lookup = this.#lookup;
+      p = lookup ? lookupPosition(lookup, x) : this.#position(x);
+    }
     this.#counts[p] = (this.#counts[p] as number) + 1;
     if (p < this.#lo) this.#lo = p;
     if (p > this.#hi) this.#hi = p;
