@@ -176,6 +176,33 @@ function appliesTable(scenario: ResolvedScenario, when: ResolvedMatch | undefine
   return t;
 }
 
+/**
+ * A step as one object literal with every field in a fixed order, so that all steps share one hidden
+ * class: the simulator reads step fields on every event, and objects built by spreading a common base
+ * each got a map of their own (megamorphic loads).
+ */
+function step(s: CompiledStep): CompiledStep {
+  return {
+    checkpoint: s.checkpoint,
+    applies: s.applies,
+    probability: s.probability,
+    drawKey: s.drawKey,
+    priority: s.priority,
+    delay: s.delay,
+    delayKey: s.delayKey,
+    choices: s.choices,
+    fallbackLane: s.fallbackLane,
+    fallbackProbability: s.fallbackProbability,
+    fallbackKey: s.fallbackKey,
+    fallbackRoute: s.fallbackRoute,
+    choose: s.choose,
+    service: s.service,
+    serviceKey: s.serviceKey,
+    fallbackService: s.fallbackService,
+    fallbackServiceKey: s.fallbackServiceKey,
+  };
+}
+
 export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy): CompiledPolicy {
   const distributions = new Map<string, Distribution>();
   const dist = (name: string): Distribution => {
@@ -231,16 +258,15 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
     id: r.id,
     steps: r.steps.map((s): CompiledStep => {
       const cp = checkpointIndex(s.checkpoint);
-      const base = {
-        checkpoint: cp,
-        applies: appliesTable(scenario, s.when),
-        probability: s.probability,
-        drawKey: hashString(`step:${s.draw}`),
-        priority: s.priority,
-      };
+      const applies = appliesTable(scenario, s.when);
+      const drawKey = hashString(`step:${s.draw}`);
       if (s.delay !== undefined) {
-        return {
-          ...base,
+        return step({
+          checkpoint: cp,
+          applies,
+          probability: s.probability,
+          drawKey,
+          priority: s.priority,
           delay: dist(s.delay),
           delayKey: mix2(hashString(`delay:${s.delay}`), hashString(s.checkpoint)),
           choices: [],
@@ -253,7 +279,7 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
           serviceKey: 0,
           fallbackService: null,
           fallbackServiceKey: 0,
-        };
+        });
       }
       const choices = s.lanes.map((c) => {
         const l = lane(c.lane);
@@ -275,8 +301,12 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
         f.priorities = Math.max(f.priorities, s.priority + 1);
         fallbackLane = f.index;
       }
-      return {
-        ...base,
+      return step({
+        checkpoint: cp,
+        applies,
+        probability: s.probability,
+        drawKey,
+        priority: s.priority,
         delay: null,
         delayKey: 0,
         choices,
@@ -289,7 +319,7 @@ export function compilePolicy(scenario: ResolvedScenario, policy: ResolvedPolicy
         serviceKey: s.service !== undefined ? serviceKeyOf(s.service, s.checkpoint) : 0,
         fallbackService: s.fallback?.service !== undefined ? dist(s.fallback.service) : null,
         fallbackServiceKey: s.fallback?.service !== undefined ? serviceKeyOf(s.fallback.service, s.checkpoint) : 0,
-      };
+      });
     }),
   }));
 

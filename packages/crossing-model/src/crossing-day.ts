@@ -33,6 +33,8 @@ const EV_CAPACITY = 3;
 const EV_RESERVE_CHECK = 4;
 const EV_POOL_CAPACITY = 5;
 
+const NO_STEPS: readonly CompiledStep[] = [];
+
 const PHASE_MAIN = 0;
 const PHASE_FALLBACK = 1;
 
@@ -87,6 +89,13 @@ class GroupAccumulator {
   }
 }
 
+/** `length` entries of a typed array from `start`, as a plain array (a loop: Array.from goes through the iterator protocol). */
+function slice(a: Int32Array | Float64Array, start: number, length: number): number[] {
+  const out = new Array<number>(length);
+  for (let i = 0; i < length; i++) out[i] = a[start + i]!;
+  return out;
+}
+
 function hourOf(t: number): number {
   const h = Math.floor(t / 3600);
   return h < 0 ? 0 : h >= HOURS ? HOURS - 1 : h;
@@ -119,7 +128,8 @@ export class CrossingDay implements EventHandler {
   private readonly cpCount: number;
   private readonly ctlCount: number;
   // Per traveller.
-  private readonly routeOf: Int16Array;
+  /** The traveller's itinerary: its route's steps that apply to it (set on arrival and on a reroute). */
+  private readonly planOf: (readonly CompiledStep[])[];
   private readonly stepOf: Int32Array;
   private readonly phase: Uint8Array;
   private readonly laneOf: Int16Array;
@@ -210,7 +220,7 @@ export class CrossingDay implements EventHandler {
     this.laneDesks = new Int32Array(policy.lanes.length);
     const n = pop.size;
     const C = (this.cpCount = policy.checkpoints.length);
-    this.routeOf = new Int16Array(n);
+    this.planOf = new Array<readonly CompiledStep[]>(n).fill(NO_STEPS);
     this.stepOf = new Int32Array(n);
     this.phase = new Uint8Array(n);
     this.laneOf = new Int16Array(n).fill(-1);
@@ -352,14 +362,18 @@ export class CrossingDay implements EventHandler {
     const combo = pop.combo[t]!;
     const route = this.policy.routeOf[combo]!;
     if (route < 0) throw new Error(`policy ${this.policy.id}: traveller ${t} matches no route`);
-    this.routeOf[t] = route;
+    this.setRoute(t, route);
     this.stepOf[t] = -1;
     this.waited[t] = 0;
     this.advance(t, now);
   }
 
+  private setRoute(t: number, route: number): void {
+    this.planOf[t] = this.policy.routeItinerary[route]![this.pop.combo[t]!]!;
+  }
+
   private plan(t: number): readonly CompiledStep[] {
-    return this.policy.routeItinerary[this.routeOf[t]!]![this.pop.combo[t]!]!;
+    return this.planOf[t]!;
   }
 
   /** Move traveller t to its next applicable step, or clear it. */
@@ -449,7 +463,7 @@ export class CrossingDay implements EventHandler {
       if (step.fallbackRoute >= 0) {
         this.trace?.event(now, TraceEvent.Divert, t, -1, step.checkpoint);
         this.trace?.event(now, TraceEvent.Reroute, t, step.fallbackRoute, step.checkpoint);
-        this.routeOf[t] = step.fallbackRoute;
+        this.setRoute(t, step.fallbackRoute);
         this.stepOf[t] = -1;
         this.advance(t, now);
         return;
@@ -589,7 +603,7 @@ export class CrossingDay implements EventHandler {
         if (step.fallbackRoute >= 0) {
           this.trace?.event(now, TraceEvent.Fallback, t, -1, lane.checkpoint);
           this.trace?.event(now, TraceEvent.Reroute, t, step.fallbackRoute, lane.checkpoint);
-          this.routeOf[t] = step.fallbackRoute;
+          this.setRoute(t, step.fallbackRoute);
           this.stepOf[t] = -1;
           this.advance(t, now);
           return;
@@ -952,7 +966,7 @@ export class CrossingDay implements EventHandler {
         maxQueue: pool.maxQueue,
         hourlyQueue: hq,
         hourlyUtilisation: hu,
-        hourlyJoined: Array.from(this.laneHourlyJoined.subarray(i * HOURS, (i + 1) * HOURS)),
+        hourlyJoined: slice(this.laneHourlyJoined, i * HOURS, HOURS),
       };
     });
     const checkpoints: Record<string, CheckpointResult> = {};
@@ -962,9 +976,9 @@ export class CrossingDay implements EventHandler {
         visits: this.checkpointVisits[i]!,
         wait: this.checkpointWait[i]!.toJSON(),
         time: this.checkpointTime[i]!.toJSON(),
-        hourlyQueue: Array.from(cpQueue[i]!),
-        hourlyMaxQueue: Array.from(this.cpHourlyMax.subarray(i * HOURS, (i + 1) * HOURS)),
-        queueAtHour: Array.from(this.cpQueueAtHour.subarray(i * (HOURS + 1), (i + 1) * (HOURS + 1))),
+        hourlyQueue: slice(cpQueue[i]!, 0, HOURS),
+        hourlyMaxQueue: slice(this.cpHourlyMax, i * HOURS, HOURS),
+        queueAtHour: slice(this.cpQueueAtHour, i * (HOURS + 1), HOURS + 1),
         maxQueue: this.cpMaxQueue[i]!,
       };
     });
@@ -984,8 +998,8 @@ export class CrossingDay implements EventHandler {
         within: this.pledgeWithin[k]!,
         censored: this.pledgeCensored[k]!,
         valueSum: this.pledgeValue[k]!,
-        hourlyCovered: Array.from(this.pledgeHourlyCovered.subarray(k * HOURS, (k + 1) * HOURS)),
-        hourlyWithin: Array.from(this.pledgeHourlyWithin.subarray(k * HOURS, (k + 1) * HOURS)),
+        hourlyCovered: slice(this.pledgeHourlyCovered, k * HOURS, HOURS),
+        hourlyWithin: slice(this.pledgeHourlyWithin, k * HOURS, HOURS),
       };
     });
     const reserves: Record<string, ReserveResult> = {};
@@ -1122,8 +1136,8 @@ export class CrossingDay implements EventHandler {
       reserves,
       officerPools,
       hourly: {
-        arrivals: Array.from(this.hourlyArrivals),
-        cleared: Array.from(this.hourlyCleared),
+        arrivals: slice(this.hourlyArrivals, 0, HOURS),
+        cleared: slice(this.hourlyCleared, 0, HOURS),
         clearance: this.hourlyClearance.map((h) => h.toJSON()),
       },
     };

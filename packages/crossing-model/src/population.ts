@@ -253,19 +253,23 @@ function assignPeople(
 ): void {
   // Open outbound legs awaiting a return, by the direction of the return (in arrival order).
   const open: [number[], number[]] = [[], []];
+  // How many of each list are old enough: legs are in arrival order and trips come in time order, so
+  // those old enough are a prefix of what is still open, and the prefix only grows (but for a pick).
+  const oldEnough = [0, 0];
   for (let k = 0; k < pop.size; k++) {
     if (pop.arrival[k] !== WALK_IN) continue;
     const d = pop.direction[k]!;
     const t = pop.arrivalTime[k]!;
     const seed = pop.seed[k]!;
     const waiting = open[d]!;
-    // Legs are in arrival order, so those old enough are a prefix of what is still open.
-    let eligible = 0;
+    let eligible = oldEnough[d]!;
     while (eligible < waiting.length && pop.arrivalTime[waiting[eligible]!]! + minStay <= t) eligible++;
+    oldEnough[d] = eligible;
     if (eligible > 0 && KeyedDraws.uniform(seed, DRAW_TOUR) < tours) {
       const pick = Math.min(eligible - 1, Math.floor(KeyedDraws.uniform(seed, DRAW_TOUR_PICK) * eligible));
       const out = waiting[pick]!;
       waiting.splice(pick, 1);
+      oldEnough[d] = eligible - 1;
       pop.person[k] = pop.person[out]!;
       pop.seed[k] = pop.seed[out]!;
       pop.tourLeg[k] = out;

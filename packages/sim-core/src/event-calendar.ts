@@ -12,11 +12,18 @@
  * doubling when full.
  */
 export class EventCalendar {
+  // The heap holds (time, slot); an event's sequence number and payload sit in its slot, so a sift
+  // moves two numbers per level instead of five (the sequence is read only to break a tie in time).
   private times: Float64Array;
+  private slots: Int32Array;
   private seqs: Float64Array;
   private kinds: Int32Array;
   private as: Int32Array;
   private bs: Int32Array;
+  /** Stack of free slots: free[0..freeCount) (slots at and above `used` were never taken). */
+  private free: Int32Array;
+  private freeCount = 0;
+  private used = 0;
   private n = 0;
   private nextSeq = 0;
 
@@ -32,10 +39,12 @@ export class EventCalendar {
   constructor(initialCapacity = 1024) {
     const c = Math.max(16, initialCapacity | 0);
     this.times = new Float64Array(c);
+    this.slots = new Int32Array(c);
     this.seqs = new Float64Array(c);
     this.kinds = new Int32Array(c);
     this.as = new Int32Array(c);
     this.bs = new Int32Array(c);
+    this.free = new Int32Array(c);
   }
 
   /** Number of pending events. */
@@ -52,23 +61,27 @@ export class EventCalendar {
   schedule(time: number, kind: number, a = 0, b = 0): void {
     if (time !== time) throw new RangeError("EventCalendar.schedule: time is NaN");
     if (this.n === this.times.length) this.grow();
-    // Sift up from the new leaf.
-    let i = this.n++;
+    const slot = this.freeCount > 0 ? this.free[--this.freeCount]! : this.used++;
     const seq = this.nextSeq++;
-    const times = this.times;
     const seqs = this.seqs;
+    seqs[slot] = seq;
+    this.kinds[slot] = kind;
+    this.as[slot] = a;
+    this.bs[slot] = b;
+    // Sift up from the new leaf.
+    const times = this.times;
+    const slots = this.slots;
+    let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pt = times[p]!;
-      if (pt < time || (pt === time && seqs[p]! < seq)) break;
-      this.move(p, i);
+      if (pt < time || (pt === time && seqs[slots[p]!]! < seq)) break;
+      times[i] = pt;
+      slots[i] = slots[p]!;
       i = p;
     }
     times[i] = time;
-    seqs[i] = seq;
-    this.kinds[i] = kind;
-    this.as[i] = a;
-    this.bs[i] = b;
+    slots[i] = slot;
   }
 
   /**
@@ -77,41 +90,42 @@ export class EventCalendar {
    */
   pop(): boolean {
     if (this.n === 0) return false;
-    this.time = this.times[0]!;
-    this.kind = this.kinds[0]!;
-    this.a = this.as[0]!;
-    this.b = this.bs[0]!;
+    const times = this.times;
+    const slots = this.slots;
+    const top = slots[0]!;
+    this.time = times[0]!;
+    this.kind = this.kinds[top]!;
+    this.a = this.as[top]!;
+    this.b = this.bs[top]!;
+    this.free[this.freeCount++] = top;
     const last = --this.n;
     if (last === 0) return true;
     // Sift the last element down from the root.
-    const t = this.times[last]!;
-    const s = this.seqs[last]!;
-    const k = this.kinds[last]!;
-    const a = this.as[last]!;
-    const b = this.bs[last]!;
-    const times = this.times;
+    const t = times[last]!;
+    const slot = slots[last]!;
     const seqs = this.seqs;
+    const s = seqs[slot]!;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= last) break;
       const r = l + 1;
       let c = l;
+      let ct = times[l]!;
       if (r < last) {
-        const lt = times[l]!;
         const rt = times[r]!;
-        if (rt < lt || (rt === lt && seqs[r]! < seqs[l]!)) c = r;
+        if (rt < ct || (rt === ct && seqs[slots[r]!]! < seqs[slots[l]!]!)) {
+          c = r;
+          ct = rt;
+        }
       }
-      const ct = times[c]!;
-      if (t < ct || (t === ct && s < seqs[c]!)) break;
-      this.move(c, i);
+      if (t < ct || (t === ct && s < seqs[slots[c]!]!)) break;
+      times[i] = ct;
+      slots[i] = slots[c]!;
       i = c;
     }
     times[i] = t;
-    seqs[i] = s;
-    this.kinds[i] = k;
-    this.as[i] = a;
-    this.bs[i] = b;
+    slots[i] = slot;
     return true;
   }
 
@@ -120,32 +134,29 @@ export class EventCalendar {
     this.n = 0;
     this.nextSeq = 0;
     this.time = 0;
-  }
-
-  private move(from: number, to: number): void {
-    this.times[to] = this.times[from]!;
-    this.seqs[to] = this.seqs[from]!;
-    this.kinds[to] = this.kinds[from]!;
-    this.as[to] = this.as[from]!;
-    this.bs[to] = this.bs[from]!;
+    this.freeCount = 0;
+    this.used = 0;
   }
 
   private grow(): void {
+    // Called when the heap is full, so every slot is taken: the free stack is empty.
     const c = this.times.length * 2;
-    const t = new Float64Array(c);
-    t.set(this.times);
-    this.times = t;
-    const s = new Float64Array(c);
-    s.set(this.seqs);
-    this.seqs = s;
-    const k = new Int32Array(c);
-    k.set(this.kinds);
-    this.kinds = k;
-    const a = new Int32Array(c);
-    a.set(this.as);
-    this.as = a;
-    const b = new Int32Array(c);
-    b.set(this.bs);
-    this.bs = b;
+    const f64 = (old: Float64Array) => {
+      const x = new Float64Array(c);
+      x.set(old);
+      return x;
+    };
+    const i32 = (old: Int32Array) => {
+      const x = new Int32Array(c);
+      x.set(old);
+      return x;
+    };
+    this.times = f64(this.times);
+    this.seqs = f64(this.seqs);
+    this.slots = i32(this.slots);
+    this.kinds = i32(this.kinds);
+    this.as = i32(this.as);
+    this.bs = i32(this.bs);
+    this.free = new Int32Array(c);
   }
 }

@@ -40,6 +40,8 @@ export interface LogHistogramState {
   counts: number[];
 }
 
+import { bucketLookup, lookupPosition, type BucketLookup } from "./bucket-lookup.js";
+
 /** Refuse configurations whose preallocated bucket array would be unreasonably large (32 MiB). */
 const MAX_BUCKETS = 1 << 22;
 
@@ -53,6 +55,8 @@ export class LogHistogram {
   /** Bucket index of minTrackable; array position p holds bucket p + minIndex. */
   readonly #minIndex: number;
   readonly #counts: Float64Array;
+  /** The logarithm-free bucket position of trackable values (null: tables too large, use the logarithm; undefined: not needed yet). */
+  #lookup: BucketLookup | null | undefined = undefined;
 
   #count = 0;
   #sum = 0;
@@ -93,6 +97,23 @@ export class LogHistogram {
   /** Array position of a positive value, clamped to the preallocated range. */
   #position(x: number): number {
     if (x > this.maxTrackable) return this.#counts.length - 1;
+    let lookup = this.#lookup;
+    // Built on first use (once per configuration): histograms only merged or read never need it.
+    if (lookup === undefined) lookup = this.#lookup = this.#buildLookup();
+    if (lookup !== null && x >= this.minTrackable) return lookupPosition(lookup, x);
+    return this.#logPosition(x);
+  }
+
+  #buildLookup(): BucketLookup | null {
+    const key = `${this.relativeAccuracy} ${this.minTrackable} ${this.maxTrackable}`;
+    return bucketLookup(key, this.minTrackable, this.maxTrackable, this.#gamma, this.#logGamma, this.#minIndex, this.#counts.length, (x) =>
+      this.#logPosition(x),
+    );
+  }
+
+  /** #position by its definition, the logarithm: what the lookup tables are built from and checked against. */
+  #logPosition(x: number): number {
+    if (x > this.maxTrackable) return this.#counts.length - 1;
     const p = this.#index(x) - this.#minIndex;
     return p < 0 ? 0 : p >= this.#counts.length ? this.#counts.length - 1 : p;
   }
@@ -113,8 +134,15 @@ export class LogHistogram {
       this.#zero++;
       return;
     }
-    if (x > this.maxTrackable) this.#overflow++;
-    const p = this.#position(x);
+    let p: number;
+    if (x > this.maxTrackable) {
+      this.#overflow++;
+      p = this.#counts.length - 1;
+    } else {
+      // #position without the range tests just made (x is trackable).
+      const lookup = this.#lookup;
+      p = lookup ? lookupPosition(lookup, x) : this.#position(x);
+    }
     this.#counts[p] = (this.#counts[p] as number) + 1;
     if (p < this.#lo) this.#lo = p;
     if (p > this.#hi) this.#hi = p;
