@@ -169,7 +169,15 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
       }
     };
     await measure1("round 1");
+    // What this machine allows for this work: the same replications in a loop in one plain process,
+    // then in two at once (no queue, no Redis, no threads), once a round (sim1 idle), so that the
+    // baseline is taken as often, and under the same drift, as the fleet figures it is set against.
+    const loop1s = [];
+    const loop2s = [];
     for (let r = 0; r < rounds; r++) {
+      log(`fleet: hardware baseline, ${n} replications in 1 and in 2 plain processes (round ${r + 1}/${rounds}) …`);
+      loop1s.push(await replicationLoops(1, n));
+      loop2s.push(await replicationLoops(2, n));
       const sim2 = startService("simulator", { ...env, SIMULATOR_CONCURRENCY: "1" });
       services.push(sim2);
       await sim2.ready;
@@ -204,11 +212,11 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
     const ratios = t2s.map((t2, r) => (100 * (t1s[r] + t1s[r + 1])) / 2 / (2 * t2));
     await sim1.stop();
 
-    // What this machine allows for this work: the same replications in a loop in one plain process,
-    // then in two at once (no queue, no Redis, no threads).
-    log(`fleet: hardware baseline, ${n} replications in 1 and in 2 plain processes …`);
-    const loop1 = await replicationLoops(1, n);
-    const loop2 = await replicationLoops(2, n);
+    // The fastest loop of each kind, as the CPU figures of the fleet are its fastest rounds'.
+    const fastest = (loops) => loops.reduce((a, b) => (b.wall < a.wall ? b : a));
+    const loop1 = fastest(loop1s);
+    const loop2 = fastest(loop2s);
+    const loopRatios = loop1s.map((l1, r) => (100 * l1.wall) / loop2s[r].wall);
     const rate1 = median(t1s.map((t) => n / t));
     const rate2 = median(t2s.map((t) => n / t));
     const efficiency = median(ratios);
@@ -227,7 +235,7 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
       { figure: "CPU per replication: simulator processes", value: cpu.simulators * 1000, unit: "ms (threads + main thread; fastest 2-process round)" },
       { figure: "simulator CPU vs plain process: 1 / 2 at once", value: (cpu1 * 1000) / loop1.cpu, unit: `× (2 at once: ${((cpu.simulators * 1000) / loop2.cpu).toFixed(2)} ×; target ≤ ${CPU_RATIO_TARGET} ×)`, ok: Math.max(cpu1 * 1000 / loop1.cpu, (cpu.simulators * 1000) / loop2.cpu) <= CPU_RATIO_TARGET },
       { figure: "CPU per replication: Redis", value: cpu.redis * 1000, unit: "ms (shares the 2 cores here)" },
-      { figure: "baseline: 2 plain processes vs 1 (same loop)", value: (100 * loop1.wall) / loop2.wall, unit: `% (what the machine allows: ${(1000 / loop1.wall).toFixed(1)} → ${(2000 / loop2.wall).toFixed(1)} rep/s)` },
+      { figure: "baseline: 2 plain processes vs 1 (same loop)", value: median(loopRatios), unit: `% (median of ${loopRatios.length} rounds; what the machine allows: ${(1000 / loop1.wall).toFixed(1)} → ${(2000 / loop2.wall).toFixed(1)} rep/s)` },
     );
 
     // 2. Overhead: the same 200-replication experiment, embedded vs the BullMQ path.
