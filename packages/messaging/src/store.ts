@@ -39,11 +39,14 @@ export type CancelOutcome = "cancelled" | "already-cancelled" | "completed" | "u
 /** What recordFailure did: see lua/record-failure.lua. */
 export type FailureRecord = "recorded" | "unknown-experiment" | "result-delivered";
 
+/** A stored state, an unknown one read as running. Built once: a zod schema is costly to build, and a delivery reads one per result. */
+const storedState = ExperimentStateSchema.catch("running");
+
 function toMeta(id: string, h: Record<string, string>): ExperimentMeta | undefined {
   if (h.state === undefined) return undefined;
   return {
     id,
-    state: ExperimentStateSchema.catch("running").parse(h.state),
+    state: storedState.parse(h.state),
     scenario: h.scenario ?? "",
     total: Number(h.total ?? 0),
     toolVersion: h.toolVersion ?? "",
@@ -119,7 +122,7 @@ export class ExperimentStore {
     const [added, done, total, state] = await this.#scripts.hetaoDeliverResult(k.meta(id), k.results(id), k.events, resultField(point, replication), bytes, JSON.stringify(id));
     if (added === -1) return { outcome: "unknown-experiment", done, total, state: undefined };
     if (added === -2) return { outcome: "cancelled", done, total, state: "cancelled" };
-    return { outcome: added === 1 ? "added" : "duplicate", done, total, state: ExperimentStateSchema.catch("running").parse(state) };
+    return { outcome: added === 1 ? "added" : "duplicate", done, total, state: storedState.parse(state) };
   }
 
   /**
