@@ -117,7 +117,8 @@ describe("fleet reports", () => {
     await client.reports.add("report", { experimentId: id }, { jobId: reportJobId(id) });
     const failed = await client.waitFor(id, (s) => s.state === "failed");
     expect(failed.errors).toEqual([{ jobId: replicationJobId(id, 0, 2), error: expect.stringMatching(/^the result of point 0, replication 2 is invalid: travellers: /) as unknown as string }]);
-    expect((await client.reports.getJob(reportJobId(id)))?.returnvalue).toEqual({ outcome: "invalid-result" });
+    // The job completes (its return value stored) just after it marks the experiment failed.
+    await expect.poll(async () => (await client.reports.getJob(reportJobId(id)))?.returnvalue, { timeout: 30_000 }).toEqual({ outcome: "invalid-result" });
     expect(await client.redis.hexists(client.store.keys.results(id), "0:2")).toBe(0);
     expect(await client.redis.hlen(client.store.keys.results(id))).toBe(5);
 
