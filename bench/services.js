@@ -27,9 +27,9 @@ export async function reachable() {
  * A service process; `ready` resolves on its "<role> ready" log line. With `probeRss` it runs under
  * bench/max-rss-probe.js and stop() resolves with its peak resident set in KiB (NaN otherwise).
  */
-export function startService(role, env, { probeRss = false } = {}) {
+export function startService(role, env, { probeRss = false, execArgv = [] } = {}) {
   const main = join(ROOT, `services/${role}/dist/main.js`);
-  const argv = probeRss ? ["--import", join(ROOT, "bench/max-rss-probe.js"), main] : [main];
+  const argv = [...execArgv, ...(probeRss ? ["--import", join(ROOT, "bench/max-rss-probe.js"), main] : [main])];
   const proc = spawn(process.execPath, argv, { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   proc.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));

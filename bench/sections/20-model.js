@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { loadScenarioFile } from "../../packages/scenario/dist/index.js";
 import { createExperiment, runReplication } from "../../packages/experiment/dist/index.js";
 
-export const CROSSINGS_TARGET = 250_000; // crossings per second per core
+export const CROSSINGS_TARGET = 500_000; // crossings per second per core (issue 12: median replication on hetao-weekday)
 const SCENARIO = fileURLToPath(new URL("../../seeds/scenarios/hetao-weekday.yaml", import.meta.url));
 
 export default {
