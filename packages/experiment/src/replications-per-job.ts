@@ -6,9 +6,9 @@ export const JOB_SECONDS = 0.25;
 
 /**
  * Crossings (one traveller through one policy's day) a core simulates per second, taken high so that
- * a job is at least JOB_SECONDS on a fast, idle core (hetao-weekday runs at about 1,000,000 on an
- * idle core of the reference machine, 8.4 thousand crossings in 8 ms; a slower or busy core just
- * makes the jobs longer).
+ * a job is at least JOB_SECONDS on any core up to this speed (hetao-weekday runs at about 367,000 on
+ * an idle core of the reference machine, 8.4 thousand crossings in 23 ms, so its jobs take about
+ * 0.7 s there; a slower or busy core just makes the jobs longer).
  */
 export const CROSSINGS_PER_SECOND = 1_000_000;
 
