@@ -17,8 +17,8 @@
 // Standalone: `node bench/fleet.js [--quick]`; also a section of `pnpm bench` (bench/sections/30-fleet.js).
 // Services are real processes (services/*/dist/main.js) under a throw-away queue prefix, removed after.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EmbeddedRunner } from "../services/cli/dist/index.js";
@@ -34,7 +34,7 @@ import {
   submitExperiment,
 } from "../packages/messaging/dist/index.js";
 import { loadScenarioFile } from "../packages/scenario/dist/index.js";
-import { REDIS_URL, cleanup, reachable, startService } from "./services.js";
+import { REDIS_URL, benchPrefix, reachable, startService } from "./services.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SCENARIO = join(ROOT, "seeds/scenarios/hetao-weekday.yaml");
@@ -89,9 +89,8 @@ async function redisCpuSeconds(client) {
 
 export async function runFleetBench({ quick = false, log = (s) => process.stderr.write(`${s}\n`) } = {}) {
   if (!(await reachable())) return [{ figure: "fleet benchmarks", value: "skipped", unit: `Redis not reachable at ${REDIS_URL}` }];
-  const prefix = `{bench-${process.pid}}`;
-  const reportsDir = mkdtempSync(join(tmpdir(), "hetao-bench-fleet-"));
-  const env = { REDIS_URL, QUEUE_PREFIX: prefix, REPORTS_DIR: reportsDir, HTTP_PORT: "0", LOG_LEVEL: "info" };
+  const scratch = benchPrefix("bench-fleet");
+  const { prefix, env } = scratch;
   const config = configFromEnv("client", env);
   const redis = createRedis(config, "producer", "bench");
   const store = new ExperimentStore(redis, prefix);
@@ -283,8 +282,7 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
     await simulate.close();
     await reports.close();
     redis.disconnect();
-    await cleanup(prefix);
-    rmSync(reportsDir, { recursive: true, force: true });
+    await scratch.remove();
   }
   return rows;
 }

@@ -12,11 +12,9 @@
 //     the bundle).
 // Standalone: `node bench/memory.js [--quick]` (quick: 100 and 2,000); a section of `pnpm bench`.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { REDIS_URL, cleanup, reachable, startService } from "./services.js";
+import { REDIS_URL, benchPrefix, reachable, startService } from "./services.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SCENARIO = join(ROOT, "seeds/scenarios/two-counters.yaml");
@@ -59,9 +57,8 @@ export async function runMemoryBench({ quick = false, log = (s) => process.stder
   }
   const fleet = [];
   for (const n of counts) {
-    const prefix = `{bench-mem-${process.pid}-${n}}`;
-    const reportsDir = mkdtempSync(join(tmpdir(), "hetao-bench-mem-"));
-    const env = { REDIS_URL, QUEUE_PREFIX: prefix, REPORTS_DIR: reportsDir, HTTP_PORT: "0", LOG_LEVEL: "info", MAX_REPLICATIONS: "100000" };
+    const scratch = benchPrefix(`bench-mem-${n}`, { MAX_REPLICATIONS: "100000" });
+    const { env } = scratch;
     const metrics = startService("metrics", env, { probeRss: true });
     const sim = startService("simulator", { ...env, SIMULATOR_CONCURRENCY: "2" }, { probeRss: true });
     try {
@@ -73,8 +70,7 @@ export async function runMemoryBench({ quick = false, log = (s) => process.stder
     } finally {
       await metrics.stop();
       await sim.stop();
-      await cleanup(prefix);
-      rmSync(reportsDir, { recursive: true, force: true });
+      await scratch.remove();
     }
   }
   counts.forEach((n, i) => {

@@ -1,6 +1,8 @@
 // What the fleet benchmarks share (bench/fleet.js, bench/memory.js): the Redis they run on, service
 // processes started from services/<role>/dist/main.js, and the removal of a throw-away queue prefix.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "../packages/messaging/dist/index.js";
@@ -68,4 +70,23 @@ export async function cleanup(prefix) {
     if (keys.length > 0) await c.del(...keys);
   } while (cursor !== "0");
   c.disconnect();
+}
+
+/**
+ * A throw-away queue prefix `{<tag>-<pid>}` and reports directory, the service environment that points
+ * at them (`extra` added), and `remove()`, which deletes the prefix's keys and the directory.
+ */
+export function benchPrefix(tag, extra = {}) {
+  const prefix = `{${tag}-${process.pid}}`;
+  const reportsDir = mkdtempSync(join(tmpdir(), `hetao-${tag}-`));
+  const env = { REDIS_URL, QUEUE_PREFIX: prefix, REPORTS_DIR: reportsDir, HTTP_PORT: "0", LOG_LEVEL: "info", ...extra };
+  return {
+    prefix,
+    reportsDir,
+    env,
+    async remove() {
+      await cleanup(prefix);
+      rmSync(reportsDir, { recursive: true, force: true });
+    },
+  };
 }

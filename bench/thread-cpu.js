@@ -2,14 +2,12 @@
 // diagnostic for where the simulator spends CPU beyond the replication (docs/operations.md), not a
 // section of `pnpm bench`. `C=2` for two replication threads; `SIM_ARGS="--cpu-prof --cpu-prof-dir=DIR"`
 // to write a V8 profile of each of its threads. Needs Redis at REDIS_URL and `npx tsc -b` first.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createExperiment, replicationsPerJob } from "../packages/experiment/dist/index.js";
 import { ExperimentStore, TOOL_VERSION, configFromEnv, createRedis, simulateQueue, submitExperiment } from "../packages/messaging/dist/index.js";
 import { loadScenarioFile } from "../packages/scenario/dist/index.js";
-import { REDIS_URL, cleanup, startService } from "./services.js";
+import { benchPrefix, startService } from "./services.js";
 
 function threads(pid) {
   const out = {};
@@ -21,9 +19,8 @@ function threads(pid) {
   }
   return out;
 }
-const prefix = `{thr-${process.pid}}`;
-const reportsDir = mkdtempSync(join(tmpdir(), "hetao-thread-cpu-"));
-const env = { REDIS_URL, QUEUE_PREFIX: prefix, REPORTS_DIR: reportsDir, HTTP_PORT: "0", LOG_LEVEL: "info" };
+const scratch = benchPrefix("thread-cpu");
+const { prefix, env } = scratch;
 const config = configFromEnv("client", env);
 const redis = createRedis(config, "producer", "bench");
 const store = new ExperimentStore(redis, prefix);
@@ -56,7 +53,6 @@ for (const k of Object.keys(b)) {
 console.log("total".padEnd(28), total.toFixed(2), "ms/rep");
 await sim.stop();
 await metrics.stop();
-await cleanup(prefix);
-rmSync(reportsDir, { recursive: true, force: true });
+await scratch.remove();
 await simulate.close();
 redis.disconnect();
