@@ -18,17 +18,11 @@ export class Environment {
   readonly calendar: EventCalendar;
   /** Current simulation time (seconds by convention in this project). */
   now = 0;
-  /** Events dispatched since construction or the last `reset`. */
+  /** Events dispatched since construction. */
   processed = 0;
 
   constructor(initialCapacity = 1024) {
     this.calendar = new EventCalendar(initialCapacity);
-  }
-
-  /** Schedule an event `delay` from now. */
-  after(delay: number, kind: number, a = 0, b = 0): void {
-    if (!(delay >= 0)) throw new RangeError(`Environment.after: delay must be >= 0, got ${delay}`);
-    this.calendar.schedule(this.now + delay, kind, a, b);
   }
 
   /** Schedule an event at an absolute time, which must not be in the past. */
@@ -51,12 +45,5 @@ export class Environment {
       handler.handle(cal.kind, cal.a, cal.b, cal.time);
     }
     if (until !== Number.POSITIVE_INFINITY && until > this.now) this.now = until;
-  }
-
-  /** Empty the calendar and set the clock back to `time`. */
-  reset(time = 0): void {
-    this.calendar.clear();
-    this.now = time;
-    this.processed = 0;
   }
 }

@@ -129,15 +129,6 @@ export class EventCalendar {
     return true;
   }
 
-  /** Drop every pending event and restart the sequence counter. */
-  clear(): void {
-    this.n = 0;
-    this.nextSeq = 0;
-    this.time = 0;
-    this.freeCount = 0;
-    this.used = 0;
-  }
-
   private grow(): void {
     // Called when the heap is full, so every slot is taken: the free stack is empty.
     const c = this.times.length * 2;

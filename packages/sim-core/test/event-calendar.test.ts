@@ -69,7 +69,7 @@ describe("Environment", () => {
     const h: EventHandler = {
       handle(kind, _a, _b, t) {
         seen.push([kind, t]);
-        if (kind === 1 && t < 30) env.after(10, 1);
+        if (kind === 1 && t < 30) env.at(env.now + 10, 1);
       },
     };
     env.at(0, 1);
