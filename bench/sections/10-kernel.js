@@ -1,5 +1,6 @@
 // Kernel throughput: the M/M/4 textbook station at ρ = 0.9 on the event calendar and server pool.
-import { Exponential, runTextbookStation } from "../../packages/sim-core/dist/index.js";
+import { Exponential } from "../../packages/sim-core/dist/index.js";
+import { runTextbookStation } from "../textbook-station.js";
 import { mmcMeanWait } from "../../packages/stats/dist/index.js";
 
 const SERVERS = 4;

@@ -21,4 +21,3 @@ export { ServerPool, type ServerPoolOptions } from "./server-pool.js";
 export { SharedServers } from "./shared-servers.js";
 export { capacityTimeline, serversAt, type CapacityTimeline, type ScheduleWindow, type Outage } from "./lane-schedule.js";
 export { PiecewiseConstantRate } from "./arrivals.js";
-export { runTextbookStation, type TextbookStationOptions, type TextbookStationResult } from "./textbook-station.js";
