@@ -24,16 +24,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EmbeddedRunner } from "../services/cli/dist/index.js";
 import { buildReport, createExperiment, experimentId, replicationsPerJob, reportJson } from "../packages/experiment/dist/index.js";
-import {
-  ExperimentStore,
-  FleetRunner,
-  TOOL_VERSION,
-  configFromEnv,
-  createRedis,
-  simulateQueue,
-  reportsQueue,
-  submitExperiment,
-} from "../packages/messaging/dist/index.js";
+import { FleetRunner, TOOL_VERSION, submitExperiment } from "../packages/messaging/dist/index.js";
 import { loadScenarioFile } from "../packages/scenario/dist/index.js";
 import { REDIS_URL, benchPrefix, reachable, startService } from "./services.js";
 
@@ -92,12 +83,9 @@ async function redisCpuSeconds(client) {
 export async function runFleetBench({ quick = false, log = (s) => process.stderr.write(`${s}\n`) } = {}) {
   if (!(await reachable())) return [{ figure: "fleet benchmarks", value: "skipped", unit: `Redis not reachable at ${REDIS_URL}` }];
   const scratch = benchPrefix("bench-fleet");
-  const { prefix, env } = scratch;
-  const config = configFromEnv("client", env);
-  const redis = createRedis(config, "producer", "bench");
-  const store = new ExperimentStore(redis, prefix);
-  const simulate = simulateQueue(config);
-  const reports = reportsQueue(config);
+  const { env } = scratch;
+  const client = scratch.client();
+  const { config, redis, store, simulate, reports } = client;
   const { scenario, digest } = await loadScenarioFile(SCENARIO);
   const services = [];
   let seed = 5000;
@@ -284,9 +272,7 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
     );
   } finally {
     await Promise.all(services.map((s) => s.stop()));
-    await simulate.close();
-    await reports.close();
-    redis.disconnect();
+    await client.close();
     await scratch.remove();
   }
   return rows;

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Redis } from "../packages/messaging/dist/index.js";
+import { ExperimentStore, Redis, configFromEnv, createRedis, reportsQueue, simulateQueue } from "../packages/messaging/dist/index.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -84,6 +84,28 @@ export function benchPrefix(tag, extra = {}) {
     prefix,
     reportsDir,
     env,
+    /**
+     * A producer on the prefix: its config, Redis connection, experiment store and the simulate and
+     * reports queues; `close()` closes the queues and the connection.
+     */
+    client() {
+      const config = configFromEnv("client", env);
+      const redis = createRedis(config, "producer", "bench");
+      const simulate = simulateQueue(config);
+      const reports = reportsQueue(config);
+      return {
+        config,
+        redis,
+        store: new ExperimentStore(redis, prefix),
+        simulate,
+        reports,
+        async close() {
+          await simulate.close();
+          await reports.close();
+          redis.disconnect();
+        },
+      };
+    },
     async remove() {
       await cleanup(prefix);
       rmSync(reportsDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createExperiment, replicationsPerJob } from "../packages/experiment/dist/index.js";
-import { ExperimentStore, TOOL_VERSION, configFromEnv, createRedis, simulateQueue, submitExperiment } from "../packages/messaging/dist/index.js";
+import { TOOL_VERSION, submitExperiment } from "../packages/messaging/dist/index.js";
 import { loadScenarioFile } from "../packages/scenario/dist/index.js";
 import { benchPrefix, startService } from "./services.js";
 
@@ -20,11 +20,9 @@ function threads(pid) {
   return out;
 }
 const scratch = benchPrefix("thread-cpu");
-const { prefix, env } = scratch;
-const config = configFromEnv("client", env);
-const redis = createRedis(config, "producer", "bench");
-const store = new ExperimentStore(redis, prefix);
-const simulate = simulateQueue(config);
+const { env } = scratch;
+const client = scratch.client();
+const { store, simulate } = client;
 const { scenario } = await loadScenarioFile(fileURLToPath(new URL("../seeds/scenarios/hetao-weekday.yaml", import.meta.url)));
 const metrics = startService("metrics", env);
 const sim = startService("simulator", { ...env, SIMULATOR_CONCURRENCY: process.env.C ?? "1" }, { execArgv: process.env.SIM_ARGS ? process.env.SIM_ARGS.split(" ") : [] });
@@ -54,5 +52,4 @@ console.log("total".padEnd(28), total.toFixed(2), "ms/rep");
 await sim.stop();
 await metrics.stop();
 await scratch.remove();
-await simulate.close();
-redis.disconnect();
+await client.close();
