@@ -7,16 +7,12 @@
 import { Session } from "node:inspector/promises";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createExperiment, runReplication } from "../packages/experiment/dist/index.js";
-import { loadScenarioFile } from "../packages/scenario/dist/index.js";
+import { runReplication } from "../packages/experiment/dist/index.js";
+import { warmHetaoWeekday } from "./sections/20-model.js";
 
 const N = Number(process.env.N ?? 40);
 const TOP = Number(process.env.TOP ?? 25);
-const WARMUP = 8;
-const { scenario } = await loadScenarioFile(fileURLToPath(new URL("../seeds/scenarios/hetao-weekday.yaml", import.meta.url)));
-const spec = createExperiment(scenario, { replications: N + WARMUP });
-for (let w = 0; w < WARMUP; w++) runReplication(spec, 0, N + w);
+const spec = await warmHetaoWeekday(N);
 
 const frame = (cf) => `${cf.functionName || "(anonymous)"} ${cf.url.split("/").pop()}:${cf.lineNumber + 1}`;
 function table(title, rows, total, unit, scale) {
