@@ -168,6 +168,8 @@ export class CrossingDay implements EventHandler {
   private readonly cpHourlyMax: Int32Array;
   private readonly cpQueueAtHour: Int32Array;
   private nextHourMark = 0;
+  /** hourOf(now) of the event being handled (set by markHours, which every event passes through). */
+  private hour = 0;
   private readonly laneDiverted: Int32Array;
   private readonly controlTime: LogHistogram[];
   private readonly controlQueue: Float64Array;
@@ -344,6 +346,9 @@ export class CrossingDay implements EventHandler {
       for (let c = 0; c < C; c++) this.cpQueueAtHour[c * (HOURS + 1) + h] = this.cpQueued[c]!;
       this.nextHourMark += 3600;
     }
+    // nextHourMark is the first hour boundary after `now` (or past the last hour), so this is hourOf(now).
+    const h = this.nextHourMark / 3600 - 1;
+    this.hour = h < HOURS ? h : HOURS - 1;
   }
 
   private onArrival(t: number, now: number): void {
@@ -356,7 +361,7 @@ export class CrossingDay implements EventHandler {
       this.arrived++;
       this.byClass[pop.classIndex[t]!]!.arrived++;
       this.byDirection[pop.direction[t]!]!.arrived++;
-      this.hourlyArrivals[hourOf(now)]!++;
+      this.hourlyArrivals[this.hour]!++;
     }
     this.trace?.event(now, TraceEvent.Arrive, t, -1, -1);
     const combo = pop.combo[t]!;
@@ -498,7 +503,7 @@ export class CrossingDay implements EventHandler {
     const fresh = ln.controlMask & ~this.ctlSeen[t]!;
     if (fresh !== 0) for (let m = fresh, g = 0; m !== 0; m >>>= 1, g++) if ((m & 1) !== 0) this.ctlFirst[t * this.ctlCount + g] = now;
     this.ctlSeen[t]! |= ln.controlMask;
-    this.laneHourlyJoined[lane * HOURS + hourOf(now)]!++;
+    this.laneHourlyJoined[lane * HOURS + this.hour]!++;
     this.trace?.event(now, TraceEvent.Join, t, lane, cp);
     const pool = this.pools[lane]!;
     const k = ln.officerPool;
@@ -509,7 +514,7 @@ export class CrossingDay implements EventHandler {
     this.where[t] = AT_QUEUE;
     const q = ++this.cpQueued[cp]!;
     if (q > this.cpMaxQueue[cp]!) this.cpMaxQueue[cp] = q;
-    const hm = cp * HOURS + hourOf(now);
+    const hm = cp * HOURS + this.hour;
     if (q > this.cpHourlyMax[hm]!) this.cpHourlyMax[hm] = q;
     const r = this.policy.lanes[lane]!.reserve;
     if (r >= 0) this.reserveOpenCheck(r, lane, now);
@@ -811,7 +816,7 @@ export class CrossingDay implements EventHandler {
     this.status[t] = STATUS_CLEARED;
     if (this.pop.counted[t] !== 1) return;
     this.cleared++;
-    this.hourlyCleared[hourOf(now)]!++;
+    this.hourlyCleared[this.hour]!++;
     this.record(t, now, false);
   }
 
