@@ -1,5 +1,5 @@
 import { type ReplicationResult, SUMMARY_METRICS } from "@hetao/crossing-model";
-import { SCENARIO_LIMITS, type Scenario, resolveScenario } from "@hetao/scenario";
+import { type ResolvedOfficerPool, type ResolvedPolicy, SCENARIO_LIMITS, type Scenario, resolveScenario } from "@hetao/scenario";
 import { studentTQuantile } from "@hetao/stats";
 import { type ReportMeta, buildReport } from "./build-report.js";
 import type { Interval, Report } from "./report-schema.js";
@@ -119,21 +119,30 @@ export function checkTarget(interval: Interval, target: PlanTarget): TargetCheck
 }
 
 export interface AdjustableLane {
+  /** A lane id, or an officer pool id (`kind: officer-pool`). */
   id: string;
+  /** The lane's checkpoint; of a pool, its lanes' checkpoints joined by " + ". */
   checkpoint: string;
+  /** The lane's kind; `officer-pool` for a pool. */
   kind: string | null;
-  /** The policy whose file entry defines the lane (a parent when inherited); its servers are overridden. */
+  /** The policy whose file entry defines the lane or pool (a parent when inherited); its count is overridden. */
   definedIn: string;
-  /** The override path, `policies[id=<definedIn>].lanes[id=<id>].servers`. */
+  /** The override path, `policies[id=<definedIn>].lanes[id=<id>].servers`, or of a pool `….officerPools[id=<id>].officers`. */
   path: string;
-  /** Servers in the scenario as written. */
+  /** Servers in the scenario as written; of a pool, its officers (at most the desks of its lanes). */
   servers: number;
+  /** Of a pool: its lanes, and the most officers that can serve at once (their desks together); more would stand idle. */
+  pool?: string[];
+  cap?: number;
 }
 
 /**
  * The lanes a plan adjusts. Explicit `lanes`, or by default every lane of the policy whose `kind` is
  * `walk-through`; a policy with a single lane defaults to that lane. Each must have a constant
- * `servers` count (not a `schedule`). Throws ExperimentError naming the valid choices.
+ * `servers` count (not a `schedule`). An officer pool (officers shared between lanes) is planned as one
+ * count, its officers, named by the pool's id or any of its lanes; its lanes keep their desks (a lane
+ * of a pool is never planned on its own: its servers are desks, not officers). Throws ExperimentError
+ * naming the valid choices.
  */
 export function adjustableLanes(scenario: Scenario, policy: string, lanes?: readonly string[]): AdjustableLane[] {
   const resolved = resolveScenario(scenario);
@@ -142,13 +151,16 @@ export function adjustableLanes(scenario: Scenario, policy: string, lanes?: read
     throw new ExperimentError(`unknown policy "${policy}"; the scenario "${scenario.name}" has: ${resolved.policies.map((p) => p.id).join(", ")}`);
   }
   let ids: string[];
+  const poolOf = (laneId: string) => rp.officerPools.find((p) => p.lanes.includes(laneId));
   if (lanes !== undefined && lanes.length > 0) {
     ids = [...lanes];
     const seen = new Set<string>();
     for (const id of ids) {
-      if (!rp.lanes.some((l) => l.id === id)) {
-        throw new ExperimentError(`policy "${policy}" has no lane "${id}" (lanes: ${rp.lanes.map((l) => l.id).join(", ")})`);
+      if (!rp.lanes.some((l) => l.id === id) && !rp.officerPools.some((p) => p.id === id)) {
+        const pools = rp.officerPools.length > 0 ? `; officer pools: ${rp.officerPools.map((p) => p.id).join(", ")}` : "";
+        throw new ExperimentError(`policy "${policy}" has no lane "${id}" (lanes: ${rp.lanes.map((l) => l.id).join(", ")}${pools})`);
       }
+
       if (seen.has(id)) throw new ExperimentError(`lane "${id}" is listed twice`);
       seen.add(id);
     }
@@ -161,7 +173,12 @@ export function adjustableLanes(scenario: Scenario, policy: string, lanes?: read
       );
     }
   }
+  // A lane of an officer pool names its pool (as in \`hetao-sim roster\`): its servers are desks, and the
+  // officers who staff them are one count for the pool.
+  ids = [...new Set(ids.map((id) => poolOf(id)?.id ?? id))];
   return ids.map((id) => {
+    const pool = rp.officerPools.find((p) => p.id === id);
+    if (pool !== undefined) return adjustablePool(scenario, policy, rp, pool);
     const lane = rp.lanes.find((l) => l.id === id)!;
     const written = scenario.policies.find((p) => p.id === lane.definedIn)?.lanes?.find((l) => l.id === id);
     for (let p = scenario.policies.find((q) => q.id === policy); p !== undefined; p = scenario.policies.find((q) => q.id === p!.extends)) {
@@ -184,6 +201,38 @@ export function adjustableLanes(scenario: Scenario, policy: string, lanes?: read
       servers: written.servers,
     };
   });
+}
+
+/** An officer pool as one adjustable count: its `officers`, with its lanes' desks as written. */
+function adjustablePool(scenario: Scenario, policy: string, rp: ResolvedPolicy, pool: ResolvedOfficerPool): AdjustableLane {
+  if (pool.schedule !== null) {
+    throw new ExperimentError(
+      `officer pool "${pool.id}" is rostered, so a constant count would not apply: plan its officers per hour with \`hetao-sim roster\``,
+    );
+  }
+  // The policy whose file entry gives the pools (the planned policy or the nearest ancestor with some).
+  let owner = scenario.policies.find((q) => q.id === policy);
+  while (owner !== undefined && owner.officerPools === undefined) owner = scenario.policies.find((q) => q.id === owner!.extends);
+  let desks = 0;
+  for (const laneId of pool.lanes) {
+    const lane = rp.lanes.find((l) => l.id === laneId)!;
+    const written = scenario.policies.find((p) => p.id === lane.definedIn)?.lanes?.find((l) => l.id === laneId);
+    if (written?.servers === undefined) {
+      throw new ExperimentError(`lane "${laneId}" of officer pool "${pool.id}" has a schedule, not a constant servers count: the pool cannot be planned as one count`);
+    }
+    desks += written.servers;
+  }
+  return {
+    id: pool.id,
+    checkpoint: [...new Set(pool.lanes.map((l) => rp.lanes.find((x) => x.id === l)!.checkpoint))].join(" + "),
+    kind: "officer-pool",
+    definedIn: owner!.id,
+    path: `policies[id=${owner!.id}].officerPools[id=${pool.id}].officers`,
+    // The pool's count: its lanes' servers together, at most `officers`.
+    servers: pool.officers === null ? desks : Math.min(pool.officers, desks),
+    pool: [...pool.lanes],
+    cap: desks,
+  };
 }
 
 /** Runs every replication of an experiment (any transport); results sorted by (point, replication). */
@@ -301,7 +350,8 @@ export async function planCapacity(scenario: Scenario, options: PlanOptions, run
     }
     return configs.map((c) => evaluated.get(key(c))!.candidate);
   }
-  const uniform = (k: number) => lanes.map(() => k);
+  // A pool above its desks would only add idle officers: it stays at its cap.
+  const uniform = (k: number) => lanes.map((l) => (l.cap !== undefined && k > l.cap ? l.cap : k));
   const passes = async (k: number) => (await evaluate([uniform(k)], "uniform"))[0]!.check.pass;
 
   // 1. Uniform phase: bracket, then bisect.

@@ -123,3 +123,83 @@ describe("plan on a textbook M/M/c station", () => {
     expect(plan.report.points[0]!.overrides[0]!.value).toBe(8);
   });
 });
+
+/**
+ * One bank of manual desks, 6 per direction, staffed by a pool of officers who move between the two
+ * lines: 240 travellers an hour each way, 30 s each (4 erlang in all). Its officers are the count to
+ * plan; the desks stay as written.
+ */
+const POOLED = `
+name: pooled-plan
+day: { open: "07:00", close: "10:00", end: "11:00" }
+experiment: { replications: 6, seed: 9 }
+distributions:
+  service: { kind: exponential, mean: 30 }
+demand:
+  profile:
+    - { from: "07:00", to: "10:00", ratePerHour: 480 }
+  southboundShare: 0.5
+travellers:
+  classes:
+    - { id: traveller, share: 1, whitelistEligible: false }
+  whitelist: { coverage: 0 }
+policies:
+  - id: base
+    lanes:
+      - { id: sb-desk, checkpoint: sb-immigration, kind: manual, servers: 6, service: service }
+      - { id: nb-desk, checkpoint: nb-immigration, kind: manual, servers: 6, service: service }
+    routes:
+      - { when: { direction: southbound }, steps: [{ checkpoint: sb-immigration, lanes: sb-desk }] }
+      - { steps: [{ checkpoint: nb-immigration, lanes: nb-desk }] }
+    officerPools:
+      - { id: desk-officers, lanes: [sb-desk, nb-desk], officers: 9 }
+  - { id: pooled, extends: base }
+`;
+
+describe("plan with an officer pool", () => {
+  it("plans the pool's officers as one count, named by the pool or by its lanes", () => {
+    const { scenario } = loadScenarioText(POOLED, "pooled.yaml");
+    expect(adjustableLanes(scenario, "pooled", ["desk-officers"])).toEqual([
+      {
+        id: "desk-officers",
+        checkpoint: "sb-immigration + nb-immigration",
+        kind: "officer-pool",
+        // Inherited: the entry that defines the pool is the parent's.
+        definedIn: "base",
+        path: "policies[id=base].officerPools[id=desk-officers].officers",
+        servers: 9,
+        pool: ["sb-desk", "nb-desk"],
+        cap: 12,
+      },
+    ]);
+    // A lane of the pool names the pool (its servers are desks, not officers), once.
+    expect(adjustableLanes(scenario, "pooled", ["sb-desk", "nb-desk"]).map((l) => l.id)).toEqual(["desk-officers"]);
+    expect(() => adjustableLanes(scenario, "pooled", ["desks"])).toThrow(/officer pools: desk-officers/);
+  });
+
+  it("finds the fewest officers that meet the target, never more than the desks, and counts them as the officer-hours", async () => {
+    const { scenario } = loadScenarioText(POOLED, "pooled.yaml");
+    const plan = await planCapacity(scenario, { policy: "pooled", lanes: ["desk-officers"], target: "meanWait <= 20", max: 20 }, runInProcess, META);
+    const k = plan.recommended!.servers["desk-officers"]!;
+    // 4 erlang in one line (a freed officer takes the longest-waiting head: M/M/k): 5 officers wait
+    // about 17 s by Erlang C, 6 about 4 s, 7 about 1.4 s.
+    expect(k).toBeGreaterThanOrEqual(5);
+    expect(k).toBeLessThanOrEqual(7);
+    const byCount = new Map(plan.candidates.map((c) => [c.servers["desk-officers"]!, c.check.pass]));
+    expect(byCount.get(k)).toBe(true);
+    expect(byCount.get(k - 1)).toBe(false);
+    expect(plan.recommended!.totalServers).toBe(k);
+    // The recommended report is the pool at k officers (the desks as written): k officers all day.
+    const officerHours = plan.report.points[0]!.policies["pooled"]!.summary.officerHours.mean!;
+    expect(officerHours).toBeCloseTo(k * 11, 6);
+  }, 60_000);
+
+  it("never gives the pool more officers than its desks: they would stand idle", async () => {
+    const { scenario } = loadScenarioText(POOLED, "pooled.yaml");
+    // Unreachable: the search doubles past the 12 desks to its max of 40, but tries the pool at 12 at most.
+    const plan = await planCapacity(scenario, { policy: "pooled", lanes: ["desk-officers"], target: "meanWait < 0", max: 40, replications: 2 }, runInProcess, META);
+    expect(plan.recommended).toBeNull();
+    expect(plan.candidates.map((c) => c.servers["desk-officers"])).toEqual([9, 12]);
+    expect(plan.report.points[0]!.overrides[0]!.value).toBe(12);
+  }, 60_000);
+});

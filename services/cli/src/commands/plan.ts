@@ -141,7 +141,7 @@ export function registerPlan(program: Command): void {
       "--target <expr>",
       '"<metric> <op> <value>", e.g. "meanWait <= 60", "class:hk-resident.shareWithin15 >= 0.98" (metrics: meanClearance, p50Clearance, p95Clearance, meanWait, throughput, peakHourThroughput, shareWithin15, shareWithin30; class:<id>.<m> / direction:<dir>.<m> with <m> in shareWithin15, shareWithin30, meanClearance)',
     )
-    .option("--lanes <ids>", "comma-separated lane ids to adjust (default: the policy's walk-through lanes; a single-lane policy: its lane)", listOption)
+    .option("--lanes <ids>", "comma-separated lane or officer pool ids to adjust (a pool's officers are one count; a lane of a pool names its pool; default: the policy's walk-through lanes; a single-lane policy: its lane)", listOption)
     .option("--min <n>", "fewest servers per lane considered (default 1)", integerOption("--min", 0, SCENARIO_LIMITS.serversPerLane))
     .option("--max <n>", `most servers per lane considered, at most ${SCENARIO_LIMITS.serversPerLane} (default max(20, 2 × the scenario's count))`, integerOption("--max", 1, SCENARIO_LIMITS.serversPerLane))
     .option("-r, --replications <n>", `replications per candidate, 2..${SCENARIO_LIMITS.replications} (default: the scenario's)`, integerOption("--replications", 2, SCENARIO_LIMITS.replications))
