@@ -301,6 +301,8 @@ describe("reserve staffing (dynamic staffing)", () => {
       ...(withReserve ? { reserves: [{ id: "flex", officers: 4, lanes: ["desk"], openAtWaitMinutes: 5, closeAtWaitMinutes: 1, minOpenMinutes: 10 }] } : {}),
     });
   const R = 10;
+  /** The operating day: open 07:00 to the hard stop at 24:00 (a constant count is open for it). */
+  const OPEN_HOURS = 17;
   const withR = days(make(true), "p", R);
   const without = days(make(false), "p", R);
 
@@ -309,8 +311,8 @@ describe("reserve staffing (dynamic staffing)", () => {
       const reserve = d.reserves["flex"]!;
       expect(reserve.openings).toBeGreaterThan(0);
       expect(reserve.maxOpen).toBeGreaterThan(0);
-      // Time-weighted servers open at the lane (open all day): the rostered 2 plus the reserve's hours.
-      expect(reserve.meanOpenServers).toBeCloseTo(2 + reserve.officerHours / 24, 9);
+      // Time-weighted servers open at the lane (open for the operating day): the rostered 2 plus the reserve's hours.
+      expect(reserve.meanOpenServers).toBeCloseTo(2 + reserve.officerHours / OPEN_HOURS, 9);
       expect(reserve.served).toBe(d.lanes["desk"]!.served);
     }
     // Share of travellers waiting longer than 5 min + one mean service (6 min), pooled over days.
@@ -324,12 +326,12 @@ describe("reserve staffing (dynamic staffing)", () => {
 
   it("counts the reserve in officer-hours while open", () => {
     for (const d of withR) {
-      const rostered = 2 * 24; // a constant `servers: 2` lane is staffed all day
+      const rostered = 2 * OPEN_HOURS; // a constant `servers: 2` lane is staffed for the operating day
       expect(d.lanes["desk"]!.staffedHours).toBeCloseTo(rostered + d.reserves["flex"]!.officerHours, 9);
       expect(d.summary.officerHours).toBeCloseTo(d.lanes["desk"]!.staffedHours, 9);
       expect(d.reserves["flex"]!.officerHours).toBeGreaterThan(0.5);
     }
-    for (const d of without) expect(d.summary.officerHours).toBeCloseTo(48, 9);
+    for (const d of without) expect(d.summary.officerHours).toBeCloseTo(2 * OPEN_HOURS, 9);
   });
 });
 

@@ -186,7 +186,7 @@ export interface ResolvedLane {
   checkpoint: string;
   kind?: string;
   title?: string;
-  /** Sorted, non-overlapping; 0 servers outside the windows. A constant `servers: n` is [{ from: 0, to: 86400, servers: n }]. */
+  /** Sorted, non-overlapping; 0 servers outside the windows. A constant `servers: n` is [{ from: day.open, to: day.end, servers: n }]. */
   schedule: ResolvedScheduleWindow[];
   /** The whole lane is closed in [from, to); travellers in service finish. */
   outages: { from: number; to: number }[];
@@ -288,14 +288,19 @@ export interface ResolvedPolicy {
   officerPools: ResolvedOfficerPool[];
 }
 
-function resolveLane(lane: Lane, definedIn: string): ResolvedLane {
+/**
+ * A lane with a constant `servers: n` is open for the operating day, from the crossing's opening to the
+ * hard stop (where the day ends): nobody arrives before it opens, so servers open earlier would only
+ * add officer-hours and dilute utilisation.
+ */
+function resolveLane(lane: Lane, definedIn: string, day: { open: number; end: number }): ResolvedLane {
   const out: ResolvedLane = {
     id: lane.id,
     checkpoint: lane.checkpoint,
     schedule:
       lane.schedule !== undefined
         ? lane.schedule.map((w) => ({ from: parseTimeOfDay(w.from), to: parseTimeOfDay(w.to), servers: w.servers }))
-        : [{ from: 0, to: SECONDS_PER_DAY, servers: lane.servers ?? 0 }],
+        : [{ from: day.open, to: day.end, servers: lane.servers ?? 0 }],
     outages: (lane.outages ?? []).map((o) => ({ from: parseTimeOfDay(o.from), to: parseTimeOfDay(o.to) })),
     service: lane.service,
     definedIn,
@@ -467,12 +472,13 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
   }
 
   const flat = flattenPolicies(s.policies);
+  const operatingDay = { open: t(s.day.open), end: t(s.day.end) };
   const policies: ResolvedPolicy[] = s.policies.map((p, i) => {
     const fp = flat.policies[i];
     if (fp === null || fp === undefined) throw new Error(`internal: policy "${p.id}" could not be flattened`);
     const out: ResolvedPolicy = {
       id: p.id,
-      lanes: fp.lanes.map((l) => rostered(resolveLane(l.lane, s.policies[l.policyIndex]!.id), rosterOf(s, i, l.lane.id))),
+      lanes: fp.lanes.map((l) => rostered(resolveLane(l.lane, s.policies[l.policyIndex]!.id, operatingDay), rosterOf(s, i, l.lane.id))),
       reserves: reservesOf(s, i),
       officerPools: officerPoolsOf(s, i),
       routes: fp.routes.map(({ route, policyIndex, routeIndex }) => {

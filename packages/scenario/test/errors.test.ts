@@ -458,7 +458,8 @@ describe("YAML and JSON positions", () => {
 
   it("the base text is valid", () => {
     const loaded = loadScenarioText(yamlText, "t.yaml");
-    expect(loaded.resolved.policies[0]!.lanes[0]!.schedule).toEqual([{ from: 0, to: 86400, servers: 2 }]);
+    // A constant count is open for the operating day, open (08:00) to the hard stop (24:00 by default).
+    expect(loaded.resolved.policies[0]!.lanes[0]!.schedule).toEqual([{ from: 8 * 3600, to: 86400, servers: 2 }]);
   });
 
   it("reports a YAML syntax error with its line", () => {

@@ -279,8 +279,8 @@ describe("rosters", () => {
     // `fast` inherits l2 and has no roster of its own: it takes base's.
     expect(lane(r, "fast", "l2").schedule).toEqual(windows);
     // l1 has no roster entry: as written (base 2, fast's own lane 5).
-    expect(lane(r, "base", "l1").schedule).toEqual([{ from: 0, to: 86400, servers: 2 }]);
-    expect(lane(r, "fast", "l1").schedule).toEqual([{ from: 0, to: 86400, servers: 5 }]);
+    expect(lane(r, "base", "l1").schedule).toEqual([{ from: r.day.open, to: r.day.end, servers: 2 }]);
+    expect(lane(r, "fast", "l1").schedule).toEqual([{ from: r.day.open, to: r.day.end, servers: 5 }]);
     const own = resolveInput(setPath(minimal(), "rosters", { base: { l2: roster }, fast: { l2: [{ from: "08:00", to: "10:00", servers: 4 }] } }));
     expect(lane(own, "base", "l2").schedule).toEqual(windows);
     expect(lane(own, "fast", "l2").schedule).toEqual([{ from: 8 * 3600, to: 10 * 3600, servers: 4 }]);

@@ -59,7 +59,8 @@ describe("setPath / getPath", () => {
     const edited = setPath(data, "policies[id=seamless].lanes[id=sb-walkthrough].servers", 2);
     const loaded = loadScenarioData(edited, "sweep");
     const seamless = loaded.resolved.policies.find((p) => p.id === "seamless")!;
-    expect(seamless.lanes.find((l) => l.id === "sb-walkthrough")!.schedule).toEqual([{ from: 0, to: 86400, servers: 2 }]);
+    // The weekday's operating day: open 07:00 to the hard stop at 23:00.
+    expect(seamless.lanes.find((l) => l.id === "sb-walkthrough")!.schedule).toEqual([{ from: 7 * 3600, to: 23 * 3600, servers: 2 }]);
     expect(getPath(data, "policies[id=seamless].lanes[id=sb-walkthrough].servers")).toBe(3);
   });
 });
