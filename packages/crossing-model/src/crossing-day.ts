@@ -292,20 +292,22 @@ export class CrossingDay implements EventHandler {
   /** Simulate the day and return its compact result. */
   run(): PolicyDayResult {
     const env = this.env;
+    const end = this.scenario.day.end;
+    // Staffing changes before the hard stop only: one at the stop itself would close lanes (and divert
+    // their lines) at the instant whoever is still inside is censored.
     this.policy.officerPools.forEach((p, k) => {
       const tl = p.timeline;
       this.officers[k]!.setServers(tl.servers[0]!, 0);
-      for (let j = 1; j < tl.times.length; j++) env.at(tl.times[j]!, EV_POOL_CAPACITY, k, j);
+      for (let j = 1; j < tl.times.length && tl.times[j]! < end; j++) env.at(tl.times[j]!, EV_POOL_CAPACITY, k, j);
     });
     this.policy.lanes.forEach((lane, i) => {
       const tl = lane.timeline;
       this.laneRostered[i] = tl.servers[0]!;
       this.laneDesks[i] = tl.servers[0]!;
       this.pools[i]!.setServers(this.openServers(i), 0);
-      for (let k = 1; k < tl.times.length; k++) env.at(tl.times[k]!, EV_CAPACITY, i, k);
+      for (let k = 1; k < tl.times.length && tl.times[k]! < end; k++) env.at(tl.times[k]!, EV_CAPACITY, i, k);
     });
     if (this.pop.size > 0) env.at(this.pop.arrivalTime[0]!, EV_ARRIVAL, 0);
-    const end = this.scenario.day.end;
     env.run(this, end);
     this.markHours(end);
     this.censorAll(end);

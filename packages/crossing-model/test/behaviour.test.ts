@@ -112,6 +112,32 @@ describe("closed lanes divert (onClose)", () => {
     expect(heldAt10(divert)).toBe(0);
     for (const d of [...divert, ...wait]) expect(d.lanes["a"]!.hourlyUtilisation[10]).toBe(0);
   });
+
+  it("does not close (and divert) lanes at the hard stop: whoever still waits there is censored in line", () => {
+    // Overloaded (120/h at one 60/h counter, and one at 30/h) up to the hard stop, where both lanes'
+    // constant counts end: a line is left at the stop. A closing there would send it to the other
+    // lane (counted as diverted) at the instant it is censored.
+    const lanes = [
+      { id: "a", checkpoint: "station", servers: 1, service: "svc" },
+      { id: "b", checkpoint: "station", servers: 1, service: "slow" },
+    ];
+    const s = station({
+      distributions: { svc: { kind: "exponential", mean: 60 }, slow: { kind: "exponential", mean: 120 } },
+      lanes,
+      step: { lanes: [{ lane: "a" }, { lane: "b" }], choose: "shortest-queue" },
+      ratePerHour: 120,
+      open: "08:00",
+      close: "12:00",
+      end: "12:00",
+      warmupMinutes: 0,
+    });
+    for (const d of days(s, "p", 4)) {
+      expect(d.summary.censored).toBeGreaterThan(10);
+      expect(d.diverted).toBe(0);
+      expect(d.lanes["a"]!.diverted + d.lanes["b"]!.diverted).toBe(0);
+      expect(d.arrived).toBe(d.cleared + d.inSystem);
+    }
+  });
 });
 
 describe("lane choice among alternatives", () => {
