@@ -160,7 +160,6 @@ export function adjustableLanes(scenario: Scenario, policy: string, lanes?: read
         const pools = rp.officerPools.length > 0 ? `; officer pools: ${rp.officerPools.map((p) => p.id).join(", ")}` : "";
         throw new ExperimentError(`policy "${policy}" has no lane "${id}" (lanes: ${rp.lanes.map((l) => l.id).join(", ")}${pools})`);
       }
-
       if (seen.has(id)) throw new ExperimentError(`lane "${id}" is listed twice`);
       seen.add(id);
     }
