@@ -38,12 +38,13 @@ export class Environment {
    */
   run(handler: EventHandler, until = Number.POSITIVE_INFINITY): void {
     const cal = this.calendar;
+    const bounded = until !== Number.POSITIVE_INFINITY;
     while (cal.size > 0 && cal.peekTime() <= until) {
       cal.pop();
       this.now = cal.time;
       this.processed++;
       handler.handle(cal.kind, cal.a, cal.b, cal.time);
     }
-    if (until !== Number.POSITIVE_INFINITY && until > this.now) this.now = until;
+    if (bounded && until > this.now) this.now = until;
   }
 }

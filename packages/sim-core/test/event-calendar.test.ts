@@ -57,6 +57,41 @@ describe("EventCalendar", () => {
     expect(popped).toBe(5049);
   });
 
+  it("keeps the order while it grows past the list size into a heap and shrinks back, with ties", () => {
+    // Bursts push the calendar from a handful of events to over a thousand and back, several times,
+    // so it turns list -> heap -> list repeatedly; the reference is a stable sort of what is pending.
+    const rng = new RandomStream(11);
+    const cal = new EventCalendar(16);
+    const pending: { t: number; i: number }[] = [];
+    let now = 0;
+    let id = 0;
+    let maxSize = 0;
+    for (let round = 0; round < 6; round++) {
+      const burst = round % 2 === 0 ? 1200 : 300;
+      for (let k = 0; k < burst; k++) {
+        const t = now + Math.floor(rng.next() * 40); // many ties
+        cal.schedule(t, 0, id);
+        pending.push({ t, i: id++ });
+        maxSize = Math.max(maxSize, cal.size);
+      }
+      // Drain to a few events, scheduling a little as a running model does.
+      while (cal.size > 3) {
+        pending.sort((x, y) => x.t - y.t || x.i - y.i);
+        const want = pending.shift()!;
+        expect(cal.peekTime()).toBe(want.t);
+        expect(cal.pop()).toBe(true);
+        expect([cal.time, cal.a]).toEqual([want.t, want.i]);
+        now = cal.time;
+        if (rng.next() < 0.3) {
+          const t = now + Math.floor(rng.next() * 5);
+          cal.schedule(t, 0, id);
+          pending.push({ t, i: id++ });
+        }
+      }
+    }
+    expect(maxSize).toBeGreaterThan(1000);
+  });
+
   it("rejects NaN times", () => {
     expect(() => new EventCalendar().schedule(Number.NaN, 0)).toThrow(/NaN/);
   });
