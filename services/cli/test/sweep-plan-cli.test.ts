@@ -128,6 +128,15 @@ describe("hetao-sim plan on the Hetao presets", () => {
     expect(lowerBound(ci)).toBeGreaterThanOrEqual(0.98);
   });
 
+  it("counts an officer pool's plan in officers, not servers", () => {
+    const pooled = join(ROOT, "seeds/scenarios/pooled-counters.yaml");
+    const r = cli(["plan", pooled, "--policy", "pooled", "--lanes", "sb-counter", "--target", "meanWait <= 60", "--replications", "4", "--out", "plan-pool"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^step +phase +officers +total/m);
+    expect(r.stdout).toMatch(/recommended: counter-officers=\d+ \(\d+ officers; the scenario has 8\)/);
+    expect(r.stdout).not.toMatch(/\bservers\b/);
+  });
+
   it("explains a missing or unknown target", () => {
     const r = cli(["plan", BRIDGE, "--policy", "seamless", "--target", "class:martian.shareWithin15 >= 0.9", "--replications", "2", "--out", "plan-bad", "--quiet"]);
     expect(r.code).toBe(1);

@@ -39,6 +39,17 @@ function serversText(c: PlanCandidate): string {
     .join(" ");
 }
 
+/**
+ * What the plan's counts count: a lane's servers, an officer pool's officers (its lanes' desks stay as
+ * written), or both when the plan adjusts lanes and pools together.
+ */
+function countedAs(plan: PlanResult): { unit: string; per: string } {
+  const pools = plan.lanes.filter((l) => l.kind === "officer-pool").length;
+  if (pools === 0) return { unit: "servers", per: "lane" };
+  if (pools === plan.lanes.length) return { unit: "officers", per: "pool" };
+  return { unit: "servers and officers", per: "lane or pool" };
+}
+
 /** The plan as a terminal table: the search path, then the recommendation and its margin. */
 export async function renderPlanTable(plan: PlanResult): Promise<string> {
   const { formatDifference, formatPoints, formatValue, textTable } = await import("@hetao/report");
@@ -63,15 +74,16 @@ export async function renderPlanTable(plan: PlanResult): Promise<string> {
     formatDifference(m, c.check.margin),
     c.check.pass ? "pass" : "fail",
   ]);
-  lines.push(textTable(["step", "phase", "servers", "total", "estimate ± 95% hw", `${side} bound`, "margin", "target"], rows));
+  const { unit, per } = countedAs(plan);
+  lines.push(textTable(["step", "phase", unit, "total", "estimate ± 95% hw", `${side} bound`, "margin", "target"], rows));
   lines.push("");
   const r = plan.recommended;
   const scenarioTotal = plan.lanes.reduce((a, l) => a + l.servers, 0);
   if (r === null) {
-    lines.push(`no configuration up to ${plan.max} servers per lane meets ${plan.target.text} with 95% confidence (raise --max or change the target)`);
+    lines.push(`no configuration up to ${plan.max} ${unit} per ${per} meets ${plan.target.text} with 95% confidence (raise --max or change the target)`);
   } else {
     lines.push(
-      `recommended: ${serversText(r)} (${r.totalServers} servers; the scenario has ${scenarioTotal}): ` +
+      `recommended: ${serversText(r)} (${r.totalServers} ${unit}; the scenario has ${scenarioTotal}): ` +
         `estimate ${formatValue(m, r.check.estimate)}, ${side} bound ${formatValue(m, r.check.bound)} ${plan.target.op} ${formatValue(m, plan.target.value)}, ` +
         `margin ${formatDifference(m, r.check.margin)}`,
     );
