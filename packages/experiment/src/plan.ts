@@ -1,5 +1,5 @@
 import { type ReplicationResult, SUMMARY_METRICS } from "@hetao/crossing-model";
-import { type ResolvedOfficerPool, type ResolvedPolicy, SCENARIO_LIMITS, type Scenario, resolveScenario } from "@hetao/scenario";
+import { type ResolvedLane, type ResolvedOfficerPool, type ResolvedPolicy, SCENARIO_LIMITS, type Scenario, resolveScenario } from "@hetao/scenario";
 import { studentTQuantile } from "@hetao/stats";
 import { type ReportMeta, buildReport } from "./build-report.js";
 import type { Interval, Report } from "./report-schema.js";
@@ -177,9 +177,8 @@ export function adjustableLanes(scenario: Scenario, policy: string, lanes?: read
   ids = [...new Set(ids.map((id) => poolOf(id)?.id ?? id))];
   return ids.map((id) => {
     const pool = rp.officerPools.find((p) => p.id === id);
-    if (pool !== undefined) return adjustablePool(scenario, policy, rp, pool);
+    if (pool !== undefined) return adjustablePool(scenario, rp, pool);
     const lane = rp.lanes.find((l) => l.id === id)!;
-    const written = scenario.policies.find((p) => p.id === lane.definedIn)?.lanes?.find((l) => l.id === id);
     for (let p = scenario.policies.find((q) => q.id === policy); p !== undefined; p = scenario.policies.find((q) => q.id === p!.extends)) {
       if (scenario.rosters[p.id]?.[id] !== undefined) {
         throw new ExperimentError(
@@ -188,7 +187,8 @@ export function adjustableLanes(scenario: Scenario, policy: string, lanes?: read
       }
       if (p.extends === undefined) break;
     }
-    if (written?.servers === undefined) {
+    const servers = writtenServers(scenario, lane);
+    if (servers === undefined) {
       throw new ExperimentError(`lane "${id}" (defined in policy "${lane.definedIn}") has a schedule, not a constant servers count: it cannot be planned`);
     }
     return {
@@ -197,36 +197,37 @@ export function adjustableLanes(scenario: Scenario, policy: string, lanes?: read
       kind: lane.kind ?? null,
       definedIn: lane.definedIn,
       path: `policies[id=${lane.definedIn}].lanes[id=${id}].servers`,
-      servers: written.servers,
+      servers,
     };
   });
 }
 
+/** The lane's constant `servers` count as written in the policy entry that defines it; undefined for a schedule. */
+function writtenServers(scenario: Scenario, lane: ResolvedLane): number | undefined {
+  return scenario.policies.find((p) => p.id === lane.definedIn)?.lanes?.find((l) => l.id === lane.id)?.servers;
+}
+
 /** An officer pool as one adjustable count: its `officers`, with its lanes' desks as written. */
-function adjustablePool(scenario: Scenario, policy: string, rp: ResolvedPolicy, pool: ResolvedOfficerPool): AdjustableLane {
+function adjustablePool(scenario: Scenario, rp: ResolvedPolicy, pool: ResolvedOfficerPool): AdjustableLane {
   if (pool.schedule !== null) {
     throw new ExperimentError(
       `officer pool "${pool.id}" is rostered, so a constant count would not apply: plan its officers per hour with \`hetao-sim roster\``,
     );
   }
-  // The policy whose file entry gives the pools (the planned policy or the nearest ancestor with some).
-  let owner = scenario.policies.find((q) => q.id === policy);
-  while (owner !== undefined && owner.officerPools === undefined) owner = scenario.policies.find((q) => q.id === owner!.extends);
   let desks = 0;
   for (const laneId of pool.lanes) {
-    const lane = rp.lanes.find((l) => l.id === laneId)!;
-    const written = scenario.policies.find((p) => p.id === lane.definedIn)?.lanes?.find((l) => l.id === laneId);
-    if (written?.servers === undefined) {
+    const servers = writtenServers(scenario, rp.lanes.find((l) => l.id === laneId)!);
+    if (servers === undefined) {
       throw new ExperimentError(`lane "${laneId}" of officer pool "${pool.id}" has a schedule, not a constant servers count: the pool cannot be planned as one count`);
     }
-    desks += written.servers;
+    desks += servers;
   }
   return {
     id: pool.id,
     checkpoint: [...new Set(pool.lanes.map((l) => rp.lanes.find((x) => x.id === l)!.checkpoint))].join(" + "),
     kind: "officer-pool",
-    definedIn: owner!.id,
-    path: `policies[id=${owner!.id}].officerPools[id=${pool.id}].officers`,
+    definedIn: pool.definedIn,
+    path: `policies[id=${pool.definedIn}].officerPools[id=${pool.id}].officers`,
     // The pool's count: its lanes' servers together, at most `officers`.
     servers: pool.officers === null ? desks : Math.min(pool.officers, desks),
     pool: [...pool.lanes],

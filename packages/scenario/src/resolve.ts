@@ -72,6 +72,8 @@ export interface ResolvedOfficerPool {
   officers: number | null;
   /** The pool's roster entry (own or the nearest ancestor's), seconds; null: the sum of its lanes' servers. */
   schedule: { from: number; to: number; servers: number }[] | null;
+  /** Id of the policy whose file entry gives the pools (the policy itself, or the nearest ancestor with some). */
+  definedIn: string;
 }
 
 export interface ResolvedDay {
@@ -403,6 +405,7 @@ function officerPoolsOf(s: Scenario, index: number): ResolvedOfficerPool[] {
           lanes: [...pool.lanes],
           officers: pool.officers ?? null,
           schedule: roster === undefined ? null : roster.map((w) => ({ from: parseTimeOfDay(w.from), to: parseTimeOfDay(w.to), servers: w.servers })),
+          definedIn: p!.id,
         };
       });
     }

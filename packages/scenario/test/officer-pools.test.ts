@@ -13,8 +13,8 @@ describe("officer pools", () => {
     const input = setPath(pooled({ officers: 4 }), "rosters", { base: { "c1-officers": [{ from: "08:00", to: "10:00", servers: 3 }] } });
     const resolved = resolveScenario(parseScenario(input));
     const base = resolved.policies.find((p) => p.id === "base")!;
-    expect(base.officerPools).toEqual([{ id: "c1-officers", lanes: ["l1", "l2"], officers: 4, schedule: [{ from: 8 * 3600, to: 10 * 3600, servers: 3 }] }]);
-    // `fast` gives none: it inherits base's pool and base's roster entry for it.
+    expect(base.officerPools).toEqual([{ id: "c1-officers", lanes: ["l1", "l2"], officers: 4, schedule: [{ from: 8 * 3600, to: 10 * 3600, servers: 3 }], definedIn: "base" }]);
+    // `fast` gives none: it inherits base's pool (defined in base) and base's roster entry for it.
     expect(resolved.policies.find((p) => p.id === "fast")!.officerPools).toEqual(base.officerPools);
   });
 
