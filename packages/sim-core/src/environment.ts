@@ -38,6 +38,8 @@ export class Environment {
    */
   run(handler: EventHandler, until = Number.POSITIVE_INFINITY): void {
     const cal = this.calendar;
+    // Tested before the loop: a test after it had no type feedback yet, so the loop's optimised code
+    // was thrown away at the end of every run (once per simulated day) and compiled again.
     const bounded = until !== Number.POSITIVE_INFINITY;
     while (cal.size > 0 && cal.peekTime() <= until) {
       cal.pop();
