@@ -1,6 +1,11 @@
-/** Above this many pending events the calendar is a heap; at or below LIST_MIN a list again (the gap keeps it from switching back and forth). */
-const LIST_MAX = 256;
-const LIST_MIN = 128;
+/** Options of an {@link EventCalendar}. */
+export interface EventCalendarOptions {
+  /**
+   * Most pending events kept as a sorted list; above it the calendar is a heap, and a list again at
+   * half of it (the gap keeps it from switching back and forth). 0: always a heap. Default 256.
+   */
+  listMax?: number;
+}
 
 /**
  * The future event list over parallel typed arrays: a sorted list while it is short, a binary min-heap
@@ -17,8 +22,8 @@ const LIST_MIN = 128;
  * and a removal takes the last one, with predictable branches; a heap pays a hard-to-predict comparison
  * per level on every removal. Replaying the calendar operations of a hetao-weekday replication, the list
  * takes about 30 % less time than the heap. An insertion moves every entry due before it, though, so
- * above LIST_MAX events the calendar turns into a heap (a list sorted earliest-first is one already)
- * and back below LIST_MIN: the cost per event stays logarithmic in long calendars.
+ * above `listMax` events the calendar turns into a heap (a list sorted earliest-first is one already)
+ * and back at half of it: the cost per event stays logarithmic in long calendars.
  *
  * An event is three numbers: `kind` (what happens, a small integer the model
  * switches on) and two integer payloads `a` and `b` (usually an entity index
@@ -43,6 +48,9 @@ export class EventCalendar {
   private nextSeq = 0;
   /** Whether the events are a heap (else a list sorted latest first). */
   private heap = false;
+  private readonly listMax: number;
+  /** At or below this many events a heap turns back into a list (-1: never). */
+  private readonly listMin: number;
 
   /** Time of the event last returned by `pop()`. */
   time = 0;
@@ -53,7 +61,12 @@ export class EventCalendar {
   /** Second payload of the event last returned by `pop()`. */
   b = 0;
 
-  constructor(initialCapacity = 1024) {
+  constructor(initialCapacity = 1024, options: EventCalendarOptions = {}) {
+    const listMax = options.listMax ?? 256;
+    if (!Number.isInteger(listMax) || listMax < 0) throw new RangeError(`EventCalendar: listMax must be an integer >= 0, got ${listMax}`);
+    this.listMax = listMax;
+    this.listMin = listMax > 0 ? listMax >> 1 : -1;
+    this.heap = listMax === 0;
     const c = Math.max(16, initialCapacity | 0);
     this.times = new Float64Array(c);
     this.slots = new Int32Array(c);
@@ -90,7 +103,7 @@ export class EventCalendar {
     const times = this.times;
     const slots = this.slots;
     if (!this.heap) {
-      if (this.n < LIST_MAX) {
+      if (this.n < this.listMax) {
         // Insert into the list: every event due at or before `time` (an equal time was scheduled
         // earlier, so it runs first) moves one place towards the end.
         let j = this.n++;
@@ -136,7 +149,7 @@ export class EventCalendar {
       top = this.slots[0]!;
       this.time = this.times[0]!;
       this.heapRemoveTop();
-      if (this.n <= LIST_MIN) this.toList();
+      if (this.n <= this.listMin) this.toList();
     }
     this.kind = this.kinds[top]!;
     this.a = this.as[top]!;
@@ -199,7 +212,8 @@ export class EventCalendar {
     const times = this.times;
     const slots = this.slots;
     // The heap shrinks by one per removal, so entry k of the ordered run can sit at index
-    // capacity - 1 - k, above the heap's last entry (n - 1 - k) since capacity >= LIST_MAX > n.
+    // capacity - 1 - k, above the heap's last entry (n - 1 - k): the heap began at listMax events, so
+    // capacity > listMax > n.
     const cap = times.length;
     for (let k = 0; k < n; k++) {
       times[cap - 1 - k] = times[0]!;

@@ -1,4 +1,4 @@
-export { EventCalendar } from "./event-calendar.js";
+export { EventCalendar, type EventCalendarOptions } from "./event-calendar.js";
 export { Environment, type EventHandler } from "./environment.js";
 export { fmix32, mix2, hashString, hashUniform } from "./hash.js";
 export { RandomStream, type UniformSource } from "./random-stream.js";

@@ -1,9 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { Environment, EventCalendar, RandomStream, type EventHandler } from "../src/index.js";
 
-describe("EventCalendar", () => {
+// The default (a list up to 256 events), a heap throughout, and a list of at most 4 (so that the order
+// tests switch between the two forms all the time): all must return the same order.
+describe.each([
+  ["default", {}],
+  ["heap only", { listMax: 0 }],
+  ["list of at most 4", { listMax: 4 }],
+] as const)("EventCalendar (%s)", (_name, options) => {
   it("returns events by time, and simultaneous events in scheduling order", () => {
-    const cal = new EventCalendar(16);
+    const cal = new EventCalendar(16, options);
     cal.schedule(5, 1, 10);
     cal.schedule(1, 2, 20);
     cal.schedule(5, 3, 30);
@@ -17,7 +23,7 @@ describe("EventCalendar", () => {
 
   it("agrees with a stable sort on many random events with ties, across growth", () => {
     const rng = new RandomStream(42);
-    const cal = new EventCalendar(16);
+    const cal = new EventCalendar(16, options);
     const ref: { t: number; i: number }[] = [];
     for (let i = 0; i < 20_000; i++) {
       const t = Math.floor(rng.next() * 500); // many ties
@@ -32,7 +38,7 @@ describe("EventCalendar", () => {
 
   it("keeps order when events are interleaved with pops (a running simulation)", () => {
     const rng = new RandomStream(7);
-    const cal = new EventCalendar();
+    const cal = new EventCalendar(1024, options);
     let now = 0;
     let lastT = -1;
     let lastSeqAtT = -1;
@@ -61,7 +67,7 @@ describe("EventCalendar", () => {
     // Bursts push the calendar from a handful of events to over a thousand and back, several times,
     // so it turns list -> heap -> list repeatedly; the reference is a stable sort of what is pending.
     const rng = new RandomStream(11);
-    const cal = new EventCalendar(16);
+    const cal = new EventCalendar(16, options);
     const pending: { t: number; i: number }[] = [];
     let now = 0;
     let id = 0;
@@ -93,7 +99,14 @@ describe("EventCalendar", () => {
   });
 
   it("rejects NaN times", () => {
-    expect(() => new EventCalendar().schedule(Number.NaN, 0)).toThrow(/NaN/);
+    expect(() => new EventCalendar(16, options).schedule(Number.NaN, 0)).toThrow(/NaN/);
+  });
+});
+
+describe("EventCalendar options", () => {
+  it("rejects a listMax that is not a non-negative integer", () => {
+    expect(() => new EventCalendar(16, { listMax: -1 })).toThrow(/listMax must be an integer >= 0, got -1/);
+    expect(() => new EventCalendar(16, { listMax: 2.5 })).toThrow(/listMax/);
   });
 });
 
