@@ -21,9 +21,10 @@ export interface EventCalendarOptions {
  * short service, the next arrival), so an insertion into a list sorted latest-first moves few entries
  * and a removal takes the last one, with predictable branches; a heap pays a hard-to-predict comparison
  * per level on every removal. Replaying the calendar operations of a hetao-weekday replication, the list
- * takes about 30 % less time than the heap. An insertion moves every entry due before it, though, so
- * above `listMax` events the calendar turns into a heap (a list sorted earliest-first is one already)
- * and back at half of it: the cost per event stays logarithmic in long calendars.
+ * takes about a quarter less time than the heap (bench/calendar-replay.js). An insertion moves every
+ * entry due before it, though, so above `listMax` events the calendar turns into a heap (a list sorted
+ * earliest-first is one already) and back at half of it: the cost per event stays logarithmic in long
+ * calendars.
  *
  * An event is three numbers: `kind` (what happens, a small integer the model
  * switches on) and two integer payloads `a` and `b` (usually an entity index
