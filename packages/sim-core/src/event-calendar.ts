@@ -48,7 +48,7 @@ export class EventCalendar {
   private n = 0;
   private nextSeq = 0;
   /** Whether the events are a heap (else a list sorted latest first). */
-  private heap = false;
+  private heap: boolean;
   private readonly listMax: number;
   /** At or below this many events a heap turns back into a list (-1: never). */
   private readonly listMin: number;
