@@ -12,6 +12,7 @@ import { planReplications, runReplication } from "../packages/experiment/dist/in
 import type { SimulateReturn } from "../services/simulator/dist/index.js";
 import {
   FleetClient,
+  brokenResult,
   cleanupPrefix,
   embeddedReportJson,
   experiment,
@@ -124,7 +125,7 @@ describe("jobs in blocks", () => {
     const plan = planReplications(spec);
     // Replication 2 delivered broken before the block runs (first delivery wins), as a faulty model would.
     const { id } = await f.client.store.create(spec, plan.length, TOOL_VERSION);
-    await f.client.store.deliverResult(id, 0, 2, encodeResult({ ...runReplication(spec, 0, 2), travellers: -1 }));
+    await f.client.store.deliverResult(id, 0, 2, encodeResult(brokenResult(runReplication(spec, 0, 2))));
     await f.submit(spec, 4);
     const failed = await f.client.waitFor(id, (s) => s.state === "failed");
     expect(failed.errors.map((e) => e.jobId)).toEqual([`${id}.0.2`]);

@@ -10,6 +10,7 @@ import { ExperimentEventSchema, TOOL_VERSION, encodeResult, replicationJobId, re
 import { planReplications, runReplication } from "../packages/experiment/dist/index.js";
 import {
   FleetClient,
+  brokenResult,
   type ServiceProcess,
   cleanupPrefix,
   embeddedReportJson,
@@ -111,12 +112,12 @@ describe("fleet reports", () => {
     const { id } = await client.store.create(spec, plan.length, TOOL_VERSION);
     for (const { point, replication } of plan) {
       const result = runReplication(spec, point, replication);
-      const encoded = encodeResult(replication === 2 ? { ...result, travellers: -1 } : result);
+      const encoded = encodeResult(replication === 2 ? brokenResult(result) : result);
       await client.store.deliverResult(id, point, replication, encoded);
     }
     await client.reports.add("report", { experimentId: id }, { jobId: reportJobId(id) });
     const failed = await client.waitFor(id, (s) => s.state === "failed");
-    expect(failed.errors).toEqual([{ jobId: replicationJobId(id, 0, 2), error: expect.stringMatching(/^the result of point 0, replication 2 is invalid: travellers: /) as unknown as string }]);
+    expect(failed.errors).toEqual([{ jobId: replicationJobId(id, 0, 2), error: expect.stringMatching(/^the result of point 0, replication 2 is invalid: policies\.[^.]+\.summary\.shareWithin15: /) as unknown as string }]);
     // The job completes (its return value stored) just after it marks the experiment failed.
     await expect.poll(async () => (await client.reports.getJob(reportJobId(id)))?.returnvalue, { timeout: 30_000 }).toEqual({ outcome: "invalid-result" });
     expect(await client.redis.hexists(client.store.keys.results(id), "0:2")).toBe(0);

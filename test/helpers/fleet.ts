@@ -29,6 +29,7 @@ import {
   submitExperiment,
   Redis,
 } from "../../packages/messaging/dist/index.js";
+import type { ReplicationResult } from "../../packages/crossing-model/dist/index.js";
 import { type Scenario, loadScenarioFile, scenarioDigest } from "../../packages/scenario/dist/index.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -321,4 +322,14 @@ export function fleetCli(cwd: string, prefix: string, args: string[], env: Recor
     env: { PATH: process.env.PATH, HOME: process.env.HOME, QUEUE_PREFIX: prefix, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * A result a faulty model could produce: well-formed on the wire (the codec writes it), but its first
+ * policy's share within 15 minutes is 2, which the schema's validator refuses at the trust boundary.
+ */
+export function brokenResult(result: ReplicationResult): ReplicationResult {
+  const broken = structuredClone(result);
+  Object.values(broken.policies)[0]!.summary.shareWithin15 = 2;
+  return broken;
 }

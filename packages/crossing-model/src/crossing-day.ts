@@ -1136,12 +1136,13 @@ export class CrossingDay implements EventHandler {
       segments,
       institutions,
       checkpoints,
-      shuttles,
       controls,
       pledges,
       lanes,
       reserves,
       officerPools,
+      // In the schema's order, as the result codec writes and reads fields.
+      shuttles,
       hourly: {
         arrivals: slice(this.hourlyArrivals, 0, HOURS),
         cleared: slice(this.hourlyCleared, 0, HOURS),

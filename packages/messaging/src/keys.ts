@@ -24,7 +24,7 @@ export interface Keys {
   spec(id: string): string;
   /** HASH: state, total, submittedAt, completedAt, cancelledAt, toolVersion, scenario, reportDir. */
   meta(id: string): string;
-  /** HASH: "<point>:<replication>" → ReplicationResult as MessagePack (encodeResult), delivered by the simulators (first delivery wins). */
+  /** HASH: "<point>:<replication>" → ReplicationResult in the result codec (encodeResult), delivered by the simulators (first delivery wins). */
   results(id: string): string;
   /** HASH: job id → reason, for replications that failed for good. */
   errors(id: string): string;

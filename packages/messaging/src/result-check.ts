@@ -1,9 +1,17 @@
 import { type ReplicationResult, ReplicationResultSchema } from "@hetao/crossing-model";
 import { Ajv, type ValidateFunction } from "ajv";
 import { z } from "zod";
+import type { JsonSchemaNode } from "./schema-codec.js";
 import { describeZodError } from "./zod-error.js";
 
+let jsonSchema: JsonSchemaNode | undefined;
 let compiled: ValidateFunction | undefined;
+
+/** ReplicationResultSchema as JSON Schema (z.toJSONSchema), once per process or thread: the source of the validator and of the result codec. */
+export function resultJsonSchema(): JsonSchemaNode {
+  jsonSchema ??= z.toJSONSchema(ReplicationResultSchema, { target: "draft-7" }) as JsonSchemaNode;
+  return jsonSchema;
+}
 
 /**
  * ReplicationResultSchema compiled to a JSON-Schema validator (z.toJSONSchema → ajv), once per
@@ -11,7 +19,7 @@ let compiled: ValidateFunction | undefined;
  * results), several times faster on these histogram-heavy results.
  */
 export function resultValidator(): ValidateFunction {
-  compiled ??= new Ajv({ strict: false, allErrors: false, validateFormats: false }).compile(z.toJSONSchema(ReplicationResultSchema, { target: "draft-7" }));
+  compiled ??= new Ajv({ strict: false, allErrors: false, validateFormats: false }).compile(resultJsonSchema());
   return compiled;
 }
 

@@ -83,7 +83,7 @@ class NotPlannedJob extends UnrecoverableError {
  * Starts a simulator: a BullMQ worker on the `simulate` queue whose jobs (blocks of consecutive
  * replications) run in a pool of worker threads (concurrency = SIMULATOR_CONCURRENCY, default the
  * number of cores; SIMULATOR_PREFETCH more jobs, default 1, wait in the pool so no thread idles
- * between jobs). Each result is encoded in its thread (MessagePack, see result-codec) and, as soon as
+ * between jobs). Each result is encoded in its thread (see result-codec) and, as soon as
  * the thread hands it over, delivered into the experiment's results hash by one atomic script (first
  * delivery wins); the job that completes the set queues the experiment's `reports` job.
  * Per replication that is one round trip to Redis, plus BullMQ's own per block (the job's completion,
