@@ -59,12 +59,13 @@ describe("jobs in blocks", () => {
   it("a simulator killed with SIGKILL mid-block: nothing lost or doubled, the re-run resumes, the report is identical", async () => {
     const f = fleet("block-kill");
     const [, victim] = await Promise.all([startService("metrics", serviceEnv(f)), startService("simulator", serviceEnv(f, { SIMULATOR_CONCURRENCY: "1", SIMULATOR_PREFETCH: "0" }))]);
-    const spec = await experiment("hetao-weekday", { replications: 24, seed: 21 });
-    const submitted = await f.submit(spec, 12);
+    // 48 replications with 24 per job: all of it is the experiment's tail, so blocks of 12 (jobLayout).
+    const spec = await experiment("hetao-weekday", { replications: 48, seed: 21 });
+    const submitted = await f.submit(spec, 24);
     const { id } = submitted;
-    expect(submitted).toMatchObject({ total: 24, pending: 24 });
+    expect(submitted).toMatchObject({ total: 48, pending: 48 });
     const jobs = (await f.client.simulate.getJobs(["prioritized", "waiting", "active"])).map((j) => j.id).sort();
-    expect(jobs).toEqual([simulateJobId(id, 0, 0, 12), simulateJobId(id, 0, 12, 12)].sort());
+    expect(jobs).toEqual([0, 12, 24, 36].map((r) => simulateJobId(id, 0, r, 12)).sort());
     expect(simulateJobId(id, 0, 0, 12)).toBe(`${id}.0.0-11`);
 
     // Kill the victim once its first block has delivered some of its results but not all.
@@ -84,8 +85,8 @@ describe("jobs in blocks", () => {
 
     const survivor = await startService("simulator", serviceEnv(f, { SIMULATOR_CONCURRENCY: "1" }));
     const status = await f.client.waitCompleted(id, 90_000);
-    expect(status).toMatchObject({ done: 24, total: 24, errors: [] });
-    expect(await f.client.redis.hlen(results)).toBe(24);
+    expect(status).toMatchObject({ done: 48, total: 48, errors: [] });
+    expect(await f.client.redis.hlen(results)).toBe(48);
     // The recovered block ran only what was missing: it added the rest and found no duplicate.
     const recovered = await f.client.simulate.getJob(simulateJobId(id, 0, 0, 12));
     expect(await recovered?.getState()).toBe("completed");
@@ -129,7 +130,8 @@ describe("jobs in blocks", () => {
     await f.submit(spec, 4);
     const failed = await f.client.waitFor(id, (s) => s.state === "failed");
     expect(failed.errors.map((e) => e.jobId)).toEqual([`${id}.0.2`]);
-    expect(await (await f.client.simulate.getJob(simulateJobId(id, 0, 0, 4)))?.getState()).toBe("completed");
+    // 4 replications with 4 per job are all tail: blocks of 2, and replication 2's is the second.
+    expect(await (await f.client.simulate.getJob(simulateJobId(id, 0, 2, 2)))?.getState()).toBe("completed");
 
     const again = await f.submit(spec, 4);
     expect(again).toMatchObject({ id, created: false, pending: 1, state: "running" });

@@ -139,8 +139,9 @@ describe("cancelling an experiment", () => {
   it("a cancel finds an experiment's jobs in blocks, as its submission laid them out", async () => {
     const spec = await experiment("mmc-textbook", { replications: 30, seed: 6 });
     const { id } = await submitExperiment({ store: client.store, simulate: client.simulate, replicationsPerJob: 10 }, spec, TOOL_VERSION);
-    expect(await queuedJobs(id)).toBe(3);
-    expect((await (await del(id)).json()) as object).toMatchObject({ removed: 3, active: 0 });
+    // 30 replications with 10 per job are all the experiment's tail: six blocks of 5 (jobLayout).
+    expect(await queuedJobs(id)).toBe(6);
+    expect((await (await del(id)).json()) as object).toMatchObject({ removed: 6, active: 0 });
     expect(await queuedJobs(id)).toBe(0);
   });
 

@@ -52,7 +52,7 @@ export async function fairPriorityBase(queue: SimulateQueue): Promise<number> {
 /**
  * The orchestrator path, shared by the HTTP API and `hetao-sim run --redis`: stores the spec once,
  * then adds one `simulate` job per block of replications (`replicationsPerJob` consecutive
- * replications of a design point, blocks aligned on multiples of it) that has a replication without a
+ * replications of a design point, fewer toward the experiment's end: jobLayout) that has a replication without a
  * merged result yet. Job ids are deterministic, so submitting the same experiment again adds nothing
  * that is queued or done.
  */
