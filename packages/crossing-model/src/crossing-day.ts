@@ -43,6 +43,20 @@ const AT_NONE = 0;
 const AT_QUEUE = 1;
 const AT_SERVICE = 2;
 
+/** End-of-day tallies over every traveller (see CrossingDay.tallyTravellers). */
+interface TravellerTally {
+  inSystem: number;
+  busLeaves: Float64Array;
+  busCensored: Int32Array;
+  segmentArrived: Int32Array;
+  segmentCensored: Int32Array;
+  segmentCrossing: Float64Array;
+  segmentWait: Float64Array;
+  institutionArrived: Int32Array;
+  institutionCensored: Int32Array;
+  institutionCrossing: Float64Array;
+}
+
 const STATUS_WAITING = 0;
 const STATUS_INSIDE = 1;
 const STATUS_CLEARED = 2;
@@ -933,6 +947,66 @@ export class CrossingDay implements EventHandler {
     this.cpCur[t] = -1;
   }
 
+  /**
+   * The end-of-day tallies over every traveller, in traveller order (the order fixes each sum's
+   * rounding): who is still inside, the shuttles' dwell, and who gains by segment and by institution.
+   * Its own small method: inside `result()` (a few calls a day, too big to optimise early) these loops
+   * ran unoptimised for the first few dozen replications of a run and cost a tenth of each.
+   */
+  private tallyTravellers(): TravellerTally {
+    const pop = this.pop;
+    const status = this.status;
+    const counted = pop.counted;
+    const finishedAt = this.finishedAt;
+    const arrivalTime = pop.arrivalTime;
+    const waited = this.waited;
+    const buses = this.scenario.demand.shuttles.length;
+    const I = pop.institutionCount;
+    const S = SEGMENTS.length;
+    const out: TravellerTally = {
+      inSystem: 0,
+      busLeaves: new Float64Array(buses),
+      busCensored: new Int32Array(buses),
+      segmentArrived: new Int32Array(S),
+      segmentCensored: new Int32Array(S),
+      segmentCrossing: new Float64Array(S),
+      segmentWait: new Float64Array(S),
+      institutionArrived: new Int32Array(I),
+      institutionCensored: new Int32Array(I),
+      institutionCrossing: new Float64Array(I),
+    };
+    // Counted independently of the arrival and clearance tallies, so that
+    // conservation (arrived = cleared + in system) is a real check.
+    let inSystem = 0;
+    for (let t = 0; t < pop.size; t++) {
+      const st = status[t]!;
+      // Shuttle buses wait for their last passenger: the dwell runs to the latest time a passenger finished its route.
+      const b = pop.bus[t]!;
+      if (b >= 0) {
+        if (st === STATUS_INSIDE) out.busCensored[b]!++;
+        if (finishedAt[t]! > out.busLeaves[b]!) out.busLeaves[b] = finishedAt[t]!;
+      }
+      if (counted[t] !== 1 || st === STATUS_WAITING) continue;
+      const inside = st === STATUS_INSIDE;
+      if (inside) inSystem++;
+      const crossing = finishedAt[t]! - arrivalTime[t]!;
+      // Who gains: counted travellers by whitelist standing and goods.
+      const g = segmentIndex(pop.whitelisted[t]!, pop.institutionWhitelisted[t]!, pop.goods[t]!);
+      out.segmentArrived[g]!++;
+      if (inside) out.segmentCensored[g]!++;
+      out.segmentCrossing[g]! += crossing;
+      out.segmentWait[g]! += waited[t]!;
+      // Which institutions gain: the same count, by the trip-maker's institution (staff trips only).
+      const i = pop.institution[t]!;
+      if (i < 0) continue;
+      out.institutionArrived[i]!++;
+      if (inside) out.institutionCensored[i]!++;
+      out.institutionCrossing[i]! += crossing;
+    }
+    out.inSystem = inSystem;
+    return out;
+  }
+
   private result(): PolicyDayResult {
     const end = this.scenario.day.end;
     const policy = this.policy;
@@ -1062,42 +1136,25 @@ export class CrossingDay implements EventHandler {
     const arrived = this.arrived;
     // Everyone counted is in the histograms: cleared, or censored at the hard stop.
     const counted = clearance.count;
-    // Counted independently of the arrival and clearance tallies, so that
-    // conservation (arrived = cleared + in system) is a real check.
-    let inSystem = 0;
-    for (let t = 0; t < this.pop.size; t++) if (this.pop.counted[t] === 1 && this.status[t] === STATUS_INSIDE) inSystem++;
-    // Shuttle buses wait for their last passenger: the dwell runs to the latest time a passenger finished its route.
+    const tally = this.tallyTravellers();
+    const inSystem = tally.inSystem;
     const buses = this.scenario.demand.shuttles;
-    const busLeaves = new Float64Array(buses.length);
-    const busCensored = new Int32Array(buses.length);
-    for (let t = 0; t < this.pop.size; t++) {
-      const b = this.pop.bus[t]!;
-      if (b < 0) continue;
-      if (this.status[t] === STATUS_INSIDE) busCensored[b]!++;
-      if (this.finishedAt[t]! > busLeaves[b]!) busLeaves[b] = this.finishedAt[t]!;
-    }
-    // Who gains: counted travellers by whitelist standing and goods, summed once at the end of the day.
     const segments: Record<string, SegmentResult> = {};
-    const seg = SEGMENTS.map(() => ({ arrived: 0, censored: 0, crossingSum: 0, waitSum: 0 }));
-    for (let t = 0; t < this.pop.size; t++) {
-      if (this.pop.counted[t] !== 1 || this.status[t] === STATUS_WAITING) continue;
-      const g = seg[segmentIndex(this.pop.whitelisted[t]!, this.pop.institutionWhitelisted[t]!, this.pop.goods[t]!)]!;
-      g.arrived++;
-      if (this.status[t] === STATUS_INSIDE) g.censored++;
-      g.crossingSum += this.finishedAt[t]! - this.pop.arrivalTime[t]!;
-      g.waitSum += this.waited[t]!;
-    }
-    SEGMENTS.forEach((name, k) => (segments[name] = seg[k]!));
-    // Which institutions gain: the same count, by the trip-maker's institution (staff trips only).
-    const I = this.pop.institutionCount;
-    const institutions = { arrived: new Array<number>(I).fill(0), censored: new Array<number>(I).fill(0), crossingSum: new Array<number>(I).fill(0) };
-    for (let t = 0; t < this.pop.size; t++) {
-      const i = this.pop.institution[t]!;
-      if (i < 0 || this.pop.counted[t] !== 1 || this.status[t] === STATUS_WAITING) continue;
-      institutions.arrived[i]!++;
-      if (this.status[t] === STATUS_INSIDE) institutions.censored[i]!++;
-      institutions.crossingSum[i]! += this.finishedAt[t]! - this.pop.arrivalTime[t]!;
-    }
+    SEGMENTS.forEach((name, k) => {
+      segments[name] = {
+        arrived: tally.segmentArrived[k]!,
+        censored: tally.segmentCensored[k]!,
+        crossingSum: tally.segmentCrossing[k]!,
+        waitSum: tally.segmentWait[k]!,
+      };
+    });
+    const institutions = {
+      arrived: Array.from(tally.institutionArrived),
+      censored: Array.from(tally.institutionCensored),
+      crossingSum: Array.from(tally.institutionCrossing),
+    };
+    const busLeaves = tally.busLeaves;
+    const busCensored = tally.busCensored;
     const shuttles = buses.map((bus, b) => ({
       time: bus.time,
       direction: bus.direction,
