@@ -7,12 +7,13 @@
 // (/proc; the report the metrics worker builds afterwards is left out). Then the same N replications in
 // two plain processes at once, for the CPU a replication costs without the fleet.
 // Needs Redis at REDIS_URL and `npx tsc -b` first.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createExperiment, replicationsPerJob } from "../packages/experiment/dist/index.js";
 import { TOOL_VERSION, submitExperiment } from "../packages/messaging/dist/index.js";
 import { loadScenarioFile } from "../packages/scenario/dist/index.js";
+import { replicationLoops } from "./fleet.js";
 import { benchPrefix, startService } from "./services.js";
 
 const N = Number(process.env.N ?? 200);
@@ -69,29 +70,6 @@ async function run(n) {
   return { t0, before, atLast, jobs, perJob: replicationsPerJob(spec) };
 }
 
-/** N replications in each of two plain processes at once: mean CPU and wall ms per replication. */
-async function plainPair(n) {
-  const root = fileURLToPath(new URL("../", import.meta.url));
-  const script = `
-    const { loadScenarioFile } = await import(${JSON.stringify(`${root}packages/scenario/dist/index.js`)});
-    const { createExperiment, runReplication } = await import(${JSON.stringify(`${root}packages/experiment/dist/index.js`)});
-    const { scenario } = await loadScenarioFile(${JSON.stringify(SCENARIO)});
-    const spec = createExperiment(scenario, { replications: ${n} + 16, seed: 77 });
-    for (let i = 0; i < 16; i++) runReplication(spec, 0, ${n} + i);
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < ${n}; i++) runReplication(spec, 0, i);
-    const c = process.cpuUsage(c0);
-    process.stdout.write(JSON.stringify({ wall: (performance.now() - t0) / ${n}, cpu: (c.user + c.system) / 1000 / ${n} }));`;
-  const runs = [0, 1].map(() => {
-    const proc = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    proc.stdout.setEncoding("utf8").on("data", (d) => (out += d));
-    return new Promise((resolve, reject) => proc.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`plain process exited with ${code}`)))));
-  });
-  return Promise.all(runs);
-}
-
 try {
   await run(160); // warm-up: threads start, the JIT tiers up
   for (let round = 1; round <= ROUNDS; round++) {
@@ -120,8 +98,8 @@ try {
     console.log(`  the two finished ${spread} ms apart; until the last result: ${cpu.join(", ")}; machine ${total.toFixed(2)} s, ${idle.toFixed(2)} s of it idle`);
     console.log(`  simulators' CPU per replication: ${(simCpu * 1000).toFixed(1)} ms`);
   }
-  const plain = await plainPair(N);
-  console.log(`\ntwo plain processes at once, ${N} replications each: CPU ${plain.map((p) => p.cpu.toFixed(1)).join(" and ")} ms, wall ${plain.map((p) => p.wall.toFixed(1)).join(" and ")} ms per replication`);
+  const plain = await replicationLoops(2, N);
+  console.log(`\ntwo plain processes at once, ${N} replications each: ${plain.cpu.toFixed(1)} ms of CPU and ${plain.wall.toFixed(1)} ms of wall time per replication (mean of the two)`);
 } finally {
   await Promise.all(sims.map((s) => s.stop()));
   await metrics.stop();

@@ -41,7 +41,7 @@ export const BASELINE_SHARE_TARGET = 0.95; // 1 → 2 simulator efficiency / the
  * the process's CPU (`cpu`: all its threads, V8's garbage-collection helpers included, as the
  * simulator figure counts them).
  */
-async function replicationLoops(processes, n) {
+export async function replicationLoops(processes, n) {
   const script = `
     const { loadScenarioFile } = await import(${JSON.stringify(join(ROOT, "packages/scenario/dist/index.js"))});
     const { createExperiment, runReplication } = await import(${JSON.stringify(join(ROOT, "packages/experiment/dist/index.js"))});
