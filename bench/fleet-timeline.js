@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { createExperiment, replicationsPerJob } from "../packages/experiment/dist/index.js";
 import { TOOL_VERSION, submitExperiment } from "../packages/messaging/dist/index.js";
 import { loadScenarioFile } from "../packages/scenario/dist/index.js";
-import { replicationLoops } from "./fleet.js";
+import { replicationLoops, settle } from "./fleet.js";
 import { benchPrefix, startService } from "./services.js";
 
 const N = Number(process.env.N ?? 200);
@@ -67,6 +67,7 @@ async function run(n) {
     if (status.state === "completed") break;
   }
   const jobs = (await simulate.getJobs(["completed"], 0, -1)).filter((j) => j.id.startsWith(`${id}.`));
+  await settle([metrics.pid, ...sims.map((s) => s.pid)]);
   return { t0, before, atLast, jobs, perJob: replicationsPerJob(spec) };
 }
 

@@ -74,6 +74,30 @@ function cpuSeconds(pid) {
   }
 }
 
+/**
+ * Waits (up to `maxMs`) until the processes have used under 10 ms of CPU together in 100 ms: what one
+ * run leaves behind (a metrics worker's collection after its first report used 0.3–0.5 s of CPU after
+ * the report was in, bench/fleet-timeline.js) must not land in the next timed run.
+ */
+export async function settle(pids, maxMs = 5000) {
+  const total = () => {
+    let sum = 0;
+    for (const p of pids) {
+      const c = cpuSeconds(p);
+      if (Number.isFinite(c)) sum += c; // a process that has exited reads NaN and counts as quiet
+    }
+    return sum;
+  };
+  const until = Date.now() + maxMs;
+  let before = total();
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = total();
+    if (now - before < 0.01) return;
+    before = now;
+  }
+}
+
 async function redisCpuSeconds(client) {
   const info = await client.info("cpu");
   return Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]);
@@ -118,6 +142,7 @@ export async function runFleetBench({ quick = false, log = (s) => process.stderr
       }
       if (status.state === "completed") break;
     }
+    await settle(services.map((p) => p.pid));
     return t;
   }
 
