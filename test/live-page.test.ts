@@ -42,7 +42,7 @@ describe("the orchestrator's live page", () => {
     mkdirSync(OUT_DIR, { recursive: true });
     const [orchestrator] = await Promise.all([
       startService("orchestrator", serviceEnv(fleet)),
-      // One thread and no prefetch: replications come in one at a time, so progress visibly moves.
+      // One thread and no prefetch: one block at a time, each replication counted as it is delivered.
       startService("simulator", serviceEnv(fleet, { SIMULATOR_CONCURRENCY: "1", SIMULATOR_PREFETCH: "0" })),
       startService("metrics", serviceEnv(fleet)),
     ]);
@@ -82,8 +82,10 @@ describe("the orchestrator's live page", () => {
     await page.goto(`${api}/?token=${TOKEN}`, { waitUntil: "load" });
     await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("0 experiments"));
 
-    // Enough work (a few seconds on one simulator) for the page's one-second polls to see it move.
-    const N = 80;
+    // Enough work for the page's one-second polls to see it move twice before the end: 80 replications
+    // (about 2 s on one simulator thread once the model compiled faster) once let the polls see only one
+    // value in between (0/80, 39/80, 80/80); 240 take three times as long.
+    const N = 240;
     const submitted = await fetch(`${api}/experiments?replications=${N}&seed=11`, {
       method: "POST",
       headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/yaml" },
