@@ -13,18 +13,13 @@ import { fileURLToPath } from "node:url";
 import { createExperiment, replicationsPerJob } from "../packages/experiment/dist/index.js";
 import { TOOL_VERSION, submitExperiment } from "../packages/messaging/dist/index.js";
 import { loadScenarioFile } from "../packages/scenario/dist/index.js";
-import { replicationLoops, settle } from "./fleet.js";
+import { cpuSeconds, replicationLoops, settle } from "./fleet.js";
 import { benchPrefix, startService } from "./services.js";
 
 const N = Number(process.env.N ?? 200);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const SCENARIO = fileURLToPath(new URL("../seeds/scenarios/hetao-weekday.yaml", import.meta.url));
 
-/** CPU seconds (user + system) of a process so far. */
-function cpuSeconds(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
 /** The machine's CPU seconds so far, all cores, and of them idle. */
 function machineSeconds() {
   const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);

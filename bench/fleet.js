@@ -64,8 +64,8 @@ export async function replicationLoops(processes, n) {
   return { wall: mean("wall"), cpu: mean("cpu") };
 }
 
-/** CPU seconds (user + system) a process has used so far (Linux /proc). */
-function cpuSeconds(pid) {
+/** CPU seconds (user + system) a process has used so far (Linux /proc); NaN once it has exited. */
+export function cpuSeconds(pid) {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
     return (Number(f[11]) + Number(f[12])) / 100;

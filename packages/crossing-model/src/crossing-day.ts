@@ -1154,14 +1154,12 @@ export class CrossingDay implements EventHandler {
       censored: Array.from(tally.institutionCensored),
       crossingSum: Array.from(tally.institutionCrossing),
     };
-    const busLeaves = tally.busLeaves;
-    const busCensored = tally.busCensored;
     const shuttles = buses.map((bus, b) => ({
       time: bus.time,
       direction: bus.direction,
       passengers: bus.passengers,
-      dwell: bus.passengers > 0 ? Math.max(0, busLeaves[b]! - bus.time) : 0,
-      censored: busCensored[b]!,
+      dwell: bus.passengers > 0 ? Math.max(0, tally.busLeaves[b]! - bus.time) : 0,
+      censored: tally.busCensored[b]!,
     }));
     const result: PolicyDayResult = {
       arrived,
