@@ -29,7 +29,7 @@ process.stdout.write(
 if (config !== undefined) {
   // The metrics worker writes its copy after the last result: wait for it, so that its peak is measured.
   const redis = createRedis(config, "producer", "bench-memory");
-  const store = new ExperimentStore(redis, config.queuePrefix);
+  const store = new ExperimentStore(redis, config.queuePrefix, { retentionHours: config.experimentRetentionHours });
   while ((await store.status(runner.submission.id))?.state !== "completed") await new Promise((r) => setTimeout(r, 200));
   redis.disconnect();
 }

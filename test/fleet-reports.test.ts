@@ -149,6 +149,33 @@ describe("fleet reports", () => {
     expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
   });
 
+  it("a completed experiment expires after its retention period; submitted again, it runs again and gives the same bytes", async () => {
+    const spec = await experiment("mmc-textbook", { replications: 6, seed: 41 });
+    const { id } = await client.submit(spec);
+    await client.waitCompleted(id);
+    const k = client.store.keys;
+    const stored = [k.spec(id), k.meta(id), k.results(id), k.report(id)];
+    // The services' default: a week from the completion.
+    for (const key of stored) {
+      const ttl = await client.redis.ttl(key);
+      expect(ttl, key).toBeGreaterThan(168 * 3600 - 120);
+      expect(ttl, key).toBeLessThanOrEqual(168 * 3600);
+    }
+    // The week passes: the keys go, and the index forgets the experiment when next read. The finished
+    // simulate jobs stay (BullMQ trims them only when later jobs complete), with the same ids a new
+    // submission of this experiment lays out.
+    for (const key of stored) await client.redis.pexpire(key, 1);
+    await expect.poll(async () => client.redis.exists(...stored)).toBe(0);
+    expect((await client.store.list(1000)).map((e) => e.id)).not.toContain(id);
+    expect(await client.redis.zscore(k.experiments, id)).toBeNull();
+    const jobs = await client.simulate.getJobs(["completed"]);
+    expect(jobs.some((j) => j.id?.startsWith(`${id}.`))).toBe(true);
+    const again = await client.submit(spec);
+    expect(again).toMatchObject({ id, created: true, pending: 6 });
+    await client.waitCompleted(id);
+    expect(readFileSync(join(reportsDir, id, "report.json"), "utf8")).toBe(embeddedReportJson(spec));
+  });
+
   it("a malformed job fails alone with a readable reason; the workers keep serving", async () => {
     const badSim = await client.simulate.add("simulate", { experimentId: "not-an-id", point: -1 } as never, { jobId: "malformed-1", attempts: 5 });
     const badReport = await client.reports.add("report", { experimentId: "exp-0000000000000000", point: "zero" } as never, { jobId: "malformed-2", attempts: 5 });

@@ -50,7 +50,15 @@ export interface FleetConfig {
   startupTimeoutMs: number;
   /** How long `run --redis` rides out a lost Redis connection (reconnecting with backoff) before it gives up. */
   reconnectTimeoutMs: number;
+  /** How long Redis keeps a completed experiment (spec, metadata, results, report), in hours; 0 keeps it until removed. */
+  experimentRetentionHours: number;
 }
+
+/**
+ * How long Redis keeps a completed experiment by default: a week, as long as the fleet keeps its
+ * report jobs. Its results are the bulk (about 65 KB per hetao-weekday replication).
+ */
+export const DEFAULT_RETENTION_HOURS = 168;
 
 /** A configuration problem, already phrased as one line for the operator. */
 export class ConfigError extends Error {
@@ -158,6 +166,7 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: intVar("SHUTDOWN_TIMEOUT_MS", 0, 3_600_000),
   STARTUP_TIMEOUT_MS: intVar("STARTUP_TIMEOUT_MS", 0, 3_600_000),
   RECONNECT_TIMEOUT_MS: intVar("RECONNECT_TIMEOUT_MS", 0, 3_600_000),
+  EXPERIMENT_RETENTION_HOURS: intVar("EXPERIMENT_RETENTION_HOURS", 0, 87_600),
 });
 
 /** Every variable the fleet reads, for docs and `--help`. */
@@ -203,6 +212,7 @@ export function configFromEnv(role: Role, env: NodeJS.ProcessEnv = process.env):
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 25_000,
     startupTimeoutMs: e.STARTUP_TIMEOUT_MS ?? 60_000,
     reconnectTimeoutMs: e.RECONNECT_TIMEOUT_MS ?? 60_000,
+    experimentRetentionHours: e.EXPERIMENT_RETENTION_HOURS ?? DEFAULT_RETENTION_HOURS,
   };
 }
 

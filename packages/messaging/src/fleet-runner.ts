@@ -95,7 +95,7 @@ export class FleetRunner {
     await checkRedis({ ...config, startupTimeoutMs: Math.min(config.startupTimeoutMs, 10_000) }, options.log);
     const redis = (this.#redis ??= createRedis(config, "producer", "fleet-runner"));
     redis.on("error", () => {});
-    const store = new ExperimentStore(redis, config.queuePrefix);
+    const store = new ExperimentStore(redis, config.queuePrefix, { retentionHours: config.experimentRetentionHours });
     const simulate = (this.#simulate ??= simulateQueue(config, "producer"));
     simulate.on("error", () => {});
 

@@ -1,6 +1,7 @@
 export {
   ConfigError,
   DEFAULT_PORTS,
+  DEFAULT_RETENTION_HOURS,
   ENV_VARS,
   LOG_LEVELS,
   configFromEnv,
@@ -32,7 +33,7 @@ export {
   type ReportJob,
   type SimulateJob,
 } from "./schemas.js";
-export { ExperimentStore, type CancelOutcome, type Delivery, type ExperimentMeta, type FailureRecord } from "./store.js";
+export { ExperimentStore, type CancelOutcome, type Delivery, type ExperimentMeta, type ExperimentStoreOptions, type FailureRecord } from "./store.js";
 export { cancelExperiment, type CancelContext, type CancelResult } from "./cancel.js";
 export {
   MAX_PRIORITY,

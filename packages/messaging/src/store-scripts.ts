@@ -15,18 +15,34 @@ export const LUA_DIR = fileURLToPath(new URL("../src/lua/", import.meta.url));
 /** Each script: its file (under LUA_DIR) and how many of its arguments are keys. */
 export const STORE_SCRIPTS = {
   hetaoDeliverResult: { file: "deliver-result.lua", numberOfKeys: 3 },
-  hetaoCompleteExperiment: { file: "complete-experiment.lua", numberOfKeys: 3 },
+  hetaoCompleteExperiment: { file: "complete-experiment.lua", numberOfKeys: 6 },
+  hetaoRetainExperiment: { file: "retain-experiment.lua", numberOfKeys: 5 },
+  hetaoDropFromIndex: { file: "drop-from-index.lua", numberOfKeys: 2 },
   hetaoRecordFailure: { file: "record-failure.lua", numberOfKeys: 4 },
   hetaoCancelExperiment: { file: "cancel-experiment.lua", numberOfKeys: 2 },
   hetaoResumeExperiment: { file: "resume-experiment.lua", numberOfKeys: 2 },
 } as const;
 
-type Arg = string | Buffer;
+type Arg = string | Buffer | number;
 
 /** The commands a connection has once defineStoreScripts ran (arguments: keys, then ARGV). */
 export interface StoreScripts {
   hetaoDeliverResult(meta: string, results: string, events: string, field: string, encoded: Buffer, idJson: string): Promise<[number, number, number, string]>;
-  hetaoCompleteExperiment(meta: string, report: string, events: string, reportJson: string, completedAt: string, reportDir: string, eventJson: string): Promise<number>;
+  hetaoCompleteExperiment(
+    meta: string,
+    report: string,
+    events: string,
+    spec: string,
+    results: string,
+    errors: string,
+    reportJson: string,
+    completedAt: string,
+    reportDir: string,
+    eventJson: string,
+    retentionSeconds: number,
+  ): Promise<number>;
+  hetaoRetainExperiment(meta: string, spec: string, results: string, errors: string, report: string, retentionSeconds: number): Promise<number>;
+  hetaoDropFromIndex(meta: string, experiments: string, id: string): Promise<number>;
   hetaoRecordFailure(meta: string, errors: string, events: string, results: string, jobId: string, reason: string, eventJson: string, field: string): Promise<number>;
   hetaoCancelExperiment(meta: string, events: string, cancelledAt: string, eventJson: string): Promise<string>;
   hetaoResumeExperiment(meta: string, events: string, eventJson: string): Promise<number>;

@@ -1,6 +1,7 @@
 import { type ExperimentSpec, experimentId, parseExperimentSpec } from "@hetao/experiment";
 import { canonicalJson } from "@hetao/scenario";
 import type { Redis } from "ioredis";
+import { DEFAULT_RETENTION_HOURS } from "./config.js";
 import { type Keys, keys, parseReplicationJobId, resultField } from "./keys.js";
 import { type StoreScripts, defineStoreScripts } from "./store-scripts.js";
 import {
@@ -56,20 +57,35 @@ function toMeta(id: string, h: Record<string, string>): ExperimentMeta | undefin
   };
 }
 
+export interface ExperimentStoreOptions {
+  /**
+   * How long a completed experiment's keys live, in hours, from its completion (or from its last
+   * submission after that); 0 keeps them until removed. Default DEFAULT_RETENTION_HOURS (a week).
+   * Running, failed and cancelled experiments never expire: they wait for their results or for a
+   * resubmission.
+   */
+  retentionHours?: number;
+}
+
 /**
  * The experiment state kept in Redis: spec (once), metadata, merged results, errors and report.
  * All writes are idempotent, so any step may be retried or run twice.
  */
 export class ExperimentStore {
   readonly keys: Keys;
+  readonly retentionHours: number;
   /** The same connection, with the store's scripts defined on it (store-scripts.ts). */
   readonly #scripts: Redis & StoreScripts;
 
   constructor(
     readonly redis: Redis,
     readonly prefix: string,
+    options: ExperimentStoreOptions = {},
   ) {
+    const hours = options.retentionHours ?? DEFAULT_RETENTION_HOURS;
+    if (!(Number.isInteger(hours) && hours >= 0)) throw new RangeError(`retentionHours must be a whole number of hours >= 0, got ${hours}`);
     this.keys = keys(prefix);
+    this.retentionHours = hours;
     this.#scripts = defineStoreScripts(redis);
   }
 
@@ -226,8 +242,30 @@ export class ExperimentStore {
   async complete(id: string, reportJson: string, reportDir: string): Promise<"completed" | "already-completed" | "cancelled"> {
     const event: ExperimentEvent = { type: "completed", experimentId: id, reportDir };
     const k = this.keys;
-    const done = await this.#scripts.hetaoCompleteExperiment(k.meta(id), k.report(id), k.events, reportJson, new Date().toISOString(), reportDir, JSON.stringify(event));
+    const done = await this.#scripts.hetaoCompleteExperiment(
+      k.meta(id),
+      k.report(id),
+      k.events,
+      k.spec(id),
+      k.results(id),
+      k.errors(id),
+      reportJson,
+      new Date().toISOString(),
+      reportDir,
+      JSON.stringify(event),
+      this.retentionHours * 3600,
+    );
     return done === 1 ? "completed" : done === -1 ? "cancelled" : "already-completed";
+  }
+
+  /**
+   * Restarts a completed experiment's retention period (see lua/retain-experiment.lua): a resubmission
+   * calls it, so whoever submitted it again finds its results and report for another period. True
+   * when the experiment is completed.
+   */
+  async retain(id: string): Promise<boolean> {
+    const k = this.keys;
+    return (await this.#scripts.hetaoRetainExperiment(k.meta(id), k.spec(id), k.results(id), k.errors(id), k.report(id), this.retentionHours * 3600)) === 1;
   }
 
   /** Marks the experiment cancelled unless it completed (atomic, idempotent): see lua/cancel-experiment.lua. Queued jobs are the caller's (cancelExperiment). */
@@ -274,8 +312,14 @@ export class ExperimentStore {
     for (const id of ids) {
       const s = await this.status(id);
       if (s) out.push(s);
+      else await this.#dropFromIndex(id);
     }
     return out;
+  }
+
+  /** An experiment whose metadata expired (or was removed) leaves the index. */
+  async #dropFromIndex(id: string): Promise<void> {
+    await this.#scripts.hetaoDropFromIndex(this.keys.meta(id), this.keys.experiments, id);
   }
 
   /** Experiments not completed yet (for the metrics worker's reconciliation sweep). */
@@ -284,7 +328,8 @@ export class ExperimentStore {
     const out: ExperimentMeta[] = [];
     for (const id of ids) {
       const m = await this.getMeta(id);
-      if (m && m.state !== "completed") out.push(m);
+      if (m === undefined) await this.#dropFromIndex(id);
+      else if (m.state !== "completed") out.push(m);
     }
     return out;
   }

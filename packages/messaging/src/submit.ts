@@ -62,6 +62,8 @@ export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec,
   const log = ctx.log?.child({ experimentId: id });
   const meta = await ctx.store.getMeta(id);
   if (meta?.state === "completed") {
+    // Whoever submitted it again reads its results and report: they stay for another retention period.
+    await ctx.store.retain(id);
     log?.info({ created }, "experiment already completed; nothing to enqueue");
     return { id, created, total: plan.length, pending: 0, state: "completed" };
   }
@@ -128,6 +130,16 @@ export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec,
       kept.push(job);
     }
     jobs.splice(0, jobs.length, ...kept);
+  }
+  if (created) {
+    // A new experiment may have the id of one that expired after its retention period (or was
+    // removed): BullMQ keeps finished jobs until a later job's completion trims them, and a job whose id
+    // exists is not added again, so the finished jobs of that earlier run go first.
+    const existing = await Promise.all(jobs.map((job) => ctx.simulate.getJob(job.opts.jobId)));
+    for (const job of existing) {
+      const state = job ? await job.getState() : undefined;
+      if (state === "completed" || state === "failed") await job!.remove();
+    }
   }
   for (let i = 0; i < jobs.length; i += 500) await ctx.simulate.addBulk(jobs.slice(i, i + 500));
   // A cancel that came after the state was read above removed nothing of what was just added: remove it now.

@@ -9,6 +9,8 @@ describe("configFromEnv", () => {
     expect(c).toMatchObject({ queuePrefix: "{hetao}", logLevel: "info", httpHost: "127.0.0.1", httpPort: 9101, apiToken: undefined, maxBodyBytes: 1048576, maxReplications: 10000 });
     expect(c.simulatorConcurrency).toBeGreaterThanOrEqual(1);
     expect(c.simulatorPrefetch).toBe(1);
+    expect(c.experimentRetentionHours).toBe(168);
+    expect(configFromEnv("metrics", { ...base, EXPERIMENT_RETENTION_HOURS: "0" }).experimentRetentionHours).toBe(0);
     expect(configFromEnv("orchestrator", base).httpPort).toBe(3000);
     expect(configFromEnv("dashboard", base).httpPort).toBe(3001);
   });
@@ -40,6 +42,7 @@ describe("configFromEnv", () => {
     expect(problem({ ...base, QUEUE_PREFIX: "a b" })).toMatch(/QUEUE_PREFIX may hold only/);
     expect(problem({ ...base, API_TOKEN: "short" })).toMatch(/API_TOKEN must be at least 16 characters/);
     expect(problem({ ...base, HTTP_PORT: "70000" })).toMatch(/HTTP_PORT must be an integer from 0 to 65535/);
+    expect(problem({ ...base, EXPERIMENT_RETENTION_HOURS: "1.5" })).toBe('EXPERIMENT_RETENTION_HOURS must be an integer from 0 to 87600 (got "1.5")');
   });
 
   it("accepts cluster hash-tag prefixes and treats empty variables as unset", () => {

@@ -53,9 +53,70 @@ describe("the store's Lua scripts", () => {
     expect(await store.resume(other.id)).toBe(true);
     expect(await store.cancel("unknown")).toBe("unknown-experiment");
     const sha = (file: string) => createHash("sha1").update(readFileSync(join(LUA_DIR, file), "utf8")).digest("hex");
-    const used = ["deliver-result.lua", "complete-experiment.lua", "record-failure.lua", "cancel-experiment.lua", "resume-experiment.lua"];
+    await store.retain(id);
+    await redis.zadd(store.keys.experiments, 0, "exp-gone");
+    await store.list();
+    const used = ["deliver-result.lua", "complete-experiment.lua", "record-failure.lua", "cancel-experiment.lua", "resume-experiment.lua", "retain-experiment.lua", "drop-from-index.lua"];
     expect(await redis.script("EXISTS", ...used.map(sha))).toEqual(used.map(() => 1));
     const source = readFileSync(new URL("../src/store.ts", import.meta.url), "utf8");
     expect(source).not.toMatch(/\.eval\(|redis\.call/);
+  });
+});
+
+describe("retention of completed experiments", () => {
+  const keysOf = (store: ExperimentStore, id: string) => [store.keys.spec(id), store.keys.meta(id), store.keys.results(id), store.keys.errors(id), store.keys.report(id)];
+  async function completed(store: ExperimentStore, seed: number): Promise<string> {
+    const { id } = await store.create({ ...spec, seed }, 2, "test");
+    await store.deliverResult(id, 0, 0, new Uint8Array([1]));
+    await store.deliverResult(id, 0, 1, new Uint8Array([2]));
+    await store.recordFailure(id, "stray-before", "a failure of a job outside the plan");
+    expect(await store.complete(id, "{}", "/nowhere")).toBe("completed");
+    return id;
+  }
+
+  it("every key of a completed experiment expires after the retention period, a failure recorded after it too", async () => {
+    const store = new ExperimentStore(redis, prefix, { retentionHours: 2 });
+    const id = await completed(store, 101);
+    // The errors hash exists here (a stray failure): all five keys, each with 2 h to live.
+    for (const key of keysOf(store, id)) {
+      const ttl = await redis.ttl(key);
+      expect(ttl, key).toBeGreaterThan(2 * 3600 - 60);
+      expect(ttl, key).toBeLessThanOrEqual(2 * 3600);
+    }
+    await redis.del(store.keys.errors(id));
+    await store.recordFailure(id, "stray-after", "recorded after the completion");
+    expect(await redis.ttl(store.keys.errors(id))).toBeGreaterThan(2 * 3600 - 60);
+  });
+
+  it("a resubmission restarts the period; retention 0 keeps the keys until removed", async () => {
+    const store = new ExperimentStore(redis, prefix, { retentionHours: 2 });
+    const id = await completed(store, 102);
+    for (const key of keysOf(store, id)) await redis.expire(key, 60);
+    expect(await store.retain(id)).toBe(true);
+    for (const key of keysOf(store, id)) expect(await redis.ttl(key), key).toBeGreaterThan(2 * 3600 - 60);
+    const keep = new ExperimentStore(redis, prefix, { retentionHours: 0 });
+    expect(await keep.retain(id)).toBe(true);
+    for (const key of keysOf(store, id)) expect(await redis.ttl(key), key).toBe(-1);
+    const other = await completed(keep, 103);
+    for (const key of keysOf(keep, other)) expect(await redis.ttl(key), key).toBe(-1);
+    // Only completed experiments expire.
+    const running = await store.create({ ...spec, seed: 104 }, 2, "test");
+    expect(await store.retain(running.id)).toBe(false);
+    expect(await redis.ttl(store.keys.meta(running.id))).toBe(-1);
+    expect(() => new ExperimentStore(redis, prefix, { retentionHours: -1 })).toThrow(/retentionHours/);
+  });
+
+  it("an experiment whose keys expired leaves the index when the index is read", async () => {
+    const store = new ExperimentStore(redis, prefix);
+    const id = await completed(store, 105);
+    const listed = async () => (await redis.zrange(store.keys.experiments, "0", "-1")).includes(id);
+    expect(await listed()).toBe(true);
+    await redis.del(...keysOf(store, id));
+    expect((await store.list(1000)).map((e) => e.id)).not.toContain(id);
+    expect(await listed()).toBe(false);
+    // Created again at once (the metadata is back): it stays in the index.
+    await store.create({ ...spec, seed: 105 }, 2, "test");
+    await store.unfinished();
+    expect(await listed()).toBe(true);
   });
 });

@@ -57,7 +57,7 @@ export async function startMetrics(config: FleetConfig, options: MetricsOptions 
   const log = (options.log ?? silentLogger()).child({ component: "metrics" });
   const redis = createRedis(config, "worker", "metrics-store");
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
-  const store = new ExperimentStore(redis, config.queuePrefix);
+  const store = new ExperimentStore(redis, config.queuePrefix, { retentionHours: config.experimentRetentionHours });
 
   const registry = serviceRegistry("metrics");
   const jobs = new Counter({

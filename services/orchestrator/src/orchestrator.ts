@@ -125,7 +125,7 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
   // API_COMMAND_TIMEOUT_MS, so every handler answers 503 promptly instead of hanging.
   const redis = createRedis(config, "api", "orchestrator-store");
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
-  const store = new ExperimentStore(redis, config.queuePrefix);
+  const store = new ExperimentStore(redis, config.queuePrefix, { retentionHours: config.experimentRetentionHours });
   const simulate = simulateQueue(config, "api");
   const reports = reportsQueue(config, "api");
   simulate.on("error", (err) => log.warn({ err: err.message }, "simulate queue error"));

@@ -94,7 +94,7 @@ export async function startSimulator(config: FleetConfig, options: SimulatorOpti
   const log = (options.log ?? silentLogger()).child({ component: "simulator" });
   const redis = createRedis(config, "worker", "simulator-store");
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
-  const store = new ExperimentStore(redis, config.queuePrefix);
+  const store = new ExperimentStore(redis, config.queuePrefix, { retentionHours: config.experimentRetentionHours });
   const reports = reportsQueue(config, "worker");
   reports.on("error", (err) => log.warn({ err: err.message }, "reports queue error"));
   // Prefetched jobs are posted to the threads ahead (each thread's own queue), so a thread that

@@ -1,6 +1,8 @@
 -- Marks an experiment completed once: stores the report, sets state and completedAt and publishes the
--- completion event, only if it was not completed already.
--- KEYS: meta, report, events. ARGV: report JSON, completedAt, report directory, event JSON.
+-- completion event, only if it was not completed already; then every key of the experiment expires
+-- after the retention period (its results are the bulk: without an end, Redis fills up).
+-- KEYS: meta, report, events, spec, results, errors. ARGV: report JSON, completedAt, report directory,
+-- event JSON, retention in seconds (0: no expiry).
 -- Returns 1 the first time, 0 after, -1 when the experiment was cancelled (a cancel that came while
 -- the report was built wins: nothing stored).
 local state = redis.call('HGET', KEYS[1], 'state')
@@ -9,4 +11,10 @@ if state == 'cancelled' then return -1 end
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[1], 'state', 'completed', 'completedAt', ARGV[2], 'reportDir', ARGV[3])
 redis.call('PUBLISH', KEYS[3], ARGV[4])
+local retention = tonumber(ARGV[5])
+if retention > 0 then
+  for i = 1, 6 do
+    if i ~= 3 then redis.call('EXPIRE', KEYS[i], retention) end
+  end
+end
 return 1

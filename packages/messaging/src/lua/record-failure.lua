@@ -7,6 +7,9 @@
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if ARGV[4] ~= '' and redis.call('HEXISTS', KEYS[4], ARGV[4]) == 1 then return -2 end
 local added = redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+-- A completed experiment's keys expire together (complete-experiment.lua): so does a failure recorded after.
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 if redis.call('HGET', KEYS[1], 'state') == 'running' then
   redis.call('HSET', KEYS[1], 'state', 'failed')
 end

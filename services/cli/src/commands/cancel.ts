@@ -28,7 +28,7 @@ export async function cancelCommand(id: string, options: CancelOptions): Promise
   // No queue meta written: cancelling an unknown id leaves Redis as it was.
   const simulate = simulateQueue(config, "producer", { readOnly: true });
   try {
-    const result = await cancelExperiment({ store: new ExperimentStore(redis, config.queuePrefix), simulate }, id);
+    const result = await cancelExperiment({ store: new ExperimentStore(redis, config.queuePrefix, { retentionHours: config.experimentRetentionHours }), simulate }, id);
     if (result.outcome === "unknown-experiment") throw new CliError(`hetao-sim cancel: no experiment ${id} on this fleet (queue prefix ${config.queuePrefix})`);
     if (result.outcome === "completed") throw new CliError(`hetao-sim cancel: experiment ${id} is completed; a completed experiment cannot be cancelled`);
     if (options.json) {

@@ -36,7 +36,7 @@ export async function statusCommand(options: StatusOptions): Promise<void> {
   const simulate = simulateQueue(config, "producer", { readOnly: true });
   const reports = reportsQueue(config, "worker", { readOnly: true });
   try {
-    const store = new ExperimentStore(redis, config.queuePrefix);
+    const store = new ExperimentStore(redis, config.queuePrefix, { retentionHours: config.experimentRetentionHours });
     const [experiments, depths, workers] = await Promise.all([
       store.list(options.limit ?? 20),
       Promise.all([queueDepth(simulate), queueDepth(reports)]),
