@@ -18,9 +18,9 @@ export const STORE_SCRIPTS = {
   hetaoCompleteExperiment: { file: "complete-experiment.lua", numberOfKeys: 6 },
   hetaoRetainExperiment: { file: "retain-experiment.lua", numberOfKeys: 5 },
   hetaoDropFromIndex: { file: "drop-from-index.lua", numberOfKeys: 2 },
-  hetaoRecordFailure: { file: "record-failure.lua", numberOfKeys: 4 },
-  hetaoCancelExperiment: { file: "cancel-experiment.lua", numberOfKeys: 2 },
-  hetaoResumeExperiment: { file: "resume-experiment.lua", numberOfKeys: 2 },
+  hetaoRecordFailure: { file: "record-failure.lua", numberOfKeys: 6 },
+  hetaoCancelExperiment: { file: "cancel-experiment.lua", numberOfKeys: 6 },
+  hetaoResumeExperiment: { file: "resume-experiment.lua", numberOfKeys: 6 },
 } as const;
 
 type Arg = string | Buffer | number;
@@ -43,9 +43,21 @@ export interface StoreScripts {
   ): Promise<number>;
   hetaoRetainExperiment(meta: string, spec: string, results: string, errors: string, report: string, retentionSeconds: number): Promise<number>;
   hetaoDropFromIndex(meta: string, experiments: string, id: string): Promise<number>;
-  hetaoRecordFailure(meta: string, errors: string, events: string, results: string, jobId: string, reason: string, eventJson: string, field: string): Promise<number>;
-  hetaoCancelExperiment(meta: string, events: string, cancelledAt: string, eventJson: string): Promise<string>;
-  hetaoResumeExperiment(meta: string, events: string, eventJson: string): Promise<number>;
+  hetaoRecordFailure(
+    meta: string,
+    errors: string,
+    events: string,
+    results: string,
+    spec: string,
+    report: string,
+    jobId: string,
+    reason: string,
+    eventJson: string,
+    field: string,
+    retentionSeconds: number,
+  ): Promise<number>;
+  hetaoCancelExperiment(meta: string, events: string, spec: string, results: string, errors: string, report: string, cancelledAt: string, eventJson: string, retentionSeconds: number): Promise<string>;
+  hetaoResumeExperiment(meta: string, events: string, spec: string, results: string, errors: string, report: string, eventJson: string): Promise<number>;
 }
 
 const sources = new Map<string, string>();

@@ -59,10 +59,10 @@ function toMeta(id: string, h: Record<string, string>): ExperimentMeta | undefin
 
 export interface ExperimentStoreOptions {
   /**
-   * How long a completed experiment's keys live, in hours, from its completion (or from its last
-   * submission after that); 0 keeps them until removed. Default DEFAULT_RETENTION_HOURS (a week).
-   * Running, failed and cancelled experiments never expire: they wait for their results or for a
-   * resubmission.
+   * How long an experiment's keys live once it has ended (completed, failed or cancelled), in hours
+   * from then (a completed one: from its last submission after it completed); 0 keeps them until
+   * removed. Default DEFAULT_RETENTION_HOURS (a week). A running experiment never expires, and a
+   * resubmission of a failed or cancelled one takes the expiry off while it runs again.
    */
   retentionHours?: number;
 }
@@ -74,6 +74,7 @@ export interface ExperimentStoreOptions {
 export class ExperimentStore {
   readonly keys: Keys;
   readonly retentionHours: number;
+  readonly #retentionSeconds: number;
   /** The same connection, with the store's scripts defined on it (store-scripts.ts). */
   readonly #scripts: Redis & StoreScripts;
 
@@ -86,6 +87,7 @@ export class ExperimentStore {
     if (!(Number.isInteger(hours) && hours >= 0)) throw new RangeError(`retentionHours must be a whole number of hours >= 0, got ${hours}`);
     this.keys = keys(prefix);
     this.retentionHours = hours;
+    this.#retentionSeconds = hours * 3600;
     this.#scripts = defineStoreScripts(redis);
   }
 
@@ -215,7 +217,7 @@ export class ExperimentStore {
     const coordinates = parseReplicationJobId(jobId);
     const field = coordinates?.experimentId === id ? resultField(coordinates.point, coordinates.replication) : "";
     const k = this.keys;
-    const outcome = await this.#scripts.hetaoRecordFailure(k.meta(id), k.errors(id), k.events, k.results(id), jobId, reason, JSON.stringify(event), field);
+    const outcome = await this.#scripts.hetaoRecordFailure(k.meta(id), k.errors(id), k.events, k.results(id), k.spec(id), k.report(id), jobId, reason, JSON.stringify(event), field, this.#retentionSeconds);
     return outcome === -1 ? "unknown-experiment" : outcome === -2 ? "result-delivered" : "recorded";
   }
 
@@ -232,7 +234,9 @@ export class ExperimentStore {
 
   /** Clears recorded failures (a resubmission retries them). */
   async clearFailures(id: string): Promise<void> {
-    await this.redis.multi().del(this.keys.errors(id)).hset(this.keys.meta(id), "state", "running").exec();
+    const k = this.keys;
+    // Running again, it does not expire (record-failure.lua gave its keys an expiry when it failed).
+    await this.redis.multi().del(k.errors(id)).hset(k.meta(id), "state", "running").persist(k.spec(id)).persist(k.meta(id)).persist(k.results(id)).persist(k.report(id)).exec();
   }
 
   /**
@@ -253,7 +257,7 @@ export class ExperimentStore {
       new Date().toISOString(),
       reportDir,
       JSON.stringify(event),
-      this.retentionHours * 3600,
+      this.#retentionSeconds,
     );
     return done === 1 ? "completed" : done === -1 ? "cancelled" : "already-completed";
   }
@@ -265,19 +269,21 @@ export class ExperimentStore {
    */
   async retain(id: string): Promise<boolean> {
     const k = this.keys;
-    return (await this.#scripts.hetaoRetainExperiment(k.meta(id), k.spec(id), k.results(id), k.errors(id), k.report(id), this.retentionHours * 3600)) === 1;
+    return (await this.#scripts.hetaoRetainExperiment(k.meta(id), k.spec(id), k.results(id), k.errors(id), k.report(id), this.#retentionSeconds)) === 1;
   }
 
   /** Marks the experiment cancelled unless it completed (atomic, idempotent): see lua/cancel-experiment.lua. Queued jobs are the caller's (cancelExperiment). */
   async cancel(id: string): Promise<CancelOutcome> {
     const event: ExperimentEvent = { type: "cancelled", experimentId: id };
-    return (await this.#scripts.hetaoCancelExperiment(this.keys.meta(id), this.keys.events, new Date().toISOString(), JSON.stringify(event))) as CancelOutcome;
+    const k = this.keys;
+    return (await this.#scripts.hetaoCancelExperiment(k.meta(id), k.events, k.spec(id), k.results(id), k.errors(id), k.report(id), new Date().toISOString(), JSON.stringify(event), this.#retentionSeconds)) as CancelOutcome;
   }
 
   /** A cancelled experiment runs again (its delivered results are kept); true if it was cancelled. */
   async resume(id: string): Promise<boolean> {
     const event: ExperimentEvent = { type: "resumed", experimentId: id };
-    return (await this.#scripts.hetaoResumeExperiment(this.keys.meta(id), this.keys.events, JSON.stringify(event))) === 1;
+    const k = this.keys;
+    return (await this.#scripts.hetaoResumeExperiment(k.meta(id), k.events, k.spec(id), k.results(id), k.errors(id), k.report(id), JSON.stringify(event))) === 1;
   }
 
   async report(id: string): Promise<string | undefined> {

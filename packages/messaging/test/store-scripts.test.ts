@@ -106,6 +106,30 @@ describe("retention of completed experiments", () => {
     expect(() => new ExperimentStore(redis, prefix, { retentionHours: -1 })).toThrow(/retentionHours/);
   });
 
+  it("a failed or cancelled experiment expires too, and running again (resubmitted) it does not", async () => {
+    const store = new ExperimentStore(redis, prefix, { retentionHours: 3 });
+    const ttls = async (id: string) => Promise.all(keysOf(store, id).map((key) => redis.ttl(key)));
+    const ended = (values: number[]) => values.every((t) => t > 3 * 3600 - 60 && t <= 3 * 3600);
+
+    const failed = (await store.create({ ...spec, seed: 106 }, 2, "test")).id;
+    await store.deliverResult(failed, 0, 0, new Uint8Array([1]));
+    await redis.set(store.keys.report(failed), "a report of an earlier run");
+    expect(await store.recordFailure(failed, `${failed}.0.1`, "the model failed")).toBe("recorded");
+    expect((await store.getMeta(failed))?.state).toBe("failed");
+    expect(ended(await ttls(failed))).toBe(true);
+    await store.clearFailures(failed);
+    expect((await ttls(failed)).filter((t) => t !== -2)).toEqual([-1, -1, -1, -1]); // errors: cleared
+
+    const cancelled = (await store.create({ ...spec, seed: 107 }, 2, "test")).id;
+    await store.deliverResult(cancelled, 0, 0, new Uint8Array([1]));
+    await redis.set(store.keys.report(cancelled), "a report of an earlier run");
+    await redis.hset(store.keys.errors(cancelled), "stray", "a failure of a job outside the plan");
+    expect(await store.cancel(cancelled)).toBe("cancelled");
+    expect(ended(await ttls(cancelled))).toBe(true);
+    expect(await store.resume(cancelled)).toBe(true);
+    expect(await ttls(cancelled)).toEqual([-1, -1, -1, -1, -1]);
+  });
+
   it("an experiment whose keys expired leaves the index when the index is read", async () => {
     const store = new ExperimentStore(redis, prefix);
     const id = await completed(store, 105);
