@@ -125,6 +125,8 @@ export { PathError, getPath, parsePath, setPath, type PathStep } from "./set-pat
 export { SECONDS_PER_DAY, TimeSchema, formatTimeOfDay, parseTimeOfDay } from "./time-of-day.js";
 export { expectedTrips, travellerCombinations, validateScenario } from "./validate.js";
 export type { PathSegment, SemanticIssue } from "./semantic-issue.js";
+/** "Did you mean" for a name among candidates (Levenshtein; undefined when nothing is plausibly meant). */
+export { suggest } from "./semantic-issue.js";
 export { MAX_OVERLAY_DEPTH, OVERLAY_KEYS, expandOverlay, isOverlay } from "./overlay.js";
 export { scenarioWarnings } from "./lint.js";
 export { SCENARIO_LIMITS, SCENARIO_LIMIT_NOTES, scenarioLimitsTable, type ScenarioLimit } from "./limits.js";

@@ -194,6 +194,23 @@ describe("hetao-sim validate", () => {
     expect(JSON.parse(readFileSync(join(dir, "vd", "report.json"), "utf8")).scenario.digest).toBe(digest![1]);
   });
 
+  it("--expanded prints the scenario as the simulator reads it: JSON without extends, the same digest", () => {
+    const overlay = join(ROOT, "seeds/scenarios/hetao-weekday.yaml");
+    expect(readFileSync(overlay, "utf8")).toMatch(/^extends: /m);
+    const r = cli(["validate", overlay, "--expanded"]);
+    expect(r.code, r.stderr).toBe(0);
+    const expanded = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(expanded).not.toHaveProperty("extends");
+    expect(expanded.name).toBe("hetao-weekday");
+    write("expanded.json", r.stdout);
+    const digest = (out: string) => /scenario digest \(sha256, as reports cite it\): ([0-9a-f]{64})/.exec(out)?.[1];
+    expect(digest(cli(["validate", "expanded.json"]).stdout)).toBe(digest(cli(["validate", overlay]).stdout));
+    // Piped into a reader that stops early: a quiet stop, not an EPIPE crash.
+    const piped = spawnSync("bash", ["-c", `"${process.execPath}" "${MAIN}" validate "${overlay}" --expanded | head -c 1 >/dev/null; echo "exit \${PIPESTATUS[0]}"`], { cwd: dir, encoding: "utf8" });
+    expect(piped.stderr).toBe("");
+    expect(piped.stdout.trim()).toBe("exit 0");
+  });
+
   it("warns, one line each, about an unreachable route, an unused lane and an unused distribution", () => {
     const text = TINY.replace(
       "  counter: { kind: lognormal, mean: 20, sd: 10, min: 5 }",

@@ -1,5 +1,5 @@
 import { type CreateExperimentOptions, DesignPointSchema, ExperimentError, type ExperimentSpec, createExperiment } from "@hetao/experiment";
-import { MAX_LISTED_ISSUES, type Scenario, ScenarioError, clip, listIssues, loadScenarioText, parseScenario, readScenarioData } from "@hetao/scenario";
+import { MAX_LISTED_ISSUES, type Scenario, ScenarioError, clip, listIssues, loadScenarioText, parseScenario, readScenarioData, suggest } from "@hetao/scenario";
 import { z } from "zod";
 
 /**
@@ -43,8 +43,19 @@ export interface QueryOptions {
   policies?: string[];
 }
 
-/** ?replications=20&seed=7&policies=a,b for the bare-scenario form. */
+/** The query parameters a submission reads; any other is refused rather than silently ignored. */
+export const QUERY_PARAMETERS = ["replications", "seed", "policies"] as const;
+
+/** ?replications=20&seed=7&policies=a,b for the bare-scenario form. 400 for a parameter it does not read. */
 export function queryOptions(search: URLSearchParams): QueryOptions {
+  for (const name of new Set(search.keys())) {
+    if ((QUERY_PARAMETERS as readonly string[]).includes(name)) continue;
+    const hint = suggest(name, QUERY_PARAMETERS);
+    const token = name === "token" ? "; a write takes the API token only as a header (authorization: Bearer …)" : "";
+    throw new HttpError(400, {
+      error: `unknown query parameter "${clip(name)}"${hint !== undefined ? ` (did you mean "${hint}"?)` : ""}: a submission reads ${QUERY_PARAMETERS.join(", ")}${token}`,
+    });
+  }
   const out: QueryOptions = {};
   const int = (name: string, min: number): number | undefined => {
     const v = search.get(name);

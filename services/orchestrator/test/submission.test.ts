@@ -39,6 +39,14 @@ describe("POST /experiments bodies", () => {
     expect(httpError(() => queryOptions(new URLSearchParams("seed=-1"))).status).toBe(400);
   });
 
+  it("refuses a query parameter it does not read, instead of running with the scenario's own settings", () => {
+    const typo = httpError(() => queryOptions(new URLSearchParams("replicatons=4")));
+    expect(typo.status).toBe(400);
+    expect(typo.body.error).toBe('unknown query parameter "replicatons" (did you mean "replications"?): a submission reads replications, seed, policies');
+    expect(httpError(() => queryOptions(new URLSearchParams("seed=1&token=abc"))).body.error).toMatch(/unknown query parameter "token": .*only as a header/);
+    expect(queryOptions(new URLSearchParams("replications=4&seed=2&policies=a,b"))).toEqual({ replications: 4, seed: 2, policies: ["a", "b"] });
+  });
+
   it("reads bodies with the scenario loader's node budget and nesting limit (400 naming the limit)", () => {
     const laughs = `${weekday}\nlol: &lol [${Array(10_000).fill("lol").join(",")}]\nlaughs: [${Array(1_000).fill("*lol").join(",")}]\n`;
     const big = httpError(() => specFromBody(laughs, "yaml", {}, 100));
