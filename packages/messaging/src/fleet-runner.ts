@@ -28,6 +28,8 @@ export interface FleetRunnerOptions {
   noWorkerWarnMs?: number;
   /** Replications per `simulate` job of a new experiment (default: replicationsPerJob(spec), as the orchestrator). */
   replicationsPerJob?: number;
+  /** The scenario file as the user gave it: the metrics worker's report quotes it in its reproduce line (SubmitContext.scenarioFile). */
+  scenarioFile?: string;
 }
 
 /** A replication failed for good, or the fleet is unusable. */
@@ -119,6 +121,7 @@ export class FleetRunner {
         reports,
         ...(options.log ? { log: options.log } : {}),
         replicationsPerJob: options.replicationsPerJob ?? replicationsPerJob(spec),
+        ...(options.scenarioFile !== undefined ? { scenarioFile: options.scenarioFile } : {}),
       },
       spec,
       options.toolVersion ?? TOOL_VERSION,

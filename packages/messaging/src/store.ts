@@ -21,6 +21,8 @@ export interface ExperimentMeta {
   submittedAt: string;
   completedAt: string | null;
   reportDir: string | null;
+  /** The scenario file as its first submitter gave it (`run FILE --redis`); null when submitted over HTTP. */
+  scenarioFile: string | null;
 }
 
 /** What a delivery did: see lua/deliver-result.lua. */
@@ -54,6 +56,7 @@ function toMeta(id: string, h: Record<string, string>): ExperimentMeta | undefin
     submittedAt: h.submittedAt ?? "",
     completedAt: h.completedAt || null,
     reportDir: h.reportDir || null,
+    scenarioFile: h.scenarioFile || null,
   };
 }
 
@@ -93,13 +96,14 @@ export class ExperimentStore {
 
   /**
    * Stores the spec and initial metadata unless present. Returns the id and whether this call created
-   * the experiment.
+   * the experiment. `scenarioFile` (the file as the submitter gave it) is kept unless one is stored
+   * already: the report's reproduce line quotes it (it is not part of the spec, so not of the id).
    */
-  async create(spec: ExperimentSpec, total: number, toolVersion: string): Promise<{ id: string; created: boolean }> {
+  async create(spec: ExperimentSpec, total: number, toolVersion: string, scenarioFile?: string): Promise<{ id: string; created: boolean }> {
     const id = experimentId(spec);
     const k = this.keys;
     const now = Date.now();
-    const replies = await this.redis
+    const multi = this.redis
       .multi()
       .set(k.spec(id), canonicalJson(spec), "NX")
       .hsetnx(k.meta(id), "state", "running")
@@ -107,8 +111,9 @@ export class ExperimentStore {
       .hsetnx(k.meta(id), "scenario", spec.scenario.name)
       .hsetnx(k.meta(id), "toolVersion", toolVersion)
       .hsetnx(k.meta(id), "submittedAt", new Date(now).toISOString())
-      .zadd(k.experiments, "NX", now, id)
-      .exec();
+      .zadd(k.experiments, "NX", now, id);
+    if (scenarioFile !== undefined && scenarioFile !== "") multi.hsetnx(k.meta(id), "scenarioFile", scenarioFile);
+    const replies = await multi.exec();
     if (replies === null) throw new Error("Redis transaction aborted while storing the experiment");
     for (const [err] of replies) if (err) throw err;
     return { id, created: replies[0]?.[1] === "OK" };

@@ -23,6 +23,11 @@ export interface SubmitContext {
    * submission, so a resubmission lays out the very same jobs (same ids) whatever it passes.
    */
   replicationsPerJob?: number;
+  /**
+   * The scenario file as the submitter gave it (`run FILE --redis`), kept with the experiment so that
+   * the metrics worker's report quotes it in its reproduce line, as the CLI's copy does. Unset over HTTP.
+   */
+  scenarioFile?: string;
 }
 
 export interface SubmitResult {
@@ -58,7 +63,7 @@ export async function fairPriorityBase(queue: SimulateQueue): Promise<number> {
  */
 export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec, toolVersion = TOOL_VERSION): Promise<SubmitResult> {
   const plan = planReplications(spec);
-  const { id, created } = await ctx.store.create(spec, plan.length, toolVersion);
+  const { id, created } = await ctx.store.create(spec, plan.length, toolVersion, ctx.scenarioFile);
   const log = ctx.log?.child({ experimentId: id });
   const meta = await ctx.store.getMeta(id);
   if (meta?.state === "completed") {

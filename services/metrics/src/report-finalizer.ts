@@ -114,7 +114,9 @@ export function reportFinalizer({ store, config, log, registry }: FinalizerConte
     const json = reportJson(report);
     const dir = join(config.reportsDir, id);
     // The same bundle the CLI writes (JSON, Markdown, HTML, CSV, Parquet): one function, both transports.
-    const files = renderReportFiles(report);
+    // Its reproduce line quotes the scenario file as `run FILE --redis` was given it, as the CLI's copy
+    // does (byte-identical then); submitted over HTTP, it names the file after the scenario.
+    const files = renderReportFiles(report, meta.scenarioFile !== null ? { scenarioPath: meta.scenarioFile } : {});
     if (files.find((f) => f.name === "report.json")?.content !== json) throw new Error("report bundle disagrees with report.json");
     await writeAtomically(dir, files, config.lockDurationMs);
     const done = await store.complete(id, json, dir);

@@ -27,7 +27,7 @@ export function fleetConfig(role: Role, url: string | undefined, env: NodeJS.Pro
  * orchestrator path (the same submitExperiment as POST /experiments), shows progress as the metrics
  * workers merge results, and returns the merged results, so the CLI builds the same report as embedded.
  */
-export function fleetRunnerFor(options: { redis?: string; quiet?: boolean }): ExperimentRunner | undefined {
+export function fleetRunnerFor(options: { redis?: string; quiet?: boolean }, scenarioPath?: string): ExperimentRunner | undefined {
   const url = fleetUrl(options.redis);
   if (url === undefined) return undefined;
   const config = fleetConfig("client", url);
@@ -38,6 +38,8 @@ export function fleetRunnerFor(options: { redis?: string; quiet?: boolean }): Ex
       const { FleetRunner, RedisNotReadyError } = await import("@hetao/messaging");
       runner = new FleetRunner(config, {
         toolVersion: TOOL_VERSION,
+        // The metrics worker's report then quotes the file as this command was given it, as the CLI's copy does.
+        ...(scenarioPath !== undefined ? { scenarioFile: scenarioPath } : {}),
         notice: (line) => {
           if (!options.quiet) process.stderr.write(`\n${line}\n`);
         },

@@ -48,8 +48,8 @@ export const DEFAULT_MAX_REPLICATIONS = 1000;
  * Chooses the transport. Embedded worker threads today; the fleet adds `--redis <url>` / REDIS_URL here
  * and returns its BullMQ runner (same ExperimentRunner contract, results encoded as in the embedded run).
  */
-export function selectRunner(options: RunOptions): ExperimentRunner {
-  const fleet = fleetRunnerFor(options);
+export function selectRunner(options: RunOptions, scenarioPath?: string): ExperimentRunner {
+  const fleet = fleetRunnerFor(options, scenarioPath);
   if (fleet !== undefined) return fleet;
   return new EmbeddedRunner({ threads: options.threads ?? defaultThreads() });
 }
@@ -133,7 +133,7 @@ export async function runCommand(scenarioPath: string, options: RunOptions, runn
   if (options.precision !== undefined && spec.replications > cap) {
     throw new CliError(`--max-replications ${cap} is below the first round's ${spec.replications} replications (--replications or the scenario's)`);
   }
-  const runner = runnerFactory(options);
+  const runner = runnerFactory(options, scenarioPath);
   // Results are merged as they arrive: nothing holds all of them (the accumulator keeps O(1) state per statistic).
   const runRound = async (roundSpec: ExperimentSpec): Promise<ReportAccumulator> => {
     log(
