@@ -174,6 +174,10 @@ describe("orchestrator HTTP API", () => {
     const text = await res.text();
     expect(text).toMatch(/hetao_queue_jobs\{queue="simulate",state="completed",service="orchestrator"\} \d+/);
     expect(text).toMatch(/hetao_queue_workers\{queue="simulate",service="orchestrator"\} 1/);
+    // What Redis holds, to alert on before a noeviction Redis is full (docs/operations.md, "Redis keys").
+    expect(Number(/hetao_redis_memory_bytes\{kind="used",service="orchestrator"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(text).toMatch(/hetao_redis_memory_bytes\{kind="max",service="orchestrator"\} \d+/);
+    expect(Number(/hetao_experiments\{service="orchestrator"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(0);
     expect(text).toMatch(/hetao_http_requests_total\{method="POST",route="\/experiments",status="413"/);
     expect(text).toContain("process_cpu_user_seconds_total");
   });

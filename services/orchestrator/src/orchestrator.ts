@@ -178,6 +178,28 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
       for (const q of [simulate, reports]) this.set({ queue: q.name }, await q.getWorkersCount());
     },
   });
+  // With noeviction a full Redis refuses writes and the fleet stops: alert on used / max before that
+  // (what Redis holds and for how long: docs/operations.md, "Redis keys").
+  new Gauge({
+    name: "hetao_redis_memory_bytes",
+    help: "Redis memory: used (INFO used_memory) and maxmemory (0: no limit set).",
+    labelNames: ["kind"],
+    registers: [registry],
+    async collect() {
+      const info = await redis.info("memory");
+      const read = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? Number.NaN);
+      this.set({ kind: "used" }, read("used_memory"));
+      this.set({ kind: "max" }, read("maxmemory"));
+    },
+  });
+  new Gauge({
+    name: "hetao_experiments",
+    help: "Experiments in the index (each holds its results in Redis until it expires: EXPERIMENT_RETENTION_HOURS after it ended).",
+    registers: [registry],
+    async collect() {
+      this.set(await redis.zcard(store.keys.experiments));
+    },
+  });
 
   /**
    * The bearer token; for reads (GET, HEAD) also `?token=`, since a browser cannot send a header when
