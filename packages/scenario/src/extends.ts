@@ -1,5 +1,6 @@
 import type { Lane, Policy, Route } from "./policy.js";
 import { type SemanticIssue, issue, issueWithValue, oneOf } from "./semantic-issue.js";
+import { UnknownValueRead, whenKnown } from "./unknown-values.js";
 
 /** A lane of a flattened policy, with where it was written. */
 export interface FlatLane {
@@ -25,6 +26,11 @@ export interface FlattenResult {
   /** Indexed like the input; null where the policy could not be flattened (unknown parent, cycle). */
   policies: (FlatPolicy | null)[];
   issues: SemanticIssue[];
+  /**
+   * Indices of the policies whose flattening read a placeholder (validate.ts on a repaired copy of a bad
+   * file, see unknown-values.ts): their entry is null and says nothing. Empty for a parsed scenario.
+   */
+  unknown: number[];
 }
 
 /**
@@ -67,9 +73,20 @@ function removeInherited<T>(
 export function flattenPolicies(policies: readonly Policy[]): FlattenResult {
   const issues: SemanticIssue[] = [];
   const indexById = new Map<string, number>();
-  policies.forEach((p, i) => {
-    if (!indexById.has(p.id)) indexById.set(p.id, i);
-  });
+  // On a repaired copy an id may be a placeholder: a lookup it could have answered is then unknown.
+  let firstUnknownId = Infinity;
+  for (let i = 0; i < policies.length; i++) {
+    const read = whenKnown(issues, () => {
+      const id = policies[i]!.id;
+      if (!indexById.has(id)) indexById.set(id, i);
+    });
+    if (!read) firstUnknownId = Math.min(firstUnknownId, i);
+  }
+  const parentIndexOf = (id: string): number | undefined => {
+    const index = indexById.get(id);
+    if ((index ?? Infinity) > firstUnknownId) throw new UnknownValueRead();
+    return index;
+  };
   const ids = [...indexById.keys()];
   const memo = new Map<number, FlatPolicy | null>();
 
@@ -79,7 +96,7 @@ export function flattenPolicies(policies: readonly Policy[]): FlattenResult {
     const policy = policies[i]!;
     let parent: FlatPolicy | null = null;
     if (policy.extends !== undefined) {
-      const parentIndex = indexById.get(policy.extends);
+      const parentIndex = parentIndexOf(policy.extends);
       if (parentIndex === undefined) {
         issues.push(issue(["policies", i, "extends"], `unknown parent policy "${policy.extends}"`, oneOf("policy ids", policy.extends, ids)));
         memo.set(i, null);
@@ -124,7 +141,18 @@ export function flattenPolicies(policies: readonly Policy[]): FlattenResult {
     return flat;
   };
 
-  const result = policies.map((_, i) => flatten(i, []));
-  return { policies: result, issues };
+  const result: (FlatPolicy | null)[] = [];
+  const unknown: number[] = [];
+  for (let i = 0; i < policies.length; i++) {
+    const memoized = memo.size;
+    let flat: FlatPolicy | null = null;
+    if (!whenKnown(issues, () => (flat = flatten(i, [])))) {
+      // What this attempt worked out (its issues are taken back) is worked out again in its own turn.
+      [...memo.keys()].slice(memoized).forEach((k) => memo.delete(k));
+      unknown.push(i);
+    }
+    result.push(flat);
+  }
+  return { policies: result, issues, unknown };
 }
 

@@ -3,14 +3,16 @@ import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { Composer, type Document, LineCounter, Parser, YAMLParseError } from "yaml";
 import { checkDataSize, checkYamlNesting } from "./document-size.js";
-import type { z } from "zod";
 import { canonicalJson } from "./canonical-json.js";
 import { type ScenarioIssue, ScenarioError } from "./errors.js";
-import { locateIssues, translateZodIssues } from "./issues.js";
+import { locateIssues, translateZodIssues, valueAt } from "./issues.js";
 import { validateScenario } from "./validate.js";
 import { findJsonSyntaxError } from "./json-syntax.js";
 import { type ResolvedScenario, resolveScenario } from "./resolve.js";
-import { type Scenario, ScenarioSchema } from "./scenario.js";
+import { type Scenario, ScenarioSchema, ScenarioShapeSchema } from "./scenario.js";
+import { itemSchema, placeholderFor, schemaAt } from "./schema-walk.js";
+import type { PathSegment } from "./semantic-issue.js";
+import { UnknownPaths } from "./unknown-values.js";
 import { type Locator, yamlLocator } from "./yaml-locate.js";
 import { expandOverlay, fileReader, isOverlay } from "./overlay.js";
 
@@ -40,17 +42,20 @@ function overlaps(a: string, b: string): boolean {
 }
 
 /**
- * One pass over a file: when the schema stage fails, the cross-reference checks (unknown checkpoints,
- * lanes, distributions, duplicate ids, …) still run on the raw data, so every problem comes out at once.
- * A check that cannot run on data of the wrong shape is skipped (its field's schema issue already names
- * it), and a problem at or under a field the schema stage reported is left out (one line per problem).
+ * One pass over a file: when the schema stage fails, the cross-reference and semantic checks (unknown
+ * checkpoints, lanes, distributions, duplicate ids, times outside the day, …) still run, on a copy whose
+ * bad fields hold placeholders, so every problem comes out at once. A check that reads a placeholder, or
+ * concludes from an absence the placeholders leave open, is skipped (validateScenario's `unknown`): a
+ * missing day.close gives its own line and no other. A problem at or under a field the schema stage
+ * reported is left out (one line per problem).
  */
 function laterStageIssues(data: unknown, reported: readonly ScenarioIssue[], locate: Locator | undefined): ScenarioIssue[] {
   let located: ScenarioIssue[] = [];
   try {
     const later = repairedForChecks(data);
     if (later === undefined) return [];
-    located = "scenario" in later ? locateIssues(validateScenario(later.scenario), later.scenario, locate) : translateZodIssues(later.custom, later.data, ScenarioSchema, locate);
+    const problems = validateScenario(later.scenario, later.unknown).filter((p) => !later.unknown.covers(p.path));
+    located = locateIssues(problems, later.scenario, locate);
   } catch {
     return [];
   }
@@ -60,65 +65,134 @@ function laterStageIssues(data: unknown, reported: readonly ScenarioIssue[], loc
 /** Placeholder strings tried, in turn, for a string field of the wrong format (a slug, a time of day). */
 const STRING_PLACEHOLDERS = ["x", "00:00", "a"];
 
+/** Repair rounds: a missing section is filled in a level per round (demand → profile → its entries → …). */
+const REPAIR_ROUNDS = 12;
+
 /**
  * A copy of the data with each field the schema rejects replaced by a placeholder it accepts (the
- * minimum of a number, an enum's first value, an unknown key dropped, …), parsed with the schema's
- * defaults; undefined when some field cannot be repaired in a few rounds. Only for running the later
- * checks: problems at the repaired fields are already reported and are filtered out.
+ * minimum of a number, an enum's first value, a union's first option, an unknown key dropped, …),
+ * parsed with the schema's defaults, and where it holds placeholders; undefined when some field cannot
+ * be repaired. Only for running the later checks, which skip what they would read from a placeholder.
  */
-function repairedForChecks(data: unknown): { scenario: Scenario } | { custom: z.core.$ZodIssue[]; data: unknown } | undefined {
+function repairedForChecks(data: unknown): { scenario: Scenario; unknown: UnknownPaths } | undefined {
   let copy: unknown;
   try {
     copy = structuredClone(data);
   } catch {
     return undefined;
   }
+  const unknown = new UnknownPaths();
   const attempts = new Map<string, number>();
-  for (let round = 0; round < 6; round++) {
-    const result = ScenarioSchema.safeParse(copy);
-    if (result.success) return { scenario: result.data };
-    // The schema's own cross-reference checks (refinements) run once the fields parse: report those.
-    const custom = result.error.issues.filter((i) => i.code === "custom");
-    if (custom.length > 0) return { custom, data: copy };
+  for (let round = 0; round < REPAIR_ROUNDS; round++) {
+    const result = ScenarioShapeSchema.safeParse(copy);
+    if (result.success) {
+      markDefaults(copy, result.data, unknown);
+      return { scenario: result.data, unknown };
+    }
     for (const issue of result.error.issues) {
-      if (!repairAt(copy, issue as unknown as RawIssue, attempts)) return undefined;
+      if (!repairAt(copy, issue as unknown as RawIssue, attempts, unknown)) return undefined;
     }
   }
   return undefined;
 }
 
-type RawIssue = { code: string; path: PropertyKey[]; [k: string]: unknown };
+/**
+ * A default the schema filled in, in an object with an unknown key, is not what the file says either
+ * (`multipler: 3` leaves `multiplier` at its default 1).
+ */
+function markDefaults(input: unknown, parsed: unknown, unknown: UnknownPaths): void {
+  for (const path of unknown.objectsWithUnknownKeys()) {
+    const before = valueAt(input, path).value;
+    const after = valueAt(parsed, path).value;
+    if (before === null || typeof before !== "object" || after === null || typeof after !== "object") continue;
+    for (const key of Object.keys(after)) if (!Object.hasOwn(before, key)) unknown.markValue([...path, key]);
+  }
+}
 
-function repairAt(root: unknown, issue: RawIssue, attempts: Map<string, number>): boolean {
+type RawIssue = { code: string; path: PathSegment[]; [k: string]: unknown };
+
+const isRootTypeMismatch = (i: RawIssue) => i.code === "invalid_type" && i.path.length === 0;
+
+function placeholderOfType(expected: unknown): unknown {
+  if (expected === "number" || expected === "int") return 1;
+  if (expected === "boolean") return false;
+  if (expected === "array" || expected === "tuple") return [];
+  if (expected === "object" || expected === "record") return {};
+  if (expected === "string") return STRING_PLACEHOLDERS[0];
+  return undefined;
+}
+
+/** Repairs the copy at one issue, noting in `unknown` where it put a placeholder; false when it cannot. */
+function repairAt(root: unknown, issue: RawIssue, attempts: Map<string, number>, unknown: UnknownPaths): boolean {
   const path = issue.path;
+  const at = (p: readonly PathSegment[]) => p.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k], root);
   if (issue.code === "unrecognized_keys") {
-    const target = path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k], root);
+    const target = at(path);
     if (typeof target !== "object" || target === null) return false;
     for (const k of (issue.keys as string[] | undefined) ?? []) delete (target as Record<string, unknown>)[k];
+    // The key may be a misspelled field: what the object's other fields are is known, not which are absent.
+    unknown.markKeys(path);
     return true;
   }
   if (path.length === 0) return false;
-  const parent = path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k], root);
+  const parentPath = path.slice(0, -1);
+  const parent = at(parentPath);
   if (typeof parent !== "object" || parent === null) return false;
   const key = path[path.length - 1]!;
   const set = (v: unknown) => {
+    if (v === undefined) return false;
     (parent as Record<PropertyKey, unknown>)[key] = v;
+    unknown.markValue(path);
     return true;
   };
   const expected = issue.expected;
   switch (issue.code) {
     case "invalid_type":
-      if (expected === "number" || expected === "int") return set(1);
-      if (expected === "boolean") return set(false);
-      if (expected === "array") return set([]);
-      if (expected === "object" || expected === "record") return set({});
-      if (expected === "string") return set(STRING_PLACEHOLDERS[0]);
-      return false;
+      return set(placeholderOfType(expected) ?? placeholderFor(schemaAt(ScenarioShapeSchema, path, root)));
+    case "invalid_key":
+      // A record key of the wrong format: the entry goes (no valid name is that key; a sum over the
+      // entries is not known).
+      delete (parent as Record<PropertyKey, unknown>)[key];
+      unknown.markEntries(parentPath);
+      return true;
+    case "invalid_union": {
+      if (typeof issue.discriminator === "string") {
+        // No matching `kind`: take the first, and the whole value is a placeholder (its fields follow).
+        const options = (issue.options as unknown[] | undefined) ?? [];
+        if (options.length === 0 || key !== issue.discriminator) return false;
+        (parent as Record<string, unknown>)[key] = options[0];
+        unknown.markValue(parentPath);
+        return true;
+      }
+      // The branch whose type matched, as translateZodIssues reports it; else the first option's type.
+      const errors = (issue.errors as RawIssue[][] | undefined) ?? [];
+      const branches = errors.filter((b) => b.length > 0 && !b.every(isRootTypeMismatch));
+      if (branches.length > 0) {
+        const best = branches.reduce((a, b) => (b.length < a.length ? b : a));
+        return best.every((inner) => repairAt(root, { ...inner, path: [...path, ...inner.path] }, attempts, unknown));
+      }
+      const first = errors.flat().find(isRootTypeMismatch);
+      return set(placeholderOfType(first?.expected));
+    }
     case "too_small":
     case "too_big": {
       const bound = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
-      if (issue.origin !== "number" || !Number.isFinite(bound)) return false;
-      return set(issue.inclusive === false ? bound + (issue.code === "too_small" ? 1e-6 : -1e-6) : bound);
+      if (!Number.isFinite(bound)) return false;
+      const value = (parent as Record<PropertyKey, unknown>)[key];
+      if (issue.origin === "number") return set(issue.inclusive === false ? bound + (issue.code === "too_small" ? 1e-6 : -1e-6) : bound);
+      if (issue.origin === "string" && typeof value === "string") return set(issue.code === "too_small" ? value.padEnd(bound, "x") : value.slice(0, bound));
+      if (issue.origin === "array" && Array.isArray(value)) {
+        if (issue.code === "too_big") return set(value.slice(0, bound));
+        const schema = schemaAt(ScenarioShapeSchema, path, root);
+        const padded = [...value];
+        while (padded.length < bound) {
+          const item = placeholderFor(itemSchema(schema, padded.length));
+          if (item === undefined) return false;
+          padded.push(item);
+        }
+        return set(padded);
+      }
+      return false;
     }
     case "invalid_value": {
       const values = issue.values as unknown[] | undefined;

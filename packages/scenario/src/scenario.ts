@@ -238,7 +238,8 @@ export const RosterLimitsSchema = z
     "Bounds for `hetao-sim roster` by time of day, by policy and lane: `{ <policy>: { <lane>: [{ from, to, min, max }] } }`. A policy's lanes take its own entry, else the nearest ancestor's; they bound the search only, never a run.",
   );
 
-const ScenarioShapeSchema = z
+/** The scenario's shape alone, without the cross-field checks (load.ts runs those itself on a repaired copy). */
+export const ScenarioShapeSchema = z
   .strictObject({
     name: SlugSchema.describe("Scenario name (slug)."),
     title: z.string().optional(),

@@ -2,7 +2,8 @@ import type { z } from "zod";
 import type { PathSegment } from "./semantic-issue.js";
 
 // Reads zod 4 schema definitions (`_zod.def`) to find the schema that applies at a data path.
-// Used only to enrich error messages (allowed keys, number ranges).
+// Used to enrich error messages (allowed keys, number ranges) and to pick placeholders for the
+// fields of a bad file (load.ts).
 
 interface AnyDef {
   type: string;
@@ -14,6 +15,8 @@ interface AnyDef {
   valueType?: ZodLike;
   options?: ZodLike[];
   discriminator?: string;
+  entries?: Record<string, unknown>;
+  values?: unknown[];
   getter?: () => ZodLike;
   checks?: { _zod: { def: { check?: string; value?: unknown; inclusive?: boolean; format?: string } } }[];
 }
@@ -109,4 +112,43 @@ export function describeNumberSchema(schema: z.ZodType | undefined): string | un
   if (min) return `${noun} ${min.inclusive ? ">=" : ">"} ${min.value}`;
   if (max && max.value < Number.MAX_SAFE_INTEGER) return `${noun} ${max.inclusive ? "<=" : "<"} ${max.value}`;
   return noun;
+}
+
+/** The schema of item `index` of a list schema (an array's element, a tuple's item), or undefined. */
+export function itemSchema(schema: z.ZodType | undefined, index: number): z.ZodType | undefined {
+  if (schema === undefined) return undefined;
+  const def = unwrap(schema as unknown as ZodLike)._zod.def;
+  const item = def.type === "array" ? def.element : def.type === "tuple" ? def.items?.[index] : undefined;
+  return item as unknown as z.ZodType | undefined;
+}
+
+/**
+ * A value of the schema's type to start a placeholder from: {} for an object, [] for a list, the first
+ * value of an enum, … (its own fields and bounds are repaired in later rounds); undefined when none.
+ */
+export function placeholderFor(schema: z.ZodType | undefined): unknown {
+  if (schema === undefined) return undefined;
+  const def = unwrap(schema as unknown as ZodLike)._zod.def;
+  switch (def.type) {
+    case "object":
+    case "record":
+      return {};
+    case "array":
+    case "tuple":
+      return [];
+    case "string":
+      return "x";
+    case "number":
+      return 1;
+    case "boolean":
+      return false;
+    case "enum":
+      return Object.values(def.entries ?? {})[0];
+    case "literal":
+      return def.values?.[0];
+    case "union":
+      return placeholderFor(def.options?.[0] as unknown as z.ZodType | undefined);
+    default:
+      return undefined;
+  }
 }
