@@ -127,6 +127,8 @@ export { expectedTrips, travellerCombinations, validateScenario } from "./valida
 export type { PathSegment, SemanticIssue } from "./semantic-issue.js";
 /** "Did you mean" for a name among candidates (Levenshtein; undefined when nothing is plausibly meant). */
 export { suggest } from "./semantic-issue.js";
+/** Zod issues of any document (e.g. the HTTP API's submission wrapper) as ScenarioIssues: path, value, expected, "did you mean". */
+export { translateZodIssues } from "./issues.js";
 export { MAX_OVERLAY_DEPTH, OVERLAY_KEYS, expandOverlay, isOverlay } from "./overlay.js";
 export { scenarioWarnings } from "./lint.js";
 export { SCENARIO_LIMITS, SCENARIO_LIMIT_NOTES, scenarioLimitsTable, type ScenarioLimit } from "./limits.js";

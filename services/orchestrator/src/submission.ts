@@ -1,5 +1,16 @@
 import { type CreateExperimentOptions, DesignPointSchema, ExperimentError, type ExperimentSpec, createExperiment } from "@hetao/experiment";
-import { MAX_LISTED_ISSUES, type Scenario, ScenarioError, clip, listIssues, loadScenarioText, parseScenario, readScenarioData, suggest } from "@hetao/scenario";
+import {
+  type Scenario,
+  ScenarioError,
+  type ScenarioIssue,
+  clip,
+  listIssues,
+  loadScenarioText,
+  parseScenario,
+  readScenarioData,
+  suggest,
+  translateZodIssues,
+} from "@hetao/scenario";
 import { z } from "zod";
 
 /**
@@ -80,9 +91,14 @@ export function queryOptions(search: URLSearchParams): QueryOptions {
  * MAX_ERROR_BODY_BYTES.
  */
 function scenarioProblem(err: ScenarioError): HttpError {
+  return issuesProblem("invalid scenario", err.issues, err.source);
+}
+
+/** The same for the submission wrapper's own fields (replications, seed, policies, …, an unknown key). */
+function issuesProblem(error: string, issues: readonly ScenarioIssue[], source: string): HttpError {
   for (let maxChars = 4_000; ; maxChars = Math.floor(maxChars / 2)) {
-    const listing = listIssues(err.issues, err.source, { maxChars });
-    const body = { error: "invalid scenario", issues: listing.shown, omitted: listing.omitted, total: err.issues.length, message: listing.lines.join("\n") };
+    const listing = listIssues(issues, source, { maxChars });
+    const body = { error, issues: listing.shown, omitted: listing.omitted, total: issues.length, message: listing.lines.join("\n") };
     if (Buffer.byteLength(JSON.stringify(body)) <= MAX_ERROR_BODY_BYTES - 500 || listing.shown.length <= 1) return new HttpError(400, body);
   }
 }
@@ -118,14 +134,7 @@ export function specFromBody(text: string, format: BodyFormat, query: QueryOptio
   const options: CreateExperimentOptions = {};
   if (data !== null && typeof data === "object" && !Array.isArray(data) && Object.hasOwn(data, "scenario")) {
     const wrapper = SubmissionSchema.safeParse(data);
-    if (!wrapper.success) {
-      const issues = wrapper.error.issues;
-      throw new HttpError(400, {
-        error: "invalid submission",
-        issues: issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({ path: clip(i.path.map(String).join(".")), message: clip(i.message, 320) })),
-        omitted: Math.max(0, issues.length - MAX_LISTED_ISSUES),
-      });
-    }
+    if (!wrapper.success) throw issuesProblem("invalid submission", translateZodIssues(wrapper.error.issues, data, SubmissionSchema), "request body");
     const w = wrapper.data;
     try {
       scenario = typeof w.scenario === "string" ? loadScenarioText(w.scenario, "scenario", undefined, { overlays: false }).scenario : parseScenario(w.scenario, "scenario");

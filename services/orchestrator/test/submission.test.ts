@@ -33,6 +33,13 @@ describe("POST /experiments bodies", () => {
     expect((e.body.issues as { line?: number }[])[0]?.line).toBeGreaterThanOrEqual(1);
     expect(httpError(() => specFromBody("", "yaml", {}, 100)).status).toBe(400);
     expect(httpError(() => specFromBody(JSON.stringify({ scenario: weekday, replications: 2, nope: 1 }), "json", {}, 100)).body.error).toBe("invalid submission");
+    // The wrapper's own fields get the scenario's form: path, value, what was expected, a did-you-mean.
+    const wrapper = httpError(() => specFromBody(JSON.stringify({ scenario: weekday, replicatons: 4, seed: "x" }), "json", {}, 100)).body;
+    expect(wrapper.message).toBe(
+      'request body: seed: wrong type: a string (got "x"; expected an integer >= 0)\n' +
+        'request body: replicatons: unknown key "replicatons" (did you mean "replications"?) (got 4; expected one of the allowed keys: scenario, replications, seed, policies, baseline, compare, points)',
+    );
+    expect(wrapper).toMatchObject({ total: 2, omitted: 0, issues: [{ path: "seed", expected: "an integer >= 0" }, { path: "replicatons" }] });
     const tooMany = httpError(() => specFromBody(weekday, "yaml", { replications: 101 }, 100));
     expect(tooMany.status).toBe(422);
     expect(tooMany.body).toMatchObject({ requested: 101, limit: 100 });
