@@ -1,7 +1,9 @@
 /**
  * The store's Lua scripts: one `.lua` file each under `src/lua/`, defined on a connection with ioredis
  * `defineCommand` (EVALSHA, falling back to EVAL when Redis lost its script cache), as BullMQ keeps its
- * own. The files are read relative to the package root, so the built code (dist/) and the sources
+ * own. Code several scripts share lives under `src/lua/includes/` and is pulled in, as BullMQ's
+ * scripts do, by a line `-- @include includes/<file>.lua` (a script runs alone in Redis: it cannot
+ * call another). The files are read relative to the package root, so the built code (dist/) and the sources
  * (src/) find the same ones and no build step has to copy them.
  */
 import { readFileSync } from "node:fs";
@@ -60,10 +62,16 @@ export interface StoreScripts {
   hetaoResumeExperiment(meta: string, events: string, spec: string, results: string, errors: string, report: string, eventJson: string): Promise<number>;
 }
 
+const INCLUDE = /^-- @include (includes\/[\w-]+\.lua)$/gm;
+
 const sources = new Map<string, string>();
-function lua(file: string): string {
+/** A script's text as it runs in Redis: its file with each `-- @include` line replaced by that file (one level). */
+export function scriptSource(file: string): string {
   let text = sources.get(file);
-  if (text === undefined) sources.set(file, (text = readFileSync(join(LUA_DIR, file), "utf8")));
+  if (text === undefined) {
+    text = readFileSync(join(LUA_DIR, file), "utf8").replace(INCLUDE, (_line, included: string) => readFileSync(join(LUA_DIR, included), "utf8").trimEnd());
+    sources.set(file, text);
+  }
   return text;
 }
 
@@ -71,7 +79,7 @@ function lua(file: string): string {
 export function defineStoreScripts(redis: Redis): Redis & StoreScripts {
   const r = redis as Redis & Partial<Record<keyof StoreScripts, (...args: Arg[]) => Promise<unknown>>>;
   for (const [name, { file, numberOfKeys }] of Object.entries(STORE_SCRIPTS)) {
-    if (r[name as keyof StoreScripts] === undefined) redis.defineCommand(name, { numberOfKeys, lua: lua(file) });
+    if (r[name as keyof StoreScripts] === undefined) redis.defineCommand(name, { numberOfKeys, lua: scriptSource(file) });
   }
   return redis as Redis & StoreScripts;
 }

@@ -10,7 +10,7 @@ import { loadScenarioFile } from "@hetao/scenario";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { ExperimentStore } from "../src/store.js";
-import { LUA_DIR, STORE_SCRIPTS } from "../src/store-scripts.js";
+import { LUA_DIR, STORE_SCRIPTS, scriptSource } from "../src/store-scripts.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -52,7 +52,10 @@ describe("the store's Lua scripts", () => {
     expect(await store.cancel(other.id)).toBe("already-cancelled");
     expect(await store.resume(other.id)).toBe(true);
     expect(await store.cancel("unknown")).toBe("unknown-experiment");
-    const sha = (file: string) => createHash("sha1").update(readFileSync(join(LUA_DIR, file), "utf8")).digest("hex");
+    // The files' text, with the shared code of includes/ in place of each `-- @include` line.
+    const sha = (file: string) => createHash("sha1").update(scriptSource(file)).digest("hex");
+    expect(scriptSource("cancel-experiment.lua")).toContain(readFileSync(join(LUA_DIR, "includes/retention.lua"), "utf8").trimEnd());
+    expect(scriptSource("cancel-experiment.lua")).not.toContain("@include");
     await store.retain(id);
     await redis.zadd(store.keys.experiments, 0, "exp-gone");
     await store.list();

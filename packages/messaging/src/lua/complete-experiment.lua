@@ -5,16 +5,12 @@
 -- event JSON, retention in seconds (0: no expiry).
 -- Returns 1 the first time, 0 after, -1 when the experiment was cancelled (a cancel that came while
 -- the report was built wins: nothing stored).
+-- @include includes/retention.lua
 local state = redis.call('HGET', KEYS[1], 'state')
 if state == 'completed' then return 0 end
 if state == 'cancelled' then return -1 end
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[1], 'state', 'completed', 'completedAt', ARGV[2], 'reportDir', ARGV[3])
 redis.call('PUBLISH', KEYS[3], ARGV[4])
-local retention = tonumber(ARGV[5])
-if retention > 0 then
-  for i = 1, 6 do
-    if i ~= 3 then redis.call('EXPIRE', KEYS[i], retention) end
-  end
-end
+expireAll({ KEYS[4], KEYS[1], KEYS[5], KEYS[6], KEYS[2] }, tonumber(ARGV[5]))
 return 1

@@ -7,15 +7,13 @@
 -- KEYS: meta, errors, events, results, spec, report. ARGV: job id, reason, event JSON, result field
 -- ('' when the job id names no replication), retention in seconds (0: no expiry).
 -- Returns 1 when the failure is new, 0 when it replaced one, or -1 / -2.
+-- @include includes/retention.lua
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if ARGV[4] ~= '' and redis.call('HEXISTS', KEYS[4], ARGV[4]) == 1 then return -2 end
 local added = redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-local retention = tonumber(ARGV[5])
 if redis.call('HGET', KEYS[1], 'state') == 'running' then
   redis.call('HSET', KEYS[1], 'state', 'failed')
-  if retention > 0 then
-    for _, i in ipairs({ 1, 2, 4, 5, 6 }) do redis.call('EXPIRE', KEYS[i], retention) end
-  end
+  expireAll({ KEYS[5], KEYS[1], KEYS[4], KEYS[2], KEYS[6] }, tonumber(ARGV[5]))
 else
   local ttl = redis.call('PTTL', KEYS[1])
   if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
