@@ -54,6 +54,10 @@ export function parseSweepValue(text: string): unknown {
  */
 export function parseRange(text: string): number[] | undefined {
   const parts = text.split(":").map((s) => s.trim());
+  // Two numbers that are not a time of day ("1:3", not "07:30"): a range without its step.
+  if (parts.length === 2 && parts.every((p) => NUMBER.test(p)) && !/^\d\d:\d\d$/.test(text.trim())) {
+    throw new ExperimentError(`range "${text}" needs a step: start:stop:step, e.g. "${parts[0]}:${parts[1]}:1"`);
+  }
   if (parts.length !== 3 || !parts.every((p) => NUMBER.test(p))) return undefined;
   const [start, stop, step] = parts.map(Number) as [number, number, number];
   if (step === 0 || (stop - start) / step < 0) {

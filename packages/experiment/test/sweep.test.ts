@@ -37,6 +37,9 @@ describe("--vary parsing and grids", () => {
     expect(() => parseVary("novalues")).toThrow(ExperimentError);
     expect(() => parseVary("a=1,1")).toThrow(/appears twice/);
     expect(() => parseVary("a=0:1:-0.5")).toThrow(/does not lead/);
+    // Two numbers that are not a time of day: a range missing its step, said so (not "wrong type: a string").
+    expect(() => parseVary("demand.multiplier=1:3")).toThrow('range "1:3" needs a step: start:stop:step, e.g. "1:3:1"');
+    expect(parseVary("day.open=07:30")).toEqual({ path: "day.open", values: ["07:30"] });
   });
 
   it("builds a row-major full grid of at most two parameters", () => {
