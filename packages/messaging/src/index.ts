@@ -15,7 +15,7 @@ export {
 } from "./config.js";
 export { QUEUES, keys, parseReplicationJobId, replicationJobId, reportJobId, resultField, simulateJobId, type Keys, type QueueName } from "./keys.js";
 export { createLogger, silentLogger, type Logger } from "./logger.js";
-export { API_COMMAND_TIMEOUT_MS, RedisNotReadyError, checkRedis, createRedis, isRedisUnavailable, redisOptions, type ConnectionKind } from "./redis.js";
+export { API_COMMAND_TIMEOUT_MS, RedisNotReadyError, checkRedis, createRedis, infoField, isRedisUnavailable, redisOptions, type ConnectionKind } from "./redis.js";
 export {
   EXPERIMENT_STATES,
   ExperimentEventSchema,

@@ -66,7 +66,8 @@ export class RedisNotReadyError extends Error {
   override readonly name = "RedisNotReadyError";
 }
 
-function field(info: string, name: string): string | undefined {
+/** A field of Redis's INFO text, e.g. infoField(info, "used_memory"); undefined when absent. */
+export function infoField(info: string, name: string): string | undefined {
   const m = new RegExp(`^${name}:(.*)$`, "m").exec(info);
   return m?.[1]?.trim();
 }
@@ -98,8 +99,8 @@ export async function checkRedis(config: FleetConfig, log?: Logger): Promise<{ v
           await client.connect();
         }
         const info = await client.info();
-        const version = field(info, "redis_version") ?? "0";
-        const policy = field(info, "maxmemory_policy") ?? "unknown";
+        const version = infoField(info, "redis_version") ?? "0";
+        const policy = infoField(info, "maxmemory_policy") ?? "unknown";
         const [major = 0, minor = 0] = version.split(".").map(Number);
         if (major < 6 || (major === 6 && minor < 2)) {
           throw new RedisNotReadyError(`Redis at ${where} is version ${version}; BullMQ needs 6.2 or newer`);

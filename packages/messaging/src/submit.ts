@@ -120,31 +120,25 @@ export async function submitExperiment(ctx: SubmitContext, spec: ExperimentSpec,
       opts: { jobId, priority: Math.min(MAX_PRIORITY, base + block) },
     });
   }
-  if (meta?.state === "failed") {
-    // A block with a replication missing may have finished before (a result of it was found invalid
-    // and removed) or failed for good: remove or retry it, or the job added below would be taken for a duplicate.
+  if (meta?.state === "failed" || created) {
+    // A finished job with the id of one about to be added is in the way: BullMQ adds no job whose id
+    // exists. A failed experiment's block may have finished before (a result of it was found invalid and
+    // removed: it goes) or failed for good (it is retried, not added). A new experiment may have the id
+    // of one that expired after its retention period, or was removed, whose finished jobs BullMQ keeps
+    // until later completions trim them: they go.
+    const existing = await Promise.all(jobs.map((job) => ctx.simulate.getJob(job.opts.jobId)));
     const kept = [];
-    for (const job of jobs) {
-      const existing = await ctx.simulate.getJob(job.opts.jobId);
-      const state = existing ? await existing.getState() : undefined;
-      if (state === "completed") await existing!.remove();
+    for (const [i, job] of jobs.entries()) {
+      const found = existing[i];
+      const state = found ? await found.getState() : undefined;
+      if (state === "completed" || (state === "failed" && created)) await found!.remove();
       else if (state === "failed") {
-        await existing!.retry("failed");
+        await found!.retry("failed");
         continue;
       }
       kept.push(job);
     }
     jobs.splice(0, jobs.length, ...kept);
-  }
-  if (created) {
-    // A new experiment may have the id of one that expired after its retention period (or was
-    // removed): BullMQ keeps finished jobs until a later job's completion trims them, and a job whose id
-    // exists is not added again, so the finished jobs of that earlier run go first.
-    const existing = await Promise.all(jobs.map((job) => ctx.simulate.getJob(job.opts.jobId)));
-    for (const job of existing) {
-      const state = job ? await job.getState() : undefined;
-      if (state === "completed" || state === "failed") await job!.remove();
-    }
   }
   for (let i = 0; i < jobs.length; i += 500) await ctx.simulate.addBulk(jobs.slice(i, i + 500));
   // A cancel that came after the state was read above removed nothing of what was just added: remove it now.

@@ -102,7 +102,7 @@ describe("retention of completed experiments", () => {
     for (const key of keysOf(store, id)) expect(await redis.ttl(key), key).toBe(-1);
     const other = await completed(keep, 103);
     for (const key of keysOf(keep, other)) expect(await redis.ttl(key), key).toBe(-1);
-    // Only completed experiments expire.
+    // A running experiment has no period to restart: it does not expire.
     const running = await store.create({ ...spec, seed: 104 }, 2, "test");
     expect(await store.retain(running.id)).toBe(false);
     expect(await redis.ttl(store.keys.meta(running.id))).toBe(-1);

@@ -10,6 +10,7 @@ import {
   TOOL_VERSION,
   cancelExperiment,
   createRedis,
+  infoField,
   isRedisUnavailable,
   listen,
   queueDepth,
@@ -187,9 +188,8 @@ export async function startOrchestrator(config: FleetConfig, options: Orchestrat
     registers: [registry],
     async collect() {
       const info = await redis.info("memory");
-      const read = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? Number.NaN);
-      this.set({ kind: "used" }, read("used_memory"));
-      this.set({ kind: "max" }, read("maxmemory"));
+      this.set({ kind: "used" }, Number(infoField(info, "used_memory") ?? Number.NaN));
+      this.set({ kind: "max" }, Number(infoField(info, "maxmemory") ?? Number.NaN));
     },
   });
   new Gauge({
